@@ -1,0 +1,35 @@
+package io.switchboard.broker;
+
+import io.switchboard.websocket.Connection;
+import io.switchboard.websocket.Connections;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.Collection;
+
+/** Writes a publication to this node's receivers: encoded once, queued on each connection without blocking. */
+@ApplicationScoped
+public class LocalDelivery {
+
+    @Inject
+    Connections connections;
+    @Inject
+    Subscriptions subscriptions;
+
+    public void deliver(Publication publication) {
+        String topic = publication.topic();
+        Collection<Connection> receivers;
+        if (Publication.EVERYONE.equals(topic)) {
+            receivers = connections.all();
+        } else if (topic.startsWith("user:")) {
+            receivers = connections.ofUser(topic.substring("user:".length()));
+        } else {
+            receivers = subscriptions.subscribers(topic);
+        }
+        String except = publication.exceptUser();
+        for (Connection connection : receivers) {
+            if (except == null || !except.equals(connection.userId())) {
+                connection.send(publication.payload());
+            }
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package io.switchboard.broker;
+
+import io.switchboard.websocket.Connection;
+import io.switchboard.websocket.ConnectionClosed;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Which of this node's connections listen to which topic (a joined room is a subscription to its topic). */
+@ApplicationScoped
+public class Subscriptions {
+
+    private final Map<String, Set<Connection>> byTopic = new ConcurrentHashMap<>();
+    private final Map<Connection, Set<String>> byConnection = new ConcurrentHashMap<>();
+
+    /** @return false when the connection was already subscribed */
+    public boolean subscribe(String topic, Connection connection) {
+        byConnection.computeIfAbsent(connection, c -> ConcurrentHashMap.newKeySet()).add(topic);
+        return byTopic.computeIfAbsent(topic, t -> ConcurrentHashMap.newKeySet()).add(connection);
+    }
+
+    /** @return false when the connection was not subscribed */
+    public boolean unsubscribe(String topic, Connection connection) {
+        Set<String> topics = byConnection.get(connection);
+        if (topics != null) {
+            topics.remove(topic);
+        }
+        boolean[] removed = {false};
+        byTopic.computeIfPresent(topic, (t, set) -> {
+            removed[0] = set.remove(connection);
+            return set.isEmpty() ? null : set;
+        });
+        return removed[0];
+    }
+
+    public boolean isSubscribed(String topic, Connection connection) {
+        Set<Connection> set = byTopic.get(topic);
+        return set != null && set.contains(connection);
+    }
+
+    /** The live set of a topic's subscribers (iterating it is safe while others join and leave). */
+    public Collection<Connection> subscribers(String topic) {
+        Set<Connection> set = byTopic.get(topic);
+        return set == null ? List.of() : set;
+    }
+
+    public Set<String> topicsOf(Connection connection) {
+        Set<String> topics = byConnection.get(connection);
+        return topics == null ? Set.of() : Set.copyOf(topics);
+    }
+
+    /** Runs after the other observers of the close, which still see what the connection was subscribed to. */
+    void forget(@Observes @Priority(Interceptor.Priority.APPLICATION + 1000) ConnectionClosed closed) {
+        Set<String> topics = byConnection.remove(closed.connection());
+        if (topics != null) {
+            topics.forEach(topic -> unsubscribe(topic, closed.connection()));
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package io.switchboard.chat.boundary;
+
+import io.switchboard.chat.control.ChatService;
+import io.switchboard.websocket.Close;
+import io.switchboard.websocket.Connections;
+import jakarta.inject.Inject;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.OnClose;
+import jakarta.websocket.OnError;
+import jakarta.websocket.OnMessage;
+import jakarta.websocket.OnOpen;
+import jakarta.websocket.PongMessage;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerEndpoint;
+import java.nio.ByteBuffer;
+
+/** The chat endpoint, one instance per connection: decode, hand to {@link ChatService}, done. */
+@ServerEndpoint(value = "/ws/chat", decoders = ChatCodec.Decoder.class, encoders = ChatCodec.Encoder.class)
+public class ChatEndpoint {
+
+    @Inject
+    Connections connections;
+    @Inject
+    ChatService chat;
+
+    @OnOpen
+    public void open(Session session) {
+        connections.open(session).ifPresent(chat::welcome);
+    }
+
+    @OnMessage
+    public void command(Session session, ChatCommand command) {
+        connections.onMessage(session, connection -> chat.handle(connection, command));
+    }
+
+    @OnMessage
+    public void binary(Session session, ByteBuffer data) {
+        connections.of(session).ifPresent(connection -> connection.close(Close.BINARY_NOT_ACCEPTED));
+    }
+
+    @OnMessage
+    public void pong(Session session, PongMessage pong) {
+        connections.of(session).ifPresent(connection -> connection.touch());
+    }
+
+    @OnClose
+    public void close(Session session, CloseReason reason) {
+        connections.closed(session, reason);
+    }
+
+    @OnError
+    public void error(Session session, Throwable error) {
+        connections.error(session, error);
+    }
+}

@@ -1,0 +1,69 @@
+package io.switchboard.chat.boundary;
+
+import jakarta.json.bind.annotation.JsonbSubtype;
+import jakarta.json.bind.annotation.JsonbTypeInfo;
+import java.time.Instant;
+import java.util.List;
+
+/** What the server sends on {@code /ws/chat}; the {@code type} field says which. Errors are {@code error} frames. */
+@JsonbTypeInfo(key = "type", value = {
+        @JsonbSubtype(alias = "welcome", type = ChatEvent.Welcome.class),
+        @JsonbSubtype(alias = "joined", type = ChatEvent.Joined.class),
+        @JsonbSubtype(alias = "left", type = ChatEvent.Left.class),
+        @JsonbSubtype(alias = "message", type = ChatEvent.Message.class),
+        @JsonbSubtype(alias = "ack", type = ChatEvent.Ack.class),
+        @JsonbSubtype(alias = "presence", type = ChatEvent.Presence.class),
+        @JsonbSubtype(alias = "typing", type = ChatEvent.Typing.class),
+        @JsonbSubtype(alias = "direct", type = ChatEvent.Direct.class),
+        @JsonbSubtype(alias = "history", type = ChatEvent.History.class),
+        @JsonbSubtype(alias = "pong", type = ChatEvent.Pong.class)
+})
+public sealed interface ChatEvent {
+
+    /** First frame on every connection. */
+    record Welcome(String connectionId, String user, long heartbeatSeconds, int maxTextBytes) implements ChatEvent {
+    }
+
+    /** Reply to {@code join}: the room's recent history (oldest first) and the users present, including you. */
+    record Joined(String room, List<Message> history, List<String> members) implements ChatEvent {
+    }
+
+    /** Reply to {@code leave}. */
+    record Left(String room) implements ChatEvent {
+    }
+
+    /** A message posted to a room, to every connection in it, in the same order for all. */
+    record Message(long id, String room, String from, String text, Instant ts, String clientId) implements ChatEvent {
+    }
+
+    /** Reply to {@code post} or {@code direct}: stored under {@code id}; {@code duplicate} when it was a retry. */
+    record Ack(String clientId, long id, Instant ts, boolean duplicate) implements ChatEvent {
+    }
+
+    /** A user became present ({@code joined}) or absent ({@code left}) in a room. */
+    record Presence(String room, String user, String event) implements ChatEvent {
+        public static Presence joined(String room, String user) {
+            return new Presence(room, user, "joined");
+        }
+
+        public static Presence left(String room, String user) {
+            return new Presence(room, user, "left");
+        }
+    }
+
+    /** Someone in the room started or stopped typing. */
+    record Typing(String room, String user, boolean active) implements ChatEvent {
+    }
+
+    /** A direct message, to the addressee's and the sender's connections. */
+    record Direct(long id, String from, String to, String text, Instant ts, String clientId) implements ChatEvent {
+    }
+
+    /** Reply to {@code history}: older messages, oldest first; {@code more} when there are older ones still. */
+    record History(String room, List<Message> messages, boolean more) implements ChatEvent {
+    }
+
+    /** Reply to {@code ping}. */
+    record Pong(String ref) implements ChatEvent {
+    }
+}

@@ -1,0 +1,21 @@
+package io.switchboard.identity;
+
+import jakarta.websocket.Session;
+import java.util.Optional;
+
+/**
+ * Turns an opened WebSocket session into an {@link Identity}. Chat and notification code never look at the
+ * handshake themselves; an authenticating implementation replaces this bean without touching them.
+ */
+public interface IdentityResolver {
+
+    /** @return the identity, or a {@link Refusal} saying why the connection is not accepted */
+    Identity resolve(Session session) throws Refusal;
+
+    /** Thrown when a connection has no acceptable identity; the connection is closed with 1008 and this text. */
+    class Refusal extends Exception {
+        public Refusal(String message) {
+            super(message, null, false, false);
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package io.switchboard.presence.control;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Presence of users in rooms. A user is present while at least one of their connections holds a lease in the
+ * room; leases are renewed while the connection is alive and lapse after their time-to-live otherwise.
+ */
+public interface Presence {
+
+    /** @return true when the user was not present in the room before this connection entered */
+    boolean enter(String room, String userId, String connectionId);
+
+    /** @return true when this was the user's last connection in the room, so the user has left */
+    boolean leave(String room, String userId, String connectionId);
+
+    /** Extends the leases of these live connections. */
+    void renew(Collection<String> connectionIds);
+
+    /** Drops lapsed leases; returns the users that are no longer present because of it. */
+    List<Departure> expire();
+
+    /** The users present in a room, sorted. */
+    List<String> members(String room);
+
+    /** Rooms with anyone present, and how many users each. */
+    Map<String, Integer> occupancy();
+
+    /** A user who left a room because their last lease lapsed. */
+    record Departure(String room, String userId) {
+    }
+}

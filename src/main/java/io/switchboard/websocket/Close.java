@@ -1,0 +1,65 @@
+package io.switchboard.websocket;
+
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.CloseReason.CloseCode;
+
+/**
+ * Every reason for which Switchboard closes a connection, with its RFC 6455 code. This is the one place that
+ * decides close codes; the protocol document lists the same table.
+ */
+public enum Close {
+    /** The client asked to close, or the server ends the connection normally. */
+    NORMAL(1000, "bye"),
+    /** The server is shutting down or the application is being undeployed; reconnect later. */
+    GOING_AWAY(1001, "server shutting down"),
+    /** A binary frame arrived: the protocol is JSON text only. */
+    BINARY_NOT_ACCEPTED(1003, "binary frames are not accepted, send JSON text"),
+    /** Identity missing or invalid, or the client kept sending bad messages. */
+    POLICY_VIOLATION(1008, "policy violation"),
+    /** A text message was larger than the configured maximum. */
+    TOO_BIG(1009, "message too big"),
+    /** An unexpected server error. */
+    INTERNAL_ERROR(1011, "internal error"),
+    /** The server is overloaded; retry with backoff. */
+    TRY_AGAIN_LATER(1013, "try again later"),
+    /** No frame and no pong within the heartbeat timeout (private-use code). */
+    HEARTBEAT_TIMEOUT(4000, "heartbeat timeout"),
+    /** The client did not read its messages fast enough and its send queue overflowed (private-use code). */
+    SLOW_CONSUMER(4001, "slow consumer: send queue overflow");
+
+    private final int code;
+    private final String defaultReason;
+
+    Close(int code, String defaultReason) {
+        this.code = code;
+        this.defaultReason = defaultReason;
+    }
+
+    public int code() {
+        return code;
+    }
+
+    public CloseReason reason() {
+        return reason(defaultReason);
+    }
+
+    /** A close reason with this code; the text is cut to the 123 bytes a close frame can carry. */
+    public CloseReason reason(String text) {
+        return new CloseReason(closeCode(), truncate(text));
+    }
+
+    public CloseCode closeCode() {
+        return CloseReason.CloseCodes.getCloseCode(code);
+    }
+
+    private static String truncate(String text) {
+        if (text == null) {
+            return "";
+        }
+        String result = text;
+        while (result.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 123) {
+            result = result.substring(0, result.length() - 1);
+        }
+        return result;
+    }
+}

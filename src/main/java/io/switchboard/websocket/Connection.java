@@ -1,0 +1,200 @@
+package io.switchboard.websocket;
+
+import io.switchboard.identity.Identity;
+import jakarta.websocket.SendResult;
+import jakarta.websocket.Session;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One client connection: its identity, its send queue and how it ends. Every frame to a client and every close
+ * goes through here, so that slow-consumer, drain and overload policies have a single home.
+ * <p>
+ * Sending never blocks the caller: frames are handed to the container's {@link FrameSender}; a connection whose
+ * pending frames exceed the configured limit is closed as a slow consumer instead of holding back others.
+ */
+public final class Connection {
+
+    private static final Logger LOG = Logger.getLogger(Connection.class.getName());
+    private static final ByteBuffer PING = ByteBuffer.wrap(new byte[] {'h', 'b'}).asReadOnlyBuffer();
+
+    private final String id;
+    private final Session session;
+    private final Identity identity;
+    private final FrameSender sender;
+    private final int maxPending;
+    private final AtomicInteger pending = new AtomicInteger();
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final Strikes strikes;
+    private volatile long lastSeenNanos = System.nanoTime();
+
+    // Only for containers that take one frame at a time (FrameSender#pipelined() == false)
+    private final Queue<String> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger drainers = new AtomicInteger();
+    private volatile boolean inFlight;
+
+    Connection(String id, Session session, Identity identity, FrameSender sender, int maxPending, Strikes strikes) {
+        this.id = id;
+        this.session = session;
+        this.identity = identity;
+        this.sender = sender;
+        this.maxPending = maxPending;
+        this.strikes = strikes;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public Identity identity() {
+        return identity;
+    }
+
+    public String userId() {
+        return identity.userId();
+    }
+
+    public boolean isOpen() {
+        return !closing.get() && session.isOpen();
+    }
+
+    /** Queues one encoded frame for this client. Never blocks; a client that cannot keep up is closed. */
+    public void send(String frame) {
+        if (closing.get()) {
+            return;
+        }
+        if (pending.incrementAndGet() > maxPending) {
+            pending.decrementAndGet();
+            close(Close.SLOW_CONSUMER);
+            return;
+        }
+        if (sender.pipelined()) {
+            dispatch(frame);
+        } else {
+            queue.offer(frame);
+            drain();
+        }
+    }
+
+    /** Sends an error frame for a refused message; returns false when the client has used up its strikes. */
+    public boolean reject(InvalidMessage problem) {
+        send(Json.write(ErrorFrame.of(problem)));
+        if (strikes.strike()) {
+            close(Close.POLICY_VIOLATION.reason("too many invalid messages"));
+            return false;
+        }
+        return true;
+    }
+
+    public void close(Close why) {
+        close(why.reason());
+    }
+
+    /** Closes once; later calls do nothing. The registry forgets the connection when the container reports the close. */
+    public void close(jakarta.websocket.CloseReason reason) {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            session.close(reason);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.FINE, "Closing {0} failed: {1}", new Object[] {id, e});
+        }
+    }
+
+    /** Records that the client was heard from (any frame or pong). */
+    public void touch() {
+        lastSeenNanos = System.nanoTime();
+    }
+
+    public Duration silence() {
+        return Duration.ofNanos(System.nanoTime() - lastSeenNanos);
+    }
+
+    void ping() {
+        try {
+            session.getAsyncRemote().sendPing(PING.duplicate());
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.FINE, "Ping to {0} failed: {1}", new Object[] {id, e});
+        }
+    }
+
+    Session session() {
+        return session;
+    }
+
+    int pendingFrames() {
+        return pending.get();
+    }
+
+    private void dispatch(String frame) {
+        try {
+            sender.send(frame, this::sent);
+        } catch (RuntimeException e) {
+            sent(new SendResult(e));
+        }
+    }
+
+    private void sent(SendResult result) {
+        pending.decrementAndGet();
+        if (!result.isOK()) {
+            LOG.log(Level.FINE, "Send to {0} failed: {1}", new Object[] {id, result.getException()});
+            close(Close.INTERNAL_ERROR.reason("send failed"));
+        }
+        if (!sender.pipelined()) {
+            inFlight = false;
+            drain();
+        }
+    }
+
+    /** Keeps one frame in flight; safe to call from any thread and from within a completion callback. */
+    private void drain() {
+        if (drainers.getAndIncrement() != 0) {
+            return;
+        }
+        do {
+            if (!inFlight) {
+                String next = queue.poll();
+                if (next != null) {
+                    inFlight = true;
+                    dispatch(next);
+                }
+            }
+        } while (drainers.decrementAndGet() != 0);
+    }
+
+    @Override
+    public String toString() {
+        return "Connection[" + id + ", user=" + identity.userId() + "]";
+    }
+
+    /** Counts refused messages inside a sliding window. */
+    static final class Strikes {
+        private final int max;
+        private final long windowNanos;
+        private final ArrayDeque<Long> times = new ArrayDeque<>();
+
+        Strikes(int max, Duration window) {
+            this.max = max;
+            this.windowNanos = window.toNanos();
+        }
+
+        /** Records one strike; true when the strikes inside the window now exceed the maximum. */
+        synchronized boolean strike() {
+            long now = System.nanoTime();
+            while (!times.isEmpty() && now - times.peekFirst() > windowNanos) {
+                times.pollFirst();
+            }
+            times.addLast(now);
+            return times.size() > max;
+        }
+    }
+}

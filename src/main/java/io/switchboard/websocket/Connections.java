@@ -1,0 +1,195 @@
+package io.switchboard.websocket;
+
+import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.identity.Identity;
+import io.switchboard.identity.IdentityResolver;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.DecodeException;
+import jakarta.websocket.Session;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The registry of this node's open connections, by id and by user, and the lifecycle every endpoint shares:
+ * open (identify, apply limits, register), error (error frame or close), close (deregister exactly once).
+ * Endpoints call it and stay thin.
+ */
+@ApplicationScoped
+public class Connections {
+
+    private static final Logger LOG = Logger.getLogger(Connections.class.getName());
+    private static final String KEY = Connection.class.getName();
+
+    private final Map<String, Connection> byId = new ConcurrentHashMap<>();
+    private final Map<String, Set<Connection>> byUser = new ConcurrentHashMap<>();
+
+    @Inject
+    SwitchboardConfig config;
+    @Inject
+    IdentityResolver identities;
+    @Inject
+    Event<ConnectionOpened> opened;
+    @Inject
+    Event<ConnectionClosed> closed;
+
+    /**
+     * Identifies and registers a newly opened session and applies the message size limits.
+     *
+     * @return the connection, or empty when it was refused (and is being closed with 1008)
+     */
+    public Optional<Connection> open(Session session) {
+        session.setMaxTextMessageBufferSize(config.maxTextMessageBytes());
+        session.setMaxBinaryMessageBufferSize(config.maxBinaryMessageBytes());
+        session.setMaxIdleTimeout(0); // the heartbeat decides when a silent connection is dead
+        Identity identity;
+        try {
+            identity = identities.resolve(session);
+        } catch (IdentityResolver.Refusal refusal) {
+            closeQuietly(session, Close.POLICY_VIOLATION.reason(refusal.getMessage()));
+            return Optional.empty();
+        }
+        Connection connection = new Connection(session.getId(), session, identity, FrameSender.of(session),
+                config.maxPendingFrames(), new Connection.Strikes(config.maxStrikes(), config.strikeWindow()));
+        session.getUserProperties().put(KEY, connection);
+        byId.put(connection.id(), connection);
+        byUser.computeIfAbsent(identity.userId(), u -> ConcurrentHashMap.newKeySet()).add(connection);
+        opened.fire(new ConnectionOpened(connection));
+        return Optional.of(connection);
+    }
+
+    /** The registered connection of a session, if it was accepted and is not yet closed. */
+    public Optional<Connection> of(Session session) {
+        return Optional.ofNullable((Connection) session.getUserProperties().get(KEY));
+    }
+
+    /** Deregisters the session's connection, once, and tells observers. */
+    public void closed(Session session, CloseReason reason) {
+        Connection connection = (Connection) session.getUserProperties().remove(KEY);
+        if (connection != null) {
+            int code = reason == null ? CloseReason.CloseCodes.CLOSED_ABNORMALLY.getCode() : reason.getCloseCode().getCode();
+            deregister(connection, code);
+        }
+    }
+
+    /** Closes a connection and deregisters it at once, without waiting for the container to report the close. */
+    void forget(Connection connection, Close why) {
+        connection.close(why);
+        connection.session().getUserProperties().remove(KEY);
+        deregister(connection, why.code());
+    }
+
+    private void deregister(Connection connection, int code) {
+        if (byId.remove(connection.id()) == null) {
+            return;
+        }
+        byUser.computeIfPresent(connection.userId(), (user, set) -> {
+            set.remove(connection);
+            return set.isEmpty() ? null : set;
+        });
+        closed.fire(new ConnectionClosed(connection, code));
+    }
+
+    /**
+     * Runs an endpoint's handling of one decoded message for the session's connection. A refused message gets an
+     * error frame and a strike; a server failure gets an {@code internal_error} frame and no strike.
+     */
+    public void onMessage(Session session, Consumer<Connection> handler) {
+        of(session).ifPresent(connection -> {
+            connection.touch();
+            try {
+                handler.accept(connection);
+            } catch (InvalidMessage e) {
+                connection.reject(e);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "Handling a message of " + connection + " failed", e);
+                connection.send(Json.write(new ErrorFrame("error", ErrorCode.INTERNAL_ERROR.wire(),
+                        "the server could not process the message; it was not accepted", null)));
+            }
+        });
+    }
+
+    /**
+     * Handles an endpoint's {@code @OnError}: a message the client got wrong earns an error frame (and a strike);
+     * a broken connection is deregistered; anything else is logged and closed with 1011.
+     */
+    public void error(Session session, Throwable error) {
+        Optional<Connection> connection = of(session);
+        TextCodec.MessageTooBig tooBig = cause(error, TextCodec.MessageTooBig.class);
+        if (tooBig != null && connection.isPresent()) {
+            connection.get().close(Close.TOO_BIG.reason(tooBig.getMessage()));
+            return;
+        }
+        InvalidMessage invalid = cause(error, InvalidMessage.class);
+        if (invalid != null && connection.isPresent()) {
+            connection.get().reject(invalid);
+            return;
+        }
+        if (error instanceof DecodeException && connection.isPresent()) {
+            connection.get().reject(new InvalidMessage(ErrorCode.MALFORMED_JSON, String.valueOf(error.getMessage())));
+            return;
+        }
+        if (!session.isOpen() || isDisconnect(error)) {
+            LOG.log(Level.FINE, "Connection {0} broke: {1}", new Object[] {session.getId(), error.toString()});
+            closed(session, null);
+            return;
+        }
+        LOG.log(Level.WARNING, "Unexpected error on connection " + session.getId()
+                + connection.map(c -> " of user " + c.userId()).orElse(""), error);
+        connection.ifPresentOrElse(c -> c.close(Close.INTERNAL_ERROR), () -> closeQuietly(session, Close.INTERNAL_ERROR.reason()));
+        closed(session, Close.INTERNAL_ERROR.reason());
+    }
+
+    public Collection<Connection> all() {
+        return List.copyOf(byId.values());
+    }
+
+    public Collection<Connection> ofUser(String userId) {
+        Set<Connection> set = byUser.get(userId);
+        return set == null ? List.of() : List.copyOf(set);
+    }
+
+    public boolean isOnline(String userId) {
+        return byUser.containsKey(userId);
+    }
+
+    public int count() {
+        return byId.size();
+    }
+
+    @PreDestroy
+    void shutdown() {
+        byId.values().forEach(c -> c.close(Close.GOING_AWAY));
+    }
+
+    private static <T extends Throwable> T cause(Throwable error, Class<T> type) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
+    }
+
+    private static boolean isDisconnect(Throwable error) {
+        return cause(error, java.io.IOException.class) != null;
+    }
+
+    private static void closeQuietly(Session session, CloseReason reason) {
+        try {
+            session.close(reason);
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.log(Level.FINE, "Close of {0} failed: {1}", new Object[] {session.getId(), e});
+        }
+    }
+}

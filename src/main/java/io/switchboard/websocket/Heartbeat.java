@@ -1,0 +1,76 @@
+package io.switchboard.websocket;
+
+import io.switchboard.config.SwitchboardConfig;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Event;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Pings connections that have been silent for the heartbeat interval and closes (4000) those silent for the
+ * heartbeat timeout, so a client that vanished without a close frame is removed from rooms and presence.
+ */
+@ApplicationScoped
+public class Heartbeat {
+
+    private static final Logger LOG = Logger.getLogger(Heartbeat.class.getName());
+
+    @Resource(lookup = "java:comp/DefaultManagedScheduledExecutorService")
+    ManagedScheduledExecutorService scheduler;
+    @Inject
+    SwitchboardConfig config;
+    @Inject
+    Connections connections;
+    @Inject
+    Event<HeartbeatTicked> ticked;
+
+    private ScheduledFuture<?> task;
+
+    void start(@Observes @Initialized(ApplicationScoped.class) Object applicationStarted) {
+        long period = Math.max(250, Math.min(config.heartbeatInterval().toMillis(), config.heartbeatTimeout().toMillis()) / 2);
+        task = scheduler.scheduleAtFixedRate(this::tick, period, period, TimeUnit.MILLISECONDS);
+        LOG.log(Level.INFO, "Heartbeat: ping after {0} s of silence, close after {1} s",
+                new Object[] {config.heartbeatInterval().toSeconds(), config.heartbeatTimeout().toSeconds()});
+    }
+
+    void tick() {
+        try {
+            Duration interval = config.heartbeatInterval();
+            Duration timeout = config.heartbeatTimeout();
+            List<Connection> alive = new ArrayList<>();
+            for (Connection connection : connections.all()) {
+                Duration silence = connection.silence();
+                if (silence.compareTo(timeout) >= 0) {
+                    LOG.log(Level.FINE, "{0} silent for {1}, closing", new Object[] {connection, silence});
+                    connections.forget(connection, Close.HEARTBEAT_TIMEOUT);
+                } else {
+                    if (silence.compareTo(interval) >= 0) {
+                        connection.ping();
+                    }
+                    alive.add(connection);
+                }
+            }
+            ticked.fire(new HeartbeatTicked(alive));
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Heartbeat round failed", e);
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        if (task != null) {
+            task.cancel(false);
+        }
+    }
+}

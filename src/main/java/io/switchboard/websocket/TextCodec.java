@@ -1,0 +1,192 @@
+package io.switchboard.websocket;
+
+import io.switchboard.config.SwitchboardConfig;
+import jakarta.enterprise.inject.spi.CDI;
+import jakarta.json.JsonException;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.json.bind.JsonbException;
+import jakarta.json.bind.annotation.JsonbSubtype;
+import jakarta.json.bind.annotation.JsonbTypeInfo;
+import jakarta.websocket.DecodeException;
+import jakarta.websocket.Decoder;
+import jakarta.websocket.EncodeException;
+import jakarta.websocket.Encoder;
+import jakarta.websocket.EndpointConfig;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.lang.reflect.RecordComponent;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * JSON-B codec over a sealed interface of records whose {@link JsonbTypeInfo} names a {@code type} discriminator.
+ * Decoding checks the JSON, the discriminator and the fields in that order, so a client learns exactly what was
+ * wrong: a {@link DecodeException} caused by an {@link InvalidMessage} carries the error code.
+ *
+ * @param <T> the sealed message interface
+ */
+public class TextCodec<T> {
+
+    private final Class<T> type;
+    private final String discriminator;
+    private final Map<String, RecordComponent[]> fieldsByAlias;
+
+    public TextCodec(Class<T> type) {
+        JsonbTypeInfo info = type.getAnnotation(JsonbTypeInfo.class);
+        if (info == null) {
+            throw new IllegalArgumentException(type + " has no @JsonbTypeInfo");
+        }
+        this.type = type;
+        this.discriminator = info.key();
+        this.fieldsByAlias = Arrays.stream(info.value()).collect(Collectors.toUnmodifiableMap(JsonbSubtype::alias,
+                subtype -> subtype.type().isRecord() ? subtype.type().getRecordComponents() : new RecordComponent[0]));
+    }
+
+    /** Decodes and validates one client message, or throws {@link InvalidMessage} saying what is wrong. */
+    public T decode(String text) {
+        JsonObject object = parse(text);
+        JsonValue kind = object.get(discriminator);
+        if (kind == null || kind == JsonValue.NULL) {
+            throw InvalidMessage.missing(discriminator);
+        }
+        if (!(kind instanceof JsonString name)) {
+            throw InvalidMessage.invalid(discriminator, "must be a string");
+        }
+        RecordComponent[] fields = fieldsByAlias.get(name.getString());
+        if (fields == null) {
+            throw new InvalidMessage(ErrorCode.UNKNOWN_TYPE, "unknown type '" + name.getString() + "', expected one of "
+                    + fieldsByAlias.keySet().stream().sorted().toList());
+        }
+        for (RecordComponent field : fields) {
+            checkType(field, object.get(field.getName()));
+        }
+        T message;
+        try {
+            message = Json.jsonb().fromJson(text, type);
+        } catch (JsonbException e) {
+            throw new InvalidMessage(ErrorCode.INVALID_FIELD, "a field has the wrong type: " + rootMessage(e));
+        }
+        if (message instanceof Validated validated) {
+            validated.validate();
+        }
+        return message;
+    }
+
+    public String encode(T message) {
+        return Json.jsonb().toJson(message);
+    }
+
+    /** JSON-B would turn {@code "maybe"} into {@code false}: insist on the JSON type the field is declared with. */
+    private static void checkType(RecordComponent field, JsonValue value) {
+        if (value == null || value == JsonValue.NULL) {
+            return; // absent: the message's own validation says whether it is required
+        }
+        Class<?> type = field.getType();
+        JsonValue.ValueType actual = value.getValueType();
+        String expected = null;
+        if (type == String.class && actual != JsonValue.ValueType.STRING) {
+            expected = "a string";
+        } else if ((type == Boolean.class || type == boolean.class)
+                && actual != JsonValue.ValueType.TRUE && actual != JsonValue.ValueType.FALSE) {
+            expected = "true or false";
+        } else if ((Number.class.isAssignableFrom(type) || (type.isPrimitive() && type != boolean.class))
+                && actual != JsonValue.ValueType.NUMBER) {
+            expected = "a number";
+        }
+        if (expected != null) {
+            throw InvalidMessage.invalid(field.getName(), "must be " + expected);
+        }
+    }
+
+    private static JsonObject parse(String text) {
+        try (JsonReader reader = jakarta.json.Json.createReader(new StringReader(text))) {
+            JsonValue value = reader.readValue();
+            if (value.getValueType() != JsonValue.ValueType.OBJECT) {
+                throw new InvalidMessage(ErrorCode.MALFORMED_JSON, "a message must be a JSON object");
+            }
+            return value.asJsonObject();
+        } catch (JsonException e) {
+            throw new InvalidMessage(ErrorCode.MALFORMED_JSON, "not valid JSON: " + rootMessage(e));
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        return message.length() > 200 ? message.substring(0, 200) : message;
+    }
+
+    /** A text message over the configured limit: the connection is closed with 1009. */
+    public static final class MessageTooBig extends RuntimeException {
+        MessageTooBig(int maxBytes) {
+            super("a message may have at most " + maxBytes + " bytes", null, false, false);
+        }
+    }
+
+    /** A decoded message that checks its own fields. */
+    public interface Validated {
+        /** @throws InvalidMessage naming the first field that is missing or invalid */
+        void validate();
+    }
+
+    /**
+     * Base of a WebSocket {@link Decoder.Text} over a {@link TextCodec}: {@code willDecode} is cheap and accepts
+     * every text, so that bad input reaches {@code decode} and gets a precise error.
+     */
+    public abstract static class TextDecoder<T> implements Decoder.Text<T> {
+        private final TextCodec<T> codec;
+        private int maxBytes = Integer.MAX_VALUE;
+
+        protected TextDecoder(TextCodec<T> codec) {
+            this.codec = codec;
+        }
+
+        /** Not every container enforces the session's text buffer size on a single frame (Undertow does not). */
+        @Override
+        public void init(EndpointConfig config) {
+            maxBytes = CDI.current().select(SwitchboardConfig.class).get().maxTextMessageBytes();
+        }
+
+        @Override
+        public T decode(String text) throws DecodeException {
+            if (text.length() > maxBytes / 3 && text.getBytes(StandardCharsets.UTF_8).length > maxBytes) {
+                throw new DecodeException(text, "message too big", new MessageTooBig(maxBytes));
+            }
+            try {
+                return codec.decode(text);
+            } catch (InvalidMessage e) {
+                throw new DecodeException(text, e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public boolean willDecode(String text) {
+            return true;
+        }
+    }
+
+    /** Base of a WebSocket {@link Encoder.Text} over a {@link TextCodec}. */
+    public abstract static class TextEncoder<T> implements Encoder.Text<T> {
+        private final TextCodec<T> codec;
+
+        protected TextEncoder(TextCodec<T> codec) {
+            this.codec = codec;
+        }
+
+        @Override
+        public String encode(T message) throws EncodeException {
+            try {
+                return codec.encode(message);
+            } catch (JsonbException e) {
+                throw new EncodeException(message, e.getMessage(), e);
+            }
+        }
+    }
+}

@@ -1,0 +1,367 @@
+package io.switchboard.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Chat over real WebSocket connections against the WAR deployed on Payara Micro or WildFly. */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class ChatIT {
+
+    private static final AtomicInteger ROOMS = new AtomicInteger();
+
+    @ArquillianResource
+    URL deployment;
+
+    private URI ws;
+    private URI http;
+    private String room;
+
+    @Deployment(testable = false)
+    static WebArchive war() {
+        return Servers.war();
+    }
+
+    @BeforeEach
+    void addresses() {
+        ws = Servers.ws(deployment);
+        http = Servers.http(deployment);
+        room = "room-" + ROOMS.incrementAndGet() + "-" + System.nanoTime() % 100_000;
+    }
+
+    @Test
+    void twoUsersSeeEveryMessageInTheSameOrder() {
+        try (WsClient alice = WsClient.chat(ws, "alice"); WsClient bob = WsClient.chat(ws, "bob")) {
+            alice.join(room);
+            bob.join(room);
+            int each = 40;
+            CompletableFuture<Void> fromAlice = CompletableFuture.runAsync(() -> postMany(alice, "a", each));
+            CompletableFuture<Void> fromBob = CompletableFuture.runAsync(() -> postMany(bob, "b", each));
+            CompletableFuture.allOf(fromAlice, fromBob).join();
+
+            List<String> seenByAlice = messages(alice, 2 * each);
+            List<String> seenByBob = messages(bob, 2 * each);
+            assertEquals(seenByAlice, seenByBob, "both members see the same messages in the same order");
+            assertEquals(inSenderOrder(seenByAlice, "a"), numbered("a", each), "alice's messages keep her order");
+            assertEquals(inSenderOrder(seenByAlice, "b"), numbered("b", each), "bob's messages keep his order");
+        }
+    }
+
+    @Test
+    void aThirdUserGetsHistoryAndMembersWhenJoining() {
+        try (WsClient alice = WsClient.chat(ws, "alice"); WsClient bob = WsClient.chat(ws, "bob")) {
+            alice.join(room);
+            bob.join(room);
+            alice.post(room, "first", "h-1-" + room);
+            bob.post(room, "second", "h-2-" + room);
+            try (WsClient carol = WsClient.chat(ws, "carol")) {
+                JsonObject joined = carol.join(room);
+                JsonArray history = joined.getJsonArray("history");
+                assertEquals(List.of("first", "second"), history.getValuesAs(JsonObject.class).stream()
+                        .map(m -> m.getString("text")).toList());
+                assertEquals(List.of("alice", "carol", "bob").stream().sorted().toList(), strings(joined.getJsonArray("members")));
+                JsonObject announced = alice.expect("presence", p -> "carol".equals(p.getString("user")));
+                assertEquals("joined", announced.getString("event"));
+            }
+        }
+    }
+
+    @Test
+    void aMessageStoredDuringMembershipIsDeliveredLiveWithIdAndTimestamp() {
+        try (WsClient alice = WsClient.chat(ws, "alice"); WsClient bob = WsClient.chat(ws, "bob")) {
+            alice.join(room);
+            bob.join(room);
+            JsonObject ack = alice.post(room, "hello bob", "live-" + room);
+            JsonObject message = bob.expect("message");
+            assertEquals("hello bob", message.getString("text"));
+            assertEquals("alice", message.getString("from"));
+            assertEquals(ack.getJsonNumber("id").longValue(), message.getJsonNumber("id").longValue());
+            assertEquals(ack.getString("ts"), message.getString("ts"));
+            assertFalse(ack.getBoolean("duplicate"));
+        }
+    }
+
+    @Test
+    void presenceShrinksWhenAUsersOnlyConnectionCloses() {
+        try (WsClient alice = WsClient.chat(ws, "alice")) {
+            alice.join(room);
+            WsClient bob = WsClient.chat(ws, "bob");
+            bob.join(room);
+            alice.expect("presence", p -> "bob".equals(p.getString("user")) && "joined".equals(p.getString("event")));
+            bob.close();
+            alice.expect("presence", p -> "bob".equals(p.getString("user")) && "left".equals(p.getString("event")));
+            assertEquals(List.of("alice"), members());
+        }
+    }
+
+    @Test
+    void aUserWithTwoTabsCountsOnceAndLeavesWithTheLastTab() {
+        try (WsClient alice = WsClient.chat(ws, "alice")) {
+            alice.join(room);
+            WsClient bobTab1 = WsClient.chat(ws, "bob");
+            WsClient bobTab2 = WsClient.chat(ws, "bob");
+            bobTab1.join(room);
+            JsonObject second = bobTab2.join(room);
+            assertEquals(List.of("alice", "bob"), strings(second.getJsonArray("members")));
+            alice.expect("presence", p -> "bob".equals(p.getString("user")));
+            bobTab1.close();
+            assertTrue(alice.receivesNo("presence", Duration.ofSeconds(1)), "bob still has a tab open");
+            assertEquals(List.of("alice", "bob"), members());
+            bobTab2.close();
+            alice.expect("presence", p -> "bob".equals(p.getString("user")) && "left".equals(p.getString("event")));
+        }
+    }
+
+    @Test
+    void presenceShrinksWhenAConnectionDropsWithoutACloseFrame() {
+        try (WsClient alice = WsClient.chat(ws, "alice")) {
+            alice.join(room);
+            WsClient bob = WsClient.chat(ws, "bob");
+            bob.join(room);
+            bob.abort();
+            alice.expect("presence", p -> "bob".equals(p.getString("user")) && "left".equals(p.getString("event")));
+            assertEquals(List.of("alice"), members());
+        }
+    }
+
+    @Test
+    void theHeartbeatRemovesAClientThatStopsAnswering() throws Exception {
+        try (WsClient alice = WsClient.chat(ws, "alice")) {
+            alice.join(room);
+            try (SilentClient ghost = new SilentClient(ws, "/ws/chat?name=ghost")) {
+                ghost.sendText("{\"type\":\"join\",\"room\":\"" + room + "\"}");
+                alice.expect("presence", p -> "ghost".equals(p.getString("user")) && "joined".equals(p.getString("event")));
+                // the ghost never answers the server's pings: the heartbeat (3 s timeout in tests) must remove it
+                alice.expect("presence", p -> "ghost".equals(p.getString("user")) && "left".equals(p.getString("event")));
+                assertEquals(List.of("alice"), members());
+            }
+        }
+    }
+
+    @Test
+    void typingIsRelayedToOthersButNeverStored() {
+        try (WsClient alice = WsClient.chat(ws, "alice"); WsClient bob = WsClient.chat(ws, "bob")) {
+            alice.join(room);
+            bob.join(room);
+            alice.send("{\"type\":\"typing\",\"room\":\"" + room + "\",\"active\":true}");
+            JsonObject typing = bob.expect("typing");
+            assertEquals("alice", typing.getString("user"));
+            assertTrue(typing.getBoolean("active"));
+            assertTrue(alice.receivesNo("typing", Duration.ofMillis(500)), "the typist does not get their own indicator");
+            assertEquals(0, history().getJsonArray("messages").size());
+        }
+    }
+
+    @Test
+    void aDirectMessageReachesOnlyItsAddressee() {
+        try (WsClient alice = WsClient.chat(ws, "alice-" + room); WsClient bob = WsClient.chat(ws, "bob-" + room);
+                WsClient carol = WsClient.chat(ws, "carol-" + room)) {
+            alice.send("{\"type\":\"direct\",\"to\":\"bob-" + room + "\",\"text\":\"psst\",\"clientId\":\"dm-" + room + "\"}");
+            JsonObject ack = alice.expect("ack");
+            JsonObject received = bob.expect("direct");
+            assertEquals("psst", received.getString("text"));
+            assertEquals("alice-" + room, received.getString("from"));
+            assertEquals(ack.getJsonNumber("id").longValue(), received.getJsonNumber("id").longValue());
+            assertTrue(carol.receivesNo("direct", Duration.ofSeconds(1)), "nobody else gets a direct message");
+        }
+    }
+
+    @Test
+    void aRetriedPostWithTheSameClientIdIsStoredAndDeliveredOnce() {
+        try (WsClient alice = WsClient.chat(ws, "alice"); WsClient bob = WsClient.chat(ws, "bob")) {
+            alice.join(room);
+            bob.join(room);
+            String clientId = "retry-" + room;
+            JsonObject first = alice.post(room, "only once", clientId);
+            JsonObject retry = alice.post(room, "only once", clientId);
+            assertFalse(first.getBoolean("duplicate"));
+            assertTrue(retry.getBoolean("duplicate"));
+            assertEquals(first.getJsonNumber("id").longValue(), retry.getJsonNumber("id").longValue());
+            bob.expect("message");
+            assertTrue(bob.receivesNo("message", Duration.ofSeconds(1)), "the retry is not delivered again");
+            assertEquals(1, history().getJsonArray("messages").size());
+        }
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+            "not json at all|malformed_json",
+            "[1,2,3]|malformed_json",
+            "{\"room\":\"x\"}|missing_field",
+            "{\"type\":\"dance\"}|unknown_type",
+            "{\"type\":42}|invalid_field",
+            "{\"type\":\"post\",\"room\":\"lobby\",\"clientId\":\"c1\"}|missing_field",
+            "{\"type\":\"join\",\"room\":\"no spaces allowed\"}|invalid_field",
+            "{\"type\":\"typing\",\"room\":\"lobby\",\"active\":\"maybe\"}|invalid_field",
+            "{\"type\":\"post\",\"room\":\"never-joined\",\"text\":\"hi\",\"clientId\":\"c2\"}|not_joined",
+            "{\"type\":\"leave\",\"room\":\"never-joined\"}|not_joined",
+    })
+    void badInputGetsAnErrorFrameAndTheConnectionKeepsWorking(String input, String code) {
+        try (WsClient alice = WsClient.chat(ws, "alice")) {
+            alice.join(room);
+            alice.send(input);
+            JsonObject error = alice.expect("error");
+            assertEquals(code, error.getString("code"), error.toString());
+            assertFalse(error.getString("message").isBlank());
+            JsonObject ack = alice.post(room, "still here", "after-" + code + "-" + room);
+            assertTrue(ack.getJsonNumber("id").longValue() > 0, "the connection still works after an error");
+        }
+    }
+
+    @Test
+    void aClientThatKeepsSendingGarbageIsClosedWith1008AndItsMessagesStay() {
+        try (WsClient alice = WsClient.chat(ws, "alice"); WsClient bob = WsClient.chat(ws, "bob")) {
+            alice.join(room);
+            bob.join(room);
+            alice.post(room, "accepted before the garbage", "kept-" + room);
+            for (int i = 0; i < 20 && alice.isOpen(); i++) {
+                alice.send("garbage " + i);
+            }
+            assertEquals(1008, alice.closeCode());
+            JsonObject ping = bob.send("{\"type\":\"ping\",\"ref\":\"p\"}").expect("pong");
+            assertEquals("p", ping.getString("ref"), "others are unaffected");
+            assertEquals(List.of("accepted before the garbage"), history().getJsonArray("messages")
+                    .getValuesAs(JsonObject.class).stream().map(m -> m.getString("text")).toList());
+        }
+    }
+
+    @Test
+    void anOversizeMessageIsClosedWith1009() {
+        try (WsClient alice = WsClient.chat(ws, "alice")) {
+            alice.join(room);
+            String text = "x".repeat(20_000); // tests run with a 16 KiB limit
+            alice.send("{\"type\":\"post\",\"room\":\"" + room + "\",\"text\":\"" + text + "\",\"clientId\":\"big\"}");
+            assertEquals(1009, alice.closeCode());
+        }
+    }
+
+    @Test
+    void aBinaryFrameIsRefusedWith1003AndAReason() {
+        try (WsClient alice = WsClient.chat(ws, "alice")) {
+            alice.sendBinary(new byte[] {1, 2, 3});
+            assertEquals(1003, alice.closeCode());
+            assertTrue(alice.closeReason().contains("JSON"), alice.closeReason());
+        }
+    }
+
+    @Test
+    void aConnectionWithoutANameIsClosedWith1008() {
+        WsClient anonymous = WsClient.connect(ws, "/ws/chat", null);
+        assertEquals(1008, anonymous.closeCode());
+        assertTrue(anonymous.closeReason().contains("name"), anonymous.closeReason());
+    }
+
+    @Test
+    void restListsRoomsPagesHistoryAndShowsWhoIsOnline() {
+        try (WsClient alice = WsClient.chat(ws, "alice")) {
+            alice.join(room);
+            for (int i = 1; i <= 5; i++) {
+                alice.post(room, "m" + i, "page-" + i + "-" + room);
+            }
+            JsonArray rooms = json(Servers.get(http, "/api/rooms")).asJsonArray();
+            JsonObject listed = rooms.getValuesAs(JsonObject.class).stream()
+                    .filter(r -> room.equals(r.getString("name"))).findFirst().orElseThrow();
+            assertEquals(1, listed.getInt("online"));
+
+            JsonObject newest = json(Servers.get(http, "/api/rooms/" + room + "/messages?limit=2")).asJsonObject();
+            assertEquals(List.of("m4", "m5"), texts(newest));
+            assertTrue(newest.getBoolean("more"));
+            long before = newest.getJsonArray("messages").getJsonObject(0).getJsonNumber("id").longValue();
+            JsonObject older = json(Servers.get(http, "/api/rooms/" + room + "/messages?limit=10&before=" + before)).asJsonObject();
+            assertEquals(List.of("m1", "m2", "m3"), texts(older));
+            assertFalse(older.getBoolean("more"));
+
+            assertEquals(List.of("alice"), members());
+        }
+    }
+
+    @Test
+    void badRestRequestsGetProblemResponses() {
+        HttpResponse<String> badLimit = Servers.get(http, "/api/rooms/lobby/messages?limit=9999");
+        HttpResponse<String> unknownRoom = Servers.get(http, "/api/rooms/no-such-room-" + room + "/messages");
+        for (HttpResponse<String> response : List.of(badLimit, unknownRoom)) {
+            assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"),
+                    response.headers().toString());
+        }
+        assertTrue(badLimit.statusCode() == 400 || badLimit.statusCode() == 404, badLimit.body());
+        assertEquals(404, unknownRoom.statusCode());
+        assertEquals(404, json(unknownRoom).asJsonObject().getInt("status"));
+    }
+
+    private List<String> members() {
+        return strings(json(Servers.get(http, "/api/rooms/" + room + "/presence")).asJsonObject().getJsonArray("members"));
+    }
+
+    private JsonObject history() {
+        return json(Servers.get(http, "/api/rooms/" + room + "/messages")).asJsonObject();
+    }
+
+    private static JsonValue json(HttpResponse<String> response) {
+        return Json.createReader(new StringReader(response.body())).readValue();
+    }
+
+    private static List<String> texts(JsonObject page) {
+        return page.getJsonArray("messages").getValuesAs(JsonObject.class).stream().map(m -> m.getString("text")).toList();
+    }
+
+    private static List<String> strings(JsonArray array) {
+        return array.getValuesAs(jakarta.json.JsonString.class).stream().map(jakarta.json.JsonString::getString).toList();
+    }
+
+    private void postMany(WsClient client, String prefix, int count) {
+        for (int i = 0; i < count; i++) {
+            client.send(Json.createObjectBuilder().add("type", "post").add("room", room).add("text", prefix + i)
+                    .add("clientId", prefix + "-" + i + "-" + room).build().toString());
+        }
+    }
+
+    private static List<String> messages(WsClient client, int count) {
+        List<String> texts = new ArrayList<>();
+        long lastId = 0;
+        while (texts.size() < count) {
+            JsonObject message = client.expect("message");
+            long id = message.getJsonNumber("id").longValue();
+            assertTrue(id > lastId, "ids increase in delivery order");
+            lastId = id;
+            texts.add(message.getString("text"));
+        }
+        return texts;
+    }
+
+    private static List<String> inSenderOrder(List<String> texts, String prefix) {
+        return texts.stream().filter(t -> t.startsWith(prefix)).toList();
+    }
+
+    private static List<String> numbered(String prefix, int count) {
+        List<String> result = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            result.add(prefix + i);
+        }
+        return result;
+    }
+}

@@ -1,0 +1,102 @@
+package io.switchboard.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.StringReader;
+import java.net.URL;
+import java.util.List;
+import org.jboss.arquillian.container.test.api.ContainerController;
+import org.jboss.arquillian.container.test.api.Deployer;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.OperateOnDeployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.container.test.api.TargetsContainer;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * History survives a restart of the server: a second server (the manual "restart" container of arquillian.xml)
+ * is started, given messages, stopped and started again.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RestartIT {
+
+    private static final String CONTAINER = "restart";
+    private static final String DEPLOYMENT = "restartable";
+    private static final String ROOM = "survivors-" + System.currentTimeMillis();
+    private static final List<String> TEXTS = List.of("before", "the", "restart");
+
+    @ArquillianResource
+    ContainerController controller;
+    @ArquillianResource
+    Deployer deployer;
+
+    @Deployment(name = DEPLOYMENT, managed = false, testable = false)
+    @TargetsContainer(CONTAINER)
+    static WebArchive war() {
+        return Servers.war();
+    }
+
+    @Test
+    @Order(1)
+    void startTheServer() {
+        controller.start(CONTAINER);
+        deployer.deploy(DEPLOYMENT);
+    }
+
+    @Test
+    @Order(2)
+    void postMessages(@ArquillianResource @OperateOnDeployment(DEPLOYMENT) URL deployment) {
+        try (WsClient alice = WsClient.chat(Servers.ws(deployment), "alice")) {
+            alice.join(ROOM);
+            for (String text : TEXTS) {
+                alice.post(ROOM, text, "restart-" + text + "-" + ROOM);
+            }
+        }
+    }
+
+    @Test
+    @Order(3)
+    void restartTheServer() {
+        deployer.undeploy(DEPLOYMENT);
+        controller.stop(CONTAINER);
+        controller.start(CONTAINER);
+        deployer.deploy(DEPLOYMENT);
+    }
+
+    @Test
+    @Order(4)
+    void historyAndDeduplicationSurviveTheRestart(@ArquillianResource @OperateOnDeployment(DEPLOYMENT) URL deployment) {
+        try (WsClient bob = WsClient.chat(Servers.ws(deployment), "bob")) {
+            JsonObject joined = bob.join(ROOM);
+            assertEquals(TEXTS, joined.getJsonArray("history").getValuesAs(JsonObject.class).stream()
+                    .map(m -> m.getString("text")).toList());
+        }
+        JsonObject page = Json.createReader(new StringReader(
+                Servers.get(Servers.http(deployment), "/api/rooms/" + ROOM + "/messages").body())).readObject();
+        assertEquals(3, page.getJsonArray("messages").size());
+        try (WsClient alice = WsClient.chat(Servers.ws(deployment), "alice")) {
+            alice.join(ROOM);
+            JsonObject retry = alice.post(ROOM, "before", "restart-before-" + ROOM);
+            assertTrue(retry.getBoolean("duplicate"), "a retry after the restart is still recognised");
+        }
+    }
+
+    @Test
+    @Order(5)
+    void stopTheServer() {
+        deployer.undeploy(DEPLOYMENT);
+        controller.stop(CONTAINER);
+    }
+}

@@ -1,0 +1,51 @@
+package io.switchboard.it;
+
+import java.io.File;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+
+/** The WAR under test and addresses of the server it runs on. */
+final class Servers {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private Servers() {
+    }
+
+    /** The WAR exactly as the build packaged it. */
+    static WebArchive war() {
+        File war = new File(System.getProperty("switchboard.war", "target/switchboard.war"));
+        return ShrinkWrap.createFromZipFile(WebArchive.class, war);
+    }
+
+    /** ws://127.0.0.1:port/context (the injected URL may name another host of this machine). */
+    static URI ws(URL deployment) {
+        return URI.create("ws://127.0.0.1:" + deployment.getPort() + path(deployment));
+    }
+
+    static URI http(URL deployment) {
+        return URI.create("http://127.0.0.1:" + deployment.getPort() + path(deployment));
+    }
+
+    static HttpResponse<String> get(URI base, String path) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(WsClient.TIMEOUT).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String path(URL deployment) {
+        String path = deployment.getPath();
+        return path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    }
+}

@@ -1,0 +1,193 @@
+package io.switchboard.it;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/** A real WebSocket client (java.net.http) that queues every frame it receives, for tests. */
+public final class WsClient implements WebSocket.Listener, AutoCloseable {
+
+    public static final Duration TIMEOUT = Duration.ofSeconds(15);
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+    private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+    private final StringBuilder partial = new StringBuilder();
+    private volatile String closeReason;
+    private WebSocket socket;
+
+    private WsClient() {
+    }
+
+    /** Connects to {@code path} (e.g. {@code /ws/chat}) as the user {@code name} (null: no name). */
+    public static WsClient connect(URI base, String path, String name) {
+        WsClient client = new WsClient();
+        String query = name == null ? "" : "?name=" + URLEncoder.encode(name, StandardCharsets.UTF_8);
+        client.socket = HTTP.newWebSocketBuilder()
+                .connectTimeout(TIMEOUT)
+                .buildAsync(URI.create(base + path + query), client)
+                .orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS)
+                .join();
+        return client;
+    }
+
+    /** Connects to the chat endpoint and waits for the welcome frame. */
+    public static WsClient chat(URI base, String name) {
+        WsClient client = connect(base, "/ws/chat", name);
+        client.expect("welcome");
+        return client;
+    }
+
+    public WsClient send(String json) {
+        socket.sendText(json, true).orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
+        return this;
+    }
+
+    public void sendBinary(byte[] data) {
+        socket.sendBinary(ByteBuffer.wrap(data), true).orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
+    }
+
+    /** Joins a room and returns the {@code joined} reply. */
+    public JsonObject join(String room) {
+        send("{\"type\":\"join\",\"room\":\"" + room + "\"}");
+        return expect("joined", f -> room.equals(f.getString("room")));
+    }
+
+    /** Posts a message and returns its {@code ack}. */
+    public JsonObject post(String room, String text, String clientId) {
+        send(Json.createObjectBuilder().add("type", "post").add("room", room).add("text", text).add("clientId", clientId)
+                .build().toString());
+        return expect("ack", f -> clientId.equals(f.getString("clientId")));
+    }
+
+    /** The next frame, whatever its type. */
+    public JsonObject next() {
+        try {
+            JsonObject frame = frames.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            if (frame == null) {
+                throw new AssertionError("no frame within " + TIMEOUT);
+            }
+            return frame;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    public JsonObject expect(String type) {
+        return expect(type, f -> true);
+    }
+
+    /** The next frame of this type that matches; frames of other types before it are skipped. */
+    public JsonObject expect(String type, Predicate<JsonObject> matching) {
+        List<String> skipped = new ArrayList<>();
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonObject frame;
+            try {
+                frame = frames.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+            if (frame == null) {
+                break;
+            }
+            if (type.equals(frame.getString("type", null)) && matching.test(frame)) {
+                return frame;
+            }
+            skipped.add(frame.toString());
+        }
+        throw new AssertionError("no matching '" + type + "' frame within " + TIMEOUT + "; got " + skipped);
+    }
+
+    /** True when no frame of this type arrives within the wait (other frames are consumed). */
+    public boolean receivesNo(String type, Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        try {
+            while (true) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return true;
+                }
+                JsonObject frame = frames.poll(left, TimeUnit.NANOSECONDS);
+                if (frame != null && type.equals(frame.getString("type", null))) {
+                    return false;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The close code the server sent, waiting for it. */
+    public int closeCode() {
+        return closeCode.orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
+    }
+
+    public String closeReason() {
+        closeCode();
+        return closeReason;
+    }
+
+    public boolean isOpen() {
+        return !socket.isInputClosed() && !closeCode.isDone();
+    }
+
+    /** Drops the TCP connection without a close frame, as a crashed browser or a cut network would. */
+    public void abort() {
+        socket.abort();
+    }
+
+    @Override
+    public void onOpen(WebSocket webSocket) {
+        webSocket.request(1);
+    }
+
+    @Override
+    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+        partial.append(data);
+        if (last) {
+            frames.add(Json.createReader(new StringReader(partial.toString())).readObject());
+            partial.setLength(0);
+        }
+        webSocket.request(1);
+        return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+        closeReason = reason;
+        closeCode.complete(statusCode);
+        return null;
+    }
+
+    @Override
+    public void onError(WebSocket webSocket, Throwable error) {
+        closeCode.completeExceptionally(error);
+    }
+
+    @Override
+    public void close() {
+        if (!socket.isOutputClosed()) {
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS)
+                    .exceptionally(e -> null).join();
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package io.switchboard.presence.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.switchboard.config.SwitchboardConfig;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class InMemoryPresenceTest {
+
+    private final InMemoryPresence presence = new InMemoryPresence();
+
+    private void withTimeoutSeconds(int seconds) {
+        System.setProperty("switchboard.heartbeat.timeout", String.valueOf(seconds));
+        presence.configure(new SwitchboardConfig());
+    }
+
+    @AfterEach
+    void clear() {
+        System.clearProperty("switchboard.heartbeat.timeout");
+    }
+
+    @Test
+    void aUserWithTwoConnectionsIsPresentOnceAndLeavesWithTheLast() {
+        withTimeoutSeconds(60);
+        assertTrue(presence.enter("lobby", "bob", "c1"), "first connection: bob arrives");
+        assertFalse(presence.enter("lobby", "bob", "c2"), "second tab: no new arrival");
+        assertTrue(presence.enter("lobby", "alice", "c3"));
+        assertEquals(List.of("alice", "bob"), presence.members("lobby"));
+        assertFalse(presence.leave("lobby", "bob", "c1"), "bob still has a tab");
+        assertTrue(presence.leave("lobby", "bob", "c2"), "last tab closed: bob leaves");
+        assertEquals(List.of("alice"), presence.members("lobby"));
+        assertEquals(Map.of("lobby", 1), presence.occupancy());
+    }
+
+    @Test
+    void leavingTwiceOrARoomNeverEnteredChangesNothing() {
+        withTimeoutSeconds(60);
+        presence.enter("lobby", "bob", "c1");
+        assertTrue(presence.leave("lobby", "bob", "c1"));
+        assertFalse(presence.leave("lobby", "bob", "c1"));
+        assertFalse(presence.leave("elsewhere", "bob", "c1"));
+        assertEquals(Map.of(), presence.occupancy());
+    }
+
+    @Test
+    void leasesThatAreNotRenewedLapseAndTheUserDeparts() {
+        withTimeoutSeconds(0); // leases last 0 s: anything not renewed lapses at once
+        presence.enter("lobby", "ghost", "c1");
+        presence.enter("lobby", "alice", "c2");
+        List<Presence.Departure> departed = presence.expire();
+        assertEquals(2, departed.size());
+        assertTrue(departed.contains(new Presence.Departure("lobby", "ghost")));
+        assertEquals(List.of(), presence.members("lobby"));
+    }
+
+    @Test
+    void renewedLeasesSurviveExpiry() {
+        withTimeoutSeconds(60);
+        presence.enter("lobby", "alice", "c1");
+        presence.renew(List.of("c1"));
+        assertEquals(List.of(), presence.expire());
+        assertEquals(List.of("alice"), presence.members("lobby"));
+    }
+}

@@ -1,0 +1,507 @@
+// Switchboard chat page. All user-provided text goes through textContent (see el()), never innerHTML.
+import { SwitchboardClient, USER_NAME, ROOM_NAME } from './switchboard-client.js';
+
+/** Every element with an id, by camel-cased id: ui.statusText is #status-text. */
+const ui = {};
+for (const node of document.querySelectorAll('[id]')) ui[node.id.replace(/-(\w)/g, (_, c) => c.toUpperCase())] = node;
+
+const PAGE = 50;             // messages per "history" request
+const TYPING_IDLE = 3000;    // send "typing: false" after this much quiet
+const TYPING_REFRESH = 5000; // re-send "typing: true" while still typing
+const TYPING_EXPIRE = 8000;  // forget someone's "typing" when no update comes
+const clock = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const longDate = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+let client = null;
+let me = '';
+let active = null;          // the conversation on screen
+let wanted = null;          // room the user asked to open, until its "joined" arrives
+let everConnected = false;
+let lastState = { state: 'idle', attempt: 0 };
+let roomList = [];          // from GET api/rooms
+let typingSent = null, typingSentAt = 0, typingTimer = 0, countdown = 0, noticeTimer = 0;
+const convs = new Map();    // "room:<name>" | "dm:<user>" -> conversation
+const pending = new Map();  // clientId -> { c, li, m }: own messages not yet confirmed
+
+/** Reads (no value), writes or removes (null) a Web Storage entry; storage may be disabled or blocked. */
+function store(areaName, key, value) {
+  try {
+    const area = globalThis[areaName]; // even reading `localStorage` can throw in sandboxed frames
+    if (value === undefined) return area.getItem(`switchboard.${key}`);
+    if (value === null) area.removeItem(`switchboard.${key}`); else area.setItem(`switchboard.${key}`, value);
+  } catch { /* private mode */ }
+  return null;
+}
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text != null) node.textContent = text;
+  return node;
+}
+
+function conv(kind, name) {
+  const key = `${kind}:${name}`;
+  if (!convs.has(key)) {
+    convs.set(key, { key, kind, name, list: el('ol', 'messages'), ids: new Set(), members: new Set(), typing: new Map(),
+      oldest: null, newest: null, more: false, loading: false, unread: 0, joined: false });
+  }
+  return convs.get(key);
+}
+
+// ---- messages ----
+
+function item(m, isPending) {
+  const li = el('li', m.from === me ? 'msg mine' : 'msg');
+  const meta = el('div', 'meta');
+  const time = el('time');
+  const date = new Date(m.ts);
+  if (m.ts && date.getTime()) Object.assign(time, { dateTime: m.ts, textContent: clock.format(date), title: longDate.format(date) });
+  meta.append(el('span', 'from', m.from), ' ', time);
+  li.append(meta, el('p', 'text', m.text));
+  if (m.id != null) li.dataset.id = String(m.id);
+  if (isPending) li.append(el('span', 'note', pendingNote()));
+  li.classList.toggle('pending', !!isPending);
+  return li;
+}
+
+const pendingNote = () => (client?.state === 'connected' ? 'Sending…' : 'Will be sent when reconnected');
+
+/** Adds messages in id order, skipping those already shown and replacing own pending copies; returns how many were new. */
+function add(c, messages) {
+  let added = 0;
+  for (const m of messages) {
+    if (c.ids.has(m.id)) continue;
+    c.ids.add(m.id);
+    const mine = m.from === me && m.clientId && pending.get(m.clientId);
+    if (mine) { mine.li.remove(); pending.delete(m.clientId); }
+    const li = item(m);
+    let x = c.list.lastElementChild; // pending items (no id) stay last
+    while (x && !(x.dataset.id && Number(x.dataset.id) < m.id)) x = x.previousElementSibling;
+    if (x) x.after(li); else c.list.prepend(li);
+    if (c.oldest == null || m.id < c.oldest) c.oldest = m.id;
+    if (c.newest == null || m.id > c.newest) c.newest = m.id;
+    added++;
+  }
+  return added;
+}
+
+const nearBottom = () => ui.log.scrollHeight - ui.log.scrollTop - ui.log.clientHeight < 60;
+const scrollBottom = () => { ui.log.scrollTop = ui.log.scrollHeight; };
+
+/** A room message or direct message that arrived live. */
+function live(c, m) {
+  const onScreen = c === active;
+  const stick = onScreen && nearBottom();
+  if (c.typing.has(m.from)) setTyping(c, m.from, false);
+  if (!add(c, [m])) return;
+  if (onScreen && (stick || m.from === me)) scrollBottom();
+  if (m.from === me) return;
+  if (onScreen) return announce(`${m.from}: ${m.text.slice(0, 200)}`);
+  c.unread++;
+  if (c.kind === 'dm') announce(`New direct message from ${m.from}`);
+  renderNav();
+}
+
+function announce(text) {
+  ui.announce.append(el('p', null, text));
+  while (ui.announce.childElementCount > 5) ui.announce.firstElementChild.remove();
+}
+
+function notice(text) {
+  Object.assign(ui.notice, { textContent: text, hidden: false });
+  clearTimeout(noticeTimer);
+  noticeTimer = setTimeout(() => { ui.notice.hidden = true; }, 6000);
+}
+
+// ---- rendering ----
+
+function show(c) {
+  stopTyping();
+  active = c;
+  if (c) {
+    c.unread = 0;
+    ui.log.replaceChildren(ui.older, c.list);
+    ui.convTitle.textContent = c.kind === 'room' ? `#${c.name}` : `Direct messages with ${c.name}`;
+    ui.textLabel.textContent = c.kind === 'room' ? `Message to #${c.name}` : `Direct message to ${c.name}`;
+  } else {
+    ui.log.replaceChildren(el('p', 'empty', 'Join a room to start chatting.'));
+    ui.convTitle.textContent = 'No conversation';
+  }
+  ui.leave.hidden = c?.kind !== 'room';
+  ui.text.disabled = ui.send.disabled = !c;
+  renderNav();
+  renderMembers();
+  renderTyping();
+  renderOlder();
+  scrollBottom();
+  fillIfShort();
+}
+
+/** Replaces a list's items, keeping keyboard focus on the item with the same key. */
+function fill(list, items, emptyText) {
+  const focusKey = list.contains(document.activeElement) ? document.activeElement.dataset.key : null;
+  list.replaceChildren(...(items.length ? items : [el('li', 'empty', emptyText)]));
+  if (focusKey) list.querySelector(`[data-key="${CSS.escape(focusKey)}"]`)?.focus();
+}
+
+function entry(key, label, extra, onClick, hint) {
+  const button = el('button', 'entry');
+  button.type = 'button';
+  button.dataset.key = key;
+  button.addEventListener('click', onClick);
+  button.append(el('span', 'name', label));
+  if (hint) button.append(el('span', 'sr-only', hint));
+  if (extra) button.append(el('span', 'extra', extra));
+  const c = convs.get(key);
+  if (c?.unread) button.append(el('span', 'badge', `${c.unread} unread`));
+  if (c && c === active) button.setAttribute('aria-current', 'true');
+  const li = el('li');
+  li.append(button);
+  return li;
+}
+
+function renderNav() {
+  const names = new Set(roomList.map(r => r.name));
+  for (const c of convs.values()) if (c.kind === 'room') names.add(c.name);
+  const online = new Map(roomList.map(r => [r.name, r.online]));
+  fill(ui.rooms, [...names].sort().map(name => {
+    const c = convs.get(`room:${name}`);
+    const count = c?.joined ? c.members.size : online.get(name) ?? 0;
+    return entry(`room:${name}`, `#${name}`, `${count} online${c?.joined ? ' · joined' : ''}`, () => openRoom(name));
+  }), 'No rooms yet: create one below.');
+  const dms = [...convs.values()].filter(c => c.kind === 'dm').sort((a, b) => a.name.localeCompare(b.name));
+  fill(ui.dms, dms.map(c => entry(c.key, c.name, '', () => openDm(c.name))), 'Pick someone in the online list.');
+  const unread = [...convs.values()].reduce((sum, c) => sum + c.unread, 0);
+  document.title = unread ? `(${unread}) Switchboard` : 'Switchboard';
+}
+
+function renderMembers() {
+  const room = active?.kind === 'room' ? active : null;
+  ui.peopleTitle.textContent = room ? `Online in #${room.name} (${room.members.size})` : 'Online';
+  const items = room ? [...room.members].sort().map(user => (user === me
+    ? el('li', 'me', `${user} (you)`)
+    : entry(`dm:${user}`, user, '', () => openDm(user), ', send a direct message'))) : [];
+  fill(ui.members, items, room ? 'Nobody else is here.' : 'Open a room to see who is online.');
+}
+
+function renderTyping() {
+  const names = active ? [...active.typing.keys()] : [];
+  ui.typing.textContent = names.length === 0 ? ''
+    : names.length === 1 ? `${names[0]} is typing…`
+      : names.length === 2 ? `${names[0]} and ${names[1]} are typing…` : 'Several people are typing…';
+}
+
+function renderOlder() {
+  ui.older.hidden = !(active?.kind === 'room' && active.more);
+  ui.older.disabled = !!active?.loading;
+  ui.older.textContent = active?.loading ? 'Loading older messages…' : 'Load older messages';
+}
+
+function renderStatus() {
+  const d = lastState;
+  const unsent = client ? client.pending.length : 0;
+  const text = {
+    idle: 'Not signed in',
+    connecting: d.attempt ? 'Reconnecting…' : 'Connecting…',
+    connected: `Connected as ${me}`,
+    reconnecting: 'Connection lost',
+    offline: `Offline${d.reason ? ` (${d.reason})` : ''}`,
+  }[d.state] + (unsent ? ` · ${unsent} unsent` : '');
+  if (ui.statusText.textContent !== text) ui.statusText.textContent = text; // role=status: change only when needed
+  ui.status.dataset.state = d.state;
+  const tick = () => { // aria-hidden: screen readers are not told every second
+    const seconds = Math.max(0, Math.ceil(((client?.retryAt ?? 0) - Date.now()) / 1000));
+    ui.statusTimer.textContent = lastState.state === 'reconnecting' ? `, reconnecting in ${seconds} s` : '';
+  };
+  clearInterval(countdown);
+  tick();
+  if (d.state === 'reconnecting') countdown = setInterval(tick, 1000);
+  ui.retry.hidden = !(d.state === 'reconnecting' || (d.state === 'offline' && everConnected && client));
+  ui.retry.textContent = d.state === 'offline' ? 'Reconnect' : 'Retry now';
+}
+
+// ---- conversations ----
+
+function open(c) {
+  show(c);
+  closeMenu();
+  ui.text.focus();
+}
+
+function openRoom(name) {
+  const c = conv('room', name);
+  if (!c.joined) {
+    wanted = name;
+    client.join(name);
+    store('localStorage', `rooms.${me}`, JSON.stringify(client.rooms));
+  }
+  open(c);
+}
+
+const openDm = user => open(conv('dm', user));
+
+function leaveRoom(c) {
+  client.leave(c.name);
+  store('localStorage', `rooms.${me}`, JSON.stringify(client.rooms));
+  convs.delete(c.key);
+  if (active === c) show([...convs.values()].find(x => x.kind === 'room') ?? null);
+  else renderNav();
+}
+
+/** Asks for the page before the oldest loaded message of the room on screen. */
+function loadOlder() {
+  const c = active;
+  if (c?.kind !== 'room' || !c.joined || !c.more || c.loading || c.oldest == null) return;
+  if (client.history(c.name, c.oldest, PAGE)) { c.loading = true; renderOlder(); }
+}
+
+/** Loads older pages until the pane can scroll, so that "scroll to the top" is possible at all. */
+function fillIfShort() {
+  if (ui.log.scrollHeight <= ui.log.clientHeight) loadOlder();
+}
+
+function setTyping(c, user, on) {
+  clearTimeout(c.typing.get(user));
+  if (on) c.typing.set(user, setTimeout(() => setTyping(c, user, false), TYPING_EXPIRE));
+  else c.typing.delete(user);
+  if (c === active) renderTyping();
+}
+
+function startTyping() {
+  if (active?.kind !== 'room' || !active.joined) return;
+  const now = Date.now();
+  if ((typingSent !== active.name || now - typingSentAt > TYPING_REFRESH) && client.typing(active.name, true)) {
+    [typingSent, typingSentAt] = [active.name, now];
+  }
+  clearTimeout(typingTimer);
+  typingTimer = setTimeout(stopTyping, TYPING_IDLE);
+}
+
+function stopTyping() {
+  clearTimeout(typingTimer);
+  if (typingSent) client?.typing(typingSent, false);
+  typingSent = null;
+}
+
+// ---- server events (one handler per client event; the argument is the frame) ----
+
+const handlers = {
+  state(d) {
+    lastState = d;
+    for (const c of convs.values()) c.loading = false; // a history request in flight is lost with its connection
+    if (d.state === 'connected') {
+      everConnected = true;
+      loadRooms();
+    } else if (d.state === 'offline' && !everConnected && d.code === 1008) {
+      signOut(`The server refused this name: ${d.reason || 'policy violation'}`);
+      return;
+    }
+    for (const note of document.querySelectorAll('.pending .note')) note.textContent = pendingNote();
+    renderOlder();
+    renderStatus();
+  },
+  welcome(w) { me = w.user; },
+  joined(j) {
+    const c = conv('room', j.room);
+    const ids = j.history.map(m => m.id);
+    if (c.newest != null && ids.length && Math.min(...ids) > c.newest) {
+      // More was posted while we were away than one page holds: start over from the newest page.
+      c.list.replaceChildren(...c.list.querySelectorAll('.pending'));
+      c.ids.clear();
+      c.oldest = c.newest = null;
+    }
+    if (c.oldest == null) c.more = ids.length > 0; // "joined" does not say; the first "history" reply will
+    c.joined = true;
+    c.members = new Set(j.members);
+    const stick = c === active && nearBottom();
+    add(c, j.history);
+    if (wanted === j.room || !active) { wanted = null; return show(c); }
+    if (c === active) {
+      if (stick) scrollBottom();
+      renderMembers();
+      renderOlder();
+    }
+    renderNav();
+  },
+  left(l) { if (convs.has(`room:${l.room}`)) leaveRoom(convs.get(`room:${l.room}`)); },
+  message(m) { live(conv('room', m.room), m); },
+  direct(d) {
+    const peer = d.from === me ? d.to : d.from;
+    const isNew = !convs.has(`dm:${peer}`);
+    live(conv('dm', peer), d);
+    if (isNew) renderNav();
+  },
+  ack(a) {
+    const p = pending.get(a.clientId);
+    if (p) { // the echo did not come first (or this was a duplicate retry): confirm the pending copy
+      pending.delete(a.clientId);
+      p.li.remove();
+      add(p.c, [{ ...p.m, id: a.id, ts: a.ts }]);
+    }
+    renderStatus();
+  },
+  presence(p) {
+    const c = convs.get(`room:${p.room}`);
+    if (!c) return;
+    if (p.event === 'joined') c.members.add(p.user);
+    else { c.members.delete(p.user); setTyping(c, p.user, false); }
+    if (c === active) renderMembers();
+    renderNav();
+  },
+  typing(t) { if (convs.has(`room:${t.room}`) && t.user !== me) setTyping(convs.get(`room:${t.room}`), t.user, t.active); },
+  history(h) {
+    const c = convs.get(`room:${h.room}`);
+    if (!c) return;
+    c.loading = false;
+    c.more = h.more && h.messages.length > 0;
+    const before = ui.log.scrollHeight;
+    add(c, h.messages);
+    if (c !== active) return;
+    ui.log.scrollTop += ui.log.scrollHeight - before; // keep the reader's place
+    renderOlder();
+    fillIfShort();
+  },
+  error(e) {
+    const p = e.ref && pending.get(e.ref);
+    for (const c of convs.values()) c.loading = false; // errors carry no ref for "history": assume it was that
+    renderOlder();
+    if (!p) return notice(`The server refused a request: ${e.message}`);
+    pending.delete(e.ref);
+    p.li.classList.replace('pending', 'failed');
+    p.li.querySelector('.note').textContent = `Not sent: ${e.message}`;
+    renderStatus();
+  },
+};
+
+async function loadRooms() {
+  try {
+    const response = await fetch(new URL('api/rooms', location.href), { headers: { Accept: 'application/json' } });
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    roomList = await response.json();
+  } catch (err) {
+    notice(`Could not load the room list (${err.message}).`);
+  }
+  renderNav();
+}
+
+// ---- session ----
+
+function signIn(name) {
+  me = name;
+  everConnected = false;
+  const own = new SwitchboardClient();
+  client = own;
+  for (const [type, handler] of Object.entries(handlers)) {
+    own.addEventListener(type, event => client === own && handler(event.detail)); // ignore a signed-out client
+  }
+  own.connect(name);
+  let rooms = null;
+  try { rooms = JSON.parse(store('localStorage', `rooms.${name}`)); } catch { /* none saved */ }
+  for (const room of Array.isArray(rooms) ? rooms : ['lobby']) if (ROOM_NAME.test(room)) own.join(room);
+  store('sessionStorage', 'session', name); // a reload of this tab resumes the session
+  ui.signinView.hidden = true;
+  ui.chatView.hidden = ui.signout.hidden = ui.menu.hidden = false;
+  show(null);
+  loadRooms();
+}
+
+function signOut(error) {
+  stopTyping();
+  const old = client;
+  client = null;
+  old?.close();
+  convs.clear();
+  pending.clear();
+  active = wanted = null;
+  store('sessionStorage', 'session', null);
+  lastState = { state: 'idle', attempt: 0 };
+  renderStatus();
+  ui.chatView.hidden = ui.signout.hidden = ui.menu.hidden = true;
+  ui.signinView.hidden = false;
+  ui.signinError.textContent = error || '';
+  ui.name.value = me;
+  ui.name.focus();
+}
+
+// ---- UI events ----
+
+function closeMenu() {
+  document.body.classList.remove('menu-open');
+  ui.menu.setAttribute('aria-expanded', 'false');
+}
+
+function validate(input, errorNode, ok, message) {
+  input.setAttribute('aria-invalid', String(!ok));
+  errorNode.textContent = ok ? '' : message;
+  if (!ok) input.focus();
+  return ok;
+}
+
+ui.signin.addEventListener('submit', event => {
+  event.preventDefault();
+  const name = ui.name.value.trim();
+  if (!validate(ui.name, ui.signinError, USER_NAME.test(name), "Use 1–32 letters, digits, '.', '_' or '-'.")) return;
+  store('localStorage', 'name', name);
+  signIn(name);
+});
+
+ui.join.addEventListener('submit', event => {
+  event.preventDefault();
+  const name = ui.roomName.value.trim().replace(/^#/, '');
+  if (!validate(ui.roomName, ui.joinError, ROOM_NAME.test(name),
+    "Room names: 1–64 letters, digits, '.', '_' or '-', starting with a letter or digit.")) return;
+  ui.roomName.value = '';
+  openRoom(name);
+});
+
+ui.compose.addEventListener('submit', event => {
+  event.preventDefault();
+  const text = ui.text.value;
+  if (!active || !text.trim()) return;
+  let clientId;
+  try {
+    clientId = active.kind === 'room' ? client.post(active.name, text) : client.direct(active.name, text);
+  } catch (err) {
+    return notice(err.message); // too long, or blank: the client checks the server's rules before sending
+  }
+  const m = { from: me, text, clientId };
+  const li = item(m, true);
+  active.list.append(li);
+  pending.set(clientId, { c: active, li, m });
+  ui.text.value = '';
+  stopTyping();
+  scrollBottom();
+  renderStatus();
+});
+
+ui.text.addEventListener('keydown', event => {
+  if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+    event.preventDefault();
+    ui.compose.requestSubmit();
+  }
+});
+ui.text.addEventListener('input', () => (ui.text.value ? startTyping() : stopTyping()));
+ui.text.addEventListener('blur', stopTyping);
+ui.signout.addEventListener('click', () => signOut());
+ui.retry.addEventListener('click', () => (client?.state === 'offline' ? client.connect(me) : client?.reconnectNow()));
+ui.refresh.addEventListener('click', loadRooms);
+ui.leave.addEventListener('click', () => active?.kind === 'room' && leaveRoom(active));
+ui.older.addEventListener('click', loadOlder);
+ui.log.addEventListener('scroll', () => { if (ui.log.scrollTop < 80) loadOlder(); });
+
+ui.menu.addEventListener('click', () => {
+  const isOpen = document.body.classList.toggle('menu-open');
+  ui.menu.setAttribute('aria-expanded', String(isOpen));
+  if (isOpen) ui.sidebar.querySelector('button, input')?.focus();
+});
+document.addEventListener('keydown', event => {
+  if (event.key === 'Escape' && document.body.classList.contains('menu-open')) { closeMenu(); ui.menu.focus(); }
+});
+
+// ---- start: resume this tab's session after a reload, else ask for a name ----
+
+ui.name.value = store('localStorage', 'name') || '';
+const resume = store('sessionStorage', 'session');
+if (resume && USER_NAME.test(resume)) signIn(resume);
+else ui.name.focus();

@@ -1,0 +1,391 @@
+// @ts-check
+/**
+ * Switchboard chat client for the `/ws/chat` WebSocket endpoint: plain ES module, no dependencies.
+ *
+ * Server frames are re-dispatched as `CustomEvent`s named after their `type` (`detail` is the frame):
+ * welcome, joined, left, message, ack, presence, typing, direct, history, pong, error.
+ * Connection changes are dispatched as `state` events (`detail` is a {@link StateDetail}).
+ *
+ * Reliability: reconnects with exponential backoff and full jitter; rejoins the rooms it was asked to join;
+ * sends `{"type":"ping"}` periodically and treats a silent connection as dead; keeps `post`/`direct` commands in
+ * an outbox until the server acks them, re-sending them once after every reconnect (their `clientId` never
+ * changes, so the server's de-duplication makes the retries idempotent).
+ *
+ * @module switchboard-client
+ */
+
+/** Display names, as the server checks them. */
+export const USER_NAME = /^[\p{L}\p{N}._-]{1,32}$/u;
+/** Room names, as the server checks them. */
+export const ROOM_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+/** Longest chat text the server accepts, in characters. */
+export const MAX_TEXT = 4000;
+
+/** A connection that lasted this long (ms) resets the backoff; one that drops sooner keeps backing off. */
+const STABLE_AFTER = 10_000;
+const SERVER_EVENTS = new Set(['welcome', 'joined', 'left', 'message', 'ack', 'presence', 'typing', 'direct',
+    'history', 'pong', 'error']);
+
+/**
+ * @typedef {'idle'|'connecting'|'connected'|'reconnecting'|'offline'} ConnectionState
+ *   `connecting` also covers reconnection attempts (`attempt` > 0); `reconnecting` means waiting for the next
+ *   attempt (see `retryAt`); `offline` means closed by {@link SwitchboardClient#close} or by a fatal close code.
+ * @typedef {object} StateDetail
+ * @property {ConnectionState} state
+ * @property {number} attempt consecutive failed attempts so far
+ * @property {number} [code] close code that caused this state
+ * @property {string} [reason] close reason that caused this state
+ * @property {number} [retryAt] epoch ms of the next attempt (state `reconnecting`)
+ * @typedef {{type:'welcome', connectionId:string, user:string, heartbeatSeconds:number, maxTextBytes:number}} Welcome
+ * @typedef {{type?:'message', id:number, room:string, from:string, text:string, ts:string, clientId?:string}} Message
+ * @typedef {{type:'joined', room:string, history:Message[], members:string[]}} Joined
+ * @typedef {{type:'ack', clientId:string, id:number, ts:string, duplicate:boolean}} Ack
+ * @typedef {{type:'presence', room:string, user:string, event:'joined'|'left'}} Presence
+ * @typedef {{type:'typing', room:string, user:string, active:boolean}} Typing
+ * @typedef {{type:'direct', id:number, from:string, to:string, text:string, ts:string, clientId?:string}} Direct
+ * @typedef {{type:'history', room:string, messages:Message[], more:boolean}} History
+ * @typedef {{type:'error', code:string, message:string, ref?:string}} ErrorFrame
+ * @typedef {{type:'post', room:string, text:string, clientId:string}
+ *   | {type:'direct', to:string, text:string, clientId:string}} QueuedCommand
+ *
+ * @typedef {object} SwitchboardOptions
+ * @property {string|URL} [url] endpoint; default `ws/chat` relative to the page (`location.href`), http(s)
+ *   switched to ws(s). The `name` query parameter is added by {@link SwitchboardClient#connect}.
+ * @property {number} [baseDelay=500] backoff base in ms: attempt n waits random(0, min(maxDelay, baseDelay·2ⁿ))
+ * @property {number} [maxDelay=30000] backoff cap in ms
+ * @property {number} [pingInterval=20000] ms between application-level pings
+ * @property {number} [deadAfter=45000] ms without any frame after which the connection is dropped and retried
+ *   (in hidden tabs, whose timers run late, only once a ping has gone unanswered for deadAfter - pingInterval)
+ * @property {number[]} [fatalCodes=[1003,1008]] close codes after which the client stays offline; any other
+ *   close the client did not ask for (1001, 1006, 1011, 1013, 4000, 4001, ...) is retried
+ * @property {typeof WebSocket} [WebSocket] WebSocket implementation (default: the global one)
+ */
+
+/** A client-side message id, unique per message: the server de-duplicates retries by it. */
+export function newClientId() {
+    const c = globalThis.crypto;
+    if (typeof c?.randomUUID === 'function') return 'c-' + c.randomUUID(); // secure contexts only
+    return 'c-' + Array.from(c.getRandomValues(new Uint8Array(16)), b => b.toString(16).padStart(2, '0')).join('');
+}
+
+export class SwitchboardClient extends EventTarget {
+    /** @type {Required<Omit<SwitchboardOptions, 'url'|'WebSocket'>> & SwitchboardOptions} */
+    #opts;
+    /** @type {WebSocket|null} */ #ws = null;
+    /** @type {string|null} */ #name = null;
+    /** @type {ConnectionState} */ #state = 'idle';
+    #attempt = 0;
+    #retryAt = 0;
+    /** @type {Welcome|null} */ #welcome = null;
+    /** @type {Set<string>} */ #rooms = new Set();
+    /** @type {Map<string, QueuedCommand>} */ #outbox = new Map();
+    /** @type {any} */ #retryTimer;
+    /** @type {any} */ #pingTimer;
+    /** @type {any} */ #deadTimer;
+    #lastFrameAt = 0;
+    #welcomedAt = 0;
+    #pingedAt = 0; // first ping sent after the last frame arrived
+    #onOnline = () => this.reconnectNow();
+
+    /** @param {SwitchboardOptions} [options] */
+    constructor(options = {}) {
+        super();
+        this.#opts = { baseDelay: 500, maxDelay: 30_000, pingInterval: 20_000, deadAfter: 45_000,
+            fatalCodes: [1003, 1008], ...options };
+    }
+
+    /** @returns {ConnectionState} */
+    get state() { return this.#state; }
+    /** The user id the server confirmed in `welcome` (may differ from the requested name), else the name. */
+    get user() { return this.#welcome?.user ?? this.#name; }
+    /** The last `welcome` frame of the current connection, or null. */
+    get welcome() { return this.#welcome; }
+    /** Rooms this client is in (or will rejoin after reconnecting). */
+    get rooms() { return [...this.#rooms]; }
+    /** Posts and direct messages not yet acknowledged by the server, oldest first. */
+    get pending() { return [...this.#outbox.values()]; }
+    /** Epoch ms of the next reconnection attempt, while `state` is `reconnecting`. */
+    get retryAt() { return this.#retryAt; }
+
+    /**
+     * Opens the connection as `name` (dev login: 1-32 letters, digits, '.', '_' or '-'). Rooms and queued
+     * messages of an earlier session of this client are kept.
+     * @param {string} name
+     */
+    connect(name) {
+        if (!USER_NAME.test(name)) throw new TypeError("name must be 1-32 letters, digits, '.', '_' or '-'");
+        this.#teardown();
+        this.#name = name;
+        this.#attempt = 0;
+        globalThis.addEventListener?.('online', this.#onOnline);
+        this.#open();
+    }
+
+    /** Closes the connection for good (code 1000); no reconnect until {@link connect} is called again. */
+    close() {
+        globalThis.removeEventListener?.('online', this.#onOnline);
+        this.#teardown(1000, 'bye');
+        this.#welcome = null;
+        this.#setState('offline', { code: 1000, reason: 'closed by client' });
+    }
+
+    /** Skips the backoff wait and tries again now (e.g. a "Retry now" button). */
+    reconnectNow() {
+        if (this.#state === 'reconnecting') this.#open();
+    }
+
+    /** @param {string} room joins now, or as soon as connected; rejoined after every reconnect */
+    join(room) {
+        if (!ROOM_NAME.test(room)) throw new TypeError("room must be 1-64 letters, digits, '.', '_' or '-'");
+        this.#rooms.add(room);
+        this.#sendIfReady({ type: 'join', room });
+    }
+
+    /** @param {string} room */
+    leave(room) {
+        if (this.#rooms.delete(room)) this.#sendIfReady({ type: 'leave', room });
+    }
+
+    /**
+     * Posts to a joined room; queued while offline.
+     * @param {string} room
+     * @param {string} text
+     * @returns {string} the message's clientId (matches the later `ack` and the echoed `message`)
+     */
+    post(room, text) {
+        if (!ROOM_NAME.test(room)) throw new TypeError('invalid room name');
+        return this.#enqueue({ type: 'post', room, text: checkText(text, this.#welcome), clientId: newClientId() });
+    }
+
+    /**
+     * Sends a direct message to one user; queued while offline.
+     * @param {string} to
+     * @param {string} text
+     * @returns {string} the message's clientId
+     */
+    direct(to, text) {
+        if (!USER_NAME.test(to)) throw new TypeError('invalid user name');
+        return this.#enqueue({ type: 'direct', to, text: checkText(text, this.#welcome), clientId: newClientId() });
+    }
+
+    /**
+     * Tells the room whether this user is typing. Not queued: dropped when offline.
+     * @param {string} room
+     * @param {boolean} active
+     * @returns {boolean} whether it was sent
+     */
+    typing(room, active) {
+        return this.#rooms.has(room) && this.#sendIfReady({ type: 'typing', room, active: !!active });
+    }
+
+    /**
+     * Asks for older messages of a joined room; the reply is a `history` event. Not queued.
+     * @param {string} room
+     * @param {number} [before] message id (exclusive), usually the oldest one loaded; omit for the newest
+     * @param {number} [limit] 1-200, server default 50
+     * @returns {boolean} whether it was sent
+     */
+    history(room, before, limit) {
+        return this.#sendIfReady({ type: 'history', room, before, limit });
+    }
+
+    /** @param {string} [ref] echoed in the `pong` event */
+    ping(ref) {
+        return this.#sendIfReady({ type: 'ping', ref });
+    }
+
+    /** @param {QueuedCommand} command */
+    #enqueue(command) {
+        this.#outbox.set(command.clientId, command);
+        this.#sendIfReady(command);
+        return command.clientId;
+    }
+
+    #open() {
+        this.#teardown();
+        const url = new URL(this.#opts.url ?? 'ws/chat', globalThis.location?.href);
+        url.protocol = url.protocol.replace(/^http/, 'ws');
+        url.searchParams.set('name', /** @type {string} */ (this.#name));
+        const ws = new (this.#opts.WebSocket ?? WebSocket)(url.href);
+        this.#ws = ws;
+        this.#touch(); // a handshake that hangs counts as a dead connection too
+        ws.onopen = () => {
+            this.#pingTimer = setInterval(() => this.#ping(), this.#opts.pingInterval);
+        };
+        ws.onmessage = event => this.#receive(event.data);
+        ws.onclose = event => this.#lost(event.code, event.reason);
+        this.#setState('connecting');
+    }
+
+    /** @param {unknown} data */
+    #receive(data) {
+        this.#touch();
+        let frame;
+        try {
+            frame = JSON.parse(String(data));
+        } catch {
+            return;
+        }
+        if (!frame || typeof frame.type !== 'string') return;
+        if (frame.type === 'welcome') {
+            this.#welcome = frame;
+            this.#welcomedAt = Date.now();
+            this.#setState('connected');
+            for (const room of this.#rooms) this.#send({ type: 'join', room });
+            for (const command of this.#outbox.values()) this.#send(command); // joins first: same session, in order
+        } else if (frame.type === 'ack') {
+            this.#outbox.delete(frame.clientId);
+        } else if (frame.type === 'error' && frame.ref) {
+            this.#outbox.delete(frame.ref); // refused for good (e.g. not_joined): retrying would not help
+        }
+        if (SERVER_EVENTS.has(frame.type)) this.dispatchEvent(new CustomEvent(frame.type, { detail: frame }));
+    }
+
+    #ping() {
+        const first = this.#pingedAt <= this.#lastFrameAt;
+        if (this.#send({ type: 'ping' }) && first) this.#pingedAt = Date.now();
+    }
+
+    /** Any frame proves the connection alive: restart the dead-connection timer. */
+    #touch() {
+        this.#lastFrameAt = Date.now();
+        this.#checkAliveIn(this.#opts.deadAfter);
+    }
+
+    /** @param {number} ms */
+    #checkAliveIn(ms) {
+        clearTimeout(this.#deadTimer);
+        this.#deadTimer = setTimeout(() => this.#checkAlive(), ms);
+    }
+
+    /**
+     * No frame for `deadAfter`. Hidden tabs run timers late, pings included, so a connection is only declared dead
+     * when a ping has gone unanswered for `deadAfter - pingInterval`; if none was sent since the last frame, one is.
+     */
+    #checkAlive() {
+        const grace = Math.max(this.#opts.deadAfter - this.#opts.pingInterval, this.#opts.deadAfter / 4);
+        const unanswered = this.#pingedAt > this.#lastFrameAt ? Date.now() - this.#pingedAt : -1;
+        if (this.#ws?.readyState === 1 && unanswered < grace) {
+            if (unanswered < 0) this.#ping();
+            this.#checkAliveIn(unanswered < 0 ? grace : grace - unanswered);
+            return;
+        }
+        this.#teardown(4000, 'heartbeat timeout');
+        this.#lost(4000, `no frame for ${Math.round((Date.now() - this.#lastFrameAt) / 1000)} s`);
+    }
+
+    /**
+     * @param {number} code
+     * @param {string} reason
+     */
+    #lost(code, reason) {
+        this.#teardown();
+        const stable = this.#welcome && Date.now() - this.#welcomedAt >= STABLE_AFTER;
+        this.#welcome = null;
+        if (this.#state === 'offline' || this.#state === 'idle') return;
+        if (this.#opts.fatalCodes.includes(code)) {
+            globalThis.removeEventListener?.('online', this.#onOnline);
+            this.#setState('offline', { code, reason });
+            return;
+        }
+        if (stable) this.#attempt = 0; // a connection that flaps keeps backing off
+        const ceiling = Math.min(this.#opts.maxDelay, this.#opts.baseDelay * 2 ** this.#attempt);
+        const delay = Math.random() * ceiling; // full jitter
+        this.#attempt++;
+        this.#retryAt = Date.now() + delay;
+        this.#retryTimer = setTimeout(() => this.#open(), delay);
+        this.#setState('reconnecting', { code, reason, retryAt: this.#retryAt });
+    }
+
+    /**
+     * Detaches from the current socket (so its late events are ignored), stops timers and closes it.
+     * @param {number} [code]
+     * @param {string} [reason]
+     */
+    #teardown(code = 1000, reason = '') {
+        clearInterval(this.#pingTimer);
+        clearTimeout(this.#deadTimer);
+        clearTimeout(this.#retryTimer);
+        const ws = this.#ws;
+        this.#ws = null;
+        if (!ws) return;
+        ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
+        try {
+            ws.close(code, reason);
+        } catch {
+            // already closing
+        }
+    }
+
+    /** @param {object} command sent only on a connection that got its `welcome` */
+    #sendIfReady(command) {
+        return this.#state === 'connected' && this.#send(command);
+    }
+
+    /** @param {object} command */
+    #send(command) {
+        if (this.#ws?.readyState !== 1) return false;
+        this.#ws.send(JSON.stringify(command));
+        return true;
+    }
+
+    /**
+     * @param {ConnectionState} state
+     * @param {Partial<StateDetail>} [extra]
+     */
+    #setState(state, extra = {}) {
+        this.#state = state;
+        if (state !== 'reconnecting') this.#retryAt = 0;
+        /** @type {StateDetail} */
+        const detail = { state, attempt: this.#attempt, ...extra };
+        this.dispatchEvent(new CustomEvent('state', { detail }));
+    }
+}
+
+/**
+ * @param {string} text
+ * @param {Welcome|null} welcome
+ */
+function checkText(text, welcome) {
+    // Java's isBlank() also counts U+001C-U+001F as white space
+    if (typeof text !== 'string' || /^[\s\u001c-\u001f]*$/.test(text)) throw new TypeError('text must not be blank');
+    if (text.length > MAX_TEXT) throw new RangeError(`text must be at most ${MAX_TEXT} characters`);
+    const limit = (welcome?.maxTextBytes ?? 65_536) - 256; // room for the rest of the JSON frame
+    if (new TextEncoder().encode(JSON.stringify(text)).length > limit) throw new RangeError('text is too large');
+    return text;
+}
+
+/**
+ * Example (not executed): a React hook over the client. Works under StrictMode's mount/unmount/mount, since
+ * `connect()` after `close()` simply starts again.
+ *
+ * @example
+ * import { useEffect, useMemo, useState } from 'react';
+ * import { SwitchboardClient } from './switchboard-client.js';
+ *
+ * // Connects as `name` while mounted; returns the client, its connection state and one room's messages.
+ * export function useSwitchboard(name, room) {
+ *   const client = useMemo(() => new SwitchboardClient(), []);
+ *   const [state, setState] = useState(client.state);
+ *   const [messages, setMessages] = useState([]);
+ *   useEffect(() => {
+ *     setMessages([]);
+ *     const merge = more => setMessages(list => // by id: a rejoin after reconnecting repeats recent history
+ *       [...new Map([...list, ...more].map(m => [m.id, m])).values()].sort((a, b) => a.id - b.id));
+ *     const on = {
+ *       state: e => setState(e.detail.state),
+ *       joined: e => e.detail.room === room && merge(e.detail.history),
+ *       message: e => e.detail.room === room && merge([e.detail]),
+ *     };
+ *     for (const [type, listener] of Object.entries(on)) client.addEventListener(type, listener);
+ *     client.connect(name);
+ *     client.join(room);
+ *     return () => {
+ *       for (const [type, listener] of Object.entries(on)) client.removeEventListener(type, listener);
+ *       client.leave(room);
+ *       client.close();
+ *     };
+ *   }, [client, name, room]);
+ *   return { client, state, messages, post: text => client.post(room, text) };
+ * }
+ */
