@@ -1,5 +1,6 @@
 // Switchboard chat page. All user-provided text goes through textContent (see el()), never innerHTML.
 import { SwitchboardClient, USER_NAME, ROOM_NAME } from './switchboard-client.js';
+import { NotificationClient, TOPIC_NAME } from './notification-client.js';
 
 /** Every element with an id, by camel-cased id: ui.statusText is #status-text. */
 const ui = {};
@@ -11,6 +12,9 @@ const TYPING_REFRESH = 5000; // re-send "typing: true" while still typing
 const TYPING_EXPIRE = 8000;  // forget someone's "typing" when no update comes
 const clock = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 const longDate = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const shortDate = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'short' });
+const KEEP = 100;            // notifications kept on the page (the newest)
+const SEVERITIES = { info: 'Info', success: 'Success', warning: 'Warning', error: 'Error' };
 
 let client = null;
 let me = '';
@@ -22,6 +26,12 @@ let roomList = [];          // from GET api/rooms
 let typingSent = null, typingSentAt = 0, typingTimer = 0, countdown = 0, noticeTimer = 0;
 const convs = new Map();    // "room:<name>" | "dm:<user>" -> conversation
 const pending = new Map();  // clientId -> { c, li, m }: own messages not yet confirmed
+
+let notifier = null;        // the NotificationClient of the signed-in user
+const notifs = new Map();   // seq -> notification (the newest KEEP)
+let notifUnread = null;     // the server's unread count, once known
+let notifLive = false;      // replay done on the current connection: what arrives now is new
+let notifRender = 0, liveTimer = 0, topicsVersion = 0;
 
 /** Reads (no value), writes or removes (null) a Web Storage entry; storage may be disabled or blocked. */
 function store(areaName, key, value) {
@@ -364,8 +374,10 @@ const handlers = {
   },
   error(e) {
     const p = e.ref && pending.get(e.ref);
-    for (const c of convs.values()) c.loading = false; // errors carry no ref for "history": assume it was that
-    renderOlder();
+    if (!e.ref) { // errors name refused posts and direct messages by ref; "history" has none: assume it was that
+      for (const c of convs.values()) c.loading = false;
+      renderOlder();
+    }
     if (!p) return notice(`The server refused a request: ${e.message}`);
     pending.delete(e.ref);
     p.li.classList.replace('pending', 'failed');
@@ -373,6 +385,225 @@ const handlers = {
     renderStatus();
   },
 };
+
+// ---- notifications ----
+
+/** The link as an absolute http(s) URL when it is one (http://, https:// or a path starting with /), else null. */
+function safeLink(link) {
+  if (typeof link !== 'string' || !/^(?:https?:\/\/|\/)/i.test(link)) return null;
+  try {
+    const url = new URL(link, location.href);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Keeps a notification (read state only ever goes from unread to read) and forgets the oldest beyond KEEP. */
+function remember(n) {
+  if (!Number.isSafeInteger(n?.seq)) return;
+  const old = notifs.get(n.seq);
+  notifs.set(n.seq, { ...n, read: !!(n.read || old?.read) });
+  if (notifs.size > KEEP) {
+    const seqs = [...notifs.keys()].sort((a, b) => a - b);
+    for (const seq of seqs.slice(0, notifs.size - KEEP)) notifs.delete(seq);
+  }
+}
+
+function renderBell() {
+  const n = notifUnread;
+  ui.bell.setAttribute('aria-label', n == null ? 'Notifications' : `Notifications, ${n || 'no'} unread`);
+  ui.bellCount.hidden = !n;
+  ui.bellCount.textContent = n > 99 ? '99+' : String(n || '');
+}
+
+function setUnread(count) {
+  if (typeof count !== 'number' || count === notifUnread) return;
+  const first = notifUnread == null;
+  notifUnread = count;
+  renderBell();
+  if (first && !count) return; // nothing worth saying at sign-in
+  clearTimeout(liveTimer); // the live region says the count once it settles, not at every step
+  liveTimer = setTimeout(() => {
+    ui.notifLive.textContent = count ? `${count} unread notification${count === 1 ? '' : 's'}` : 'No unread notifications';
+  }, 1000);
+}
+
+function setTopics(topics) {
+  topicsVersion++;
+  const list = [...topics].sort();
+  ui.topics.textContent = list.length ? `Subscribed: ${list.join(', ')}` : 'No topic subscriptions yet.';
+}
+
+const when = date => (date.toDateString() === new Date().toDateString() ? clock : shortDate).format(date);
+
+function notifItem(n) {
+  const severity = Object.hasOwn(SEVERITIES, n.severity) ? n.severity : 'info';
+  const li = el('li', `notif sev-${severity}${n.read ? '' : ' unread'}`);
+  li.dataset.seq = String(n.seq);
+  li.tabIndex = -1; // keeps keyboard focus here when its "Mark read" button goes away
+  const meta = el('div', 'meta');
+  meta.append(el('span', 'sev', SEVERITIES[severity]));
+  if (n.category) meta.append(el('span', 'cat', n.category));
+  const date = new Date(n.createdAt);
+  if (n.createdAt && date.getTime()) {
+    meta.append(Object.assign(el('time'), { dateTime: n.createdAt, textContent: when(date), title: longDate.format(date) }));
+  }
+  const title = el('h3');
+  if (!n.read) title.append(el('span', 'sr-only', 'Unread: '));
+  title.append(el('span', null, n.title || '(no title)'));
+  li.append(meta, title);
+  if (n.body) li.append(el('p', 'body', n.body));
+  const actions = el('div', 'row actions');
+  const href = safeLink(n.link);
+  if (href) {
+    const a = Object.assign(el('a', null, 'Open'), { href, target: '_blank', rel: 'noopener noreferrer' });
+    a.dataset.key = `link:${n.seq}`;
+    a.append(el('span', 'sr-only', ` ${n.title || 'notification'} (opens in a new tab)`));
+    actions.append(a);
+  }
+  if (!n.read) {
+    const button = Object.assign(el('button', 'small', 'Mark read'), { type: 'button' });
+    button.dataset.key = `read:${n.seq}`;
+    button.append(el('span', 'sr-only', `: ${n.title || 'notification'}`));
+    button.addEventListener('click', () => markRead(n.seq));
+    actions.append(button);
+  }
+  if (actions.childElementCount) li.append(actions);
+  return li;
+}
+
+/** Renders the open panel's list, newest first, keeping keyboard focus on the same item. */
+function renderNotifs() {
+  cancelAnimationFrame(notifRender);
+  notifRender = 0;
+  const now = Date.now();
+  const list = [...notifs.values()]
+    .filter(n => !(n.expiresAt && Date.parse(n.expiresAt) <= now))
+    .sort((a, b) => b.seq - a.seq);
+  const focused = ui.notifList.contains(document.activeElement) ? document.activeElement : null;
+  const key = focused?.dataset.key;
+  const seq = focused?.closest('li')?.dataset.seq;
+  ui.notifList.replaceChildren(...(list.length ? list.map(notifItem) : [el('li', 'empty', 'No notifications.')]));
+  if (!focused) return;
+  const again = (key && ui.notifList.querySelector(`[data-key="${CSS.escape(key)}"]`))
+    || (seq && ui.notifList.querySelector(`li[data-seq="${CSS.escape(seq)}"]`));
+  (again || ui.notifTitle).focus();
+}
+
+/** Renders the list at the next frame, and only while the panel is open (replays send many frames). */
+function scheduleNotifs() {
+  if (!ui.notifPanel.hidden && !notifRender) notifRender = requestAnimationFrame(renderNotifs);
+}
+
+function toggleNotifs(open = ui.notifPanel.hidden) {
+  ui.notifPanel.hidden = !open;
+  ui.bell.setAttribute('aria-expanded', String(open));
+  if (!open) return;
+  closeMenu();
+  renderNotifs();
+}
+
+function markRead(seq) {
+  const n = notifs.get(seq);
+  if (!notifier || !n || n.read) return;
+  notifier.markRead(seq); // sent now or once reconnected; the server then sends the new unread count
+  n.read = true;
+  renderNotifs();
+}
+
+function markAllRead() {
+  if (!notifier) return;
+  notifier.markAllRead();
+  for (const n of notifs.values()) n.read = true;
+  renderNotifs();
+  announce('All notifications marked read');
+}
+
+/** Fetches the newest KEEP notifications (older ones than the replay, and current read states) and the topics. */
+async function loadInbox(lastSeq) {
+  const own = notifier;
+  const base = `api/users/${encodeURIComponent(own.user)}/`;
+  const query = new URLSearchParams({ after: String(Math.max(0, lastSeq - KEEP)), limit: String(KEEP) });
+  const version = topicsVersion;
+  try {
+    const [inbox, topics] = await Promise.all([getJson(`${base}notifications?${query}`), getJson(`${base}topics`)]);
+    if (notifier !== own) return; // signed out meanwhile
+    for (const n of inbox.items ?? []) remember(n);
+    if (version === topicsVersion && Array.isArray(topics.topics)) setTopics(topics.topics); // unless the socket said newer
+    scheduleNotifs();
+  } catch (err) {
+    if (notifier === own) notice(`Could not load notifications (${err.message}).`);
+  }
+}
+
+function renderNotifState(d) {
+  const text = {
+    connecting: 'Connecting…',
+    reconnecting: 'Connection lost: reconnecting…',
+    offline: `Offline${d.reason ? ` (${d.reason})` : ''}`,
+  }[d.state] ?? '';
+  ui.notifState.textContent = text;
+  ui.notifState.hidden = !text;
+}
+
+const notifHandlers = {
+  state(d) {
+    if (d.state !== 'connected') notifLive = false;
+    renderNotifState(d);
+  },
+  notification(n) {
+    remember(n);
+    if (notifLive && !n.read) announce(`New notification: ${n.title}`);
+    scheduleNotifs();
+  },
+  replayed(r) {
+    notifLive = true;
+    setUnread(r.unread);
+    loadInbox(r.lastSeq);
+    scheduleNotifs();
+  },
+  unread(u) { setUnread(u.count); },
+  read(r) {
+    for (const n of notifs.values()) if (r.all || n.seq === r.seq) n.read = true;
+    scheduleNotifs();
+  },
+  subscribed(t) { setTopics(t.topics); announce(`Subscribed to ${t.topic}`); },
+  unsubscribed(t) { setTopics(t.topics); announce(`Unsubscribed from ${t.topic}`); },
+  error(e) { notice(`Notifications: ${e.message}`); },
+};
+
+function startNotifications(name) {
+  const own = new NotificationClient();
+  notifier = own;
+  for (const [type, handler] of Object.entries(notifHandlers)) {
+    own.addEventListener(type, event => notifier === own && handler(event.detail)); // ignore a signed-out client
+  }
+  own.connect(name);
+  ui.bell.hidden = false;
+  renderBell();
+}
+
+function stopNotifications() {
+  const old = notifier;
+  notifier = null;
+  old?.close();
+  notifs.clear();
+  notifUnread = null;
+  notifLive = false;
+  clearTimeout(liveTimer);
+  toggleNotifs(false);
+  ui.bell.hidden = true;
+  renderBell();
+  for (const node of [ui.notifLive, ui.topics, ui.topicError, ui.notifList]) node.replaceChildren();
+  ui.topic.value = '';
+}
+
+async function getJson(path) {
+  const response = await fetch(new URL(path, location.href), { headers: { Accept: 'application/json' } });
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  return response.json();
+}
 
 async function loadRooms() {
   try {
@@ -400,6 +631,7 @@ function signIn(name) {
   try { rooms = JSON.parse(store('localStorage', `rooms.${name}`)); } catch { /* none saved */ }
   for (const room of Array.isArray(rooms) ? rooms : ['lobby']) if (ROOM_NAME.test(room)) own.join(room);
   store('sessionStorage', 'session', name); // a reload of this tab resumes the session
+  startNotifications(name);
   ui.signinView.hidden = true;
   ui.chatView.hidden = ui.signout.hidden = ui.menu.hidden = false;
   show(null);
@@ -411,6 +643,7 @@ function signOut(error) {
   const old = client;
   client = null;
   old?.close();
+  stopNotifications();
   convs.clear();
   pending.clear();
   active = wanted = null;
@@ -484,19 +717,41 @@ ui.text.addEventListener('keydown', event => {
 ui.text.addEventListener('input', () => (ui.text.value ? startTyping() : stopTyping()));
 ui.text.addEventListener('blur', stopTyping);
 ui.signout.addEventListener('click', () => signOut());
-ui.retry.addEventListener('click', () => (client?.state === 'offline' ? client.connect(me) : client?.reconnectNow()));
+ui.retry.addEventListener('click', () => {
+  if (client?.state === 'offline') client.connect(me); else client?.reconnectNow();
+  notifier?.reconnectNow();
+});
 ui.refresh.addEventListener('click', loadRooms);
 ui.leave.addEventListener('click', () => active?.kind === 'room' && leaveRoom(active));
 ui.older.addEventListener('click', loadOlder);
 ui.log.addEventListener('scroll', () => { if (ui.log.scrollTop < 80) loadOlder(); });
 
 ui.menu.addEventListener('click', () => {
+  toggleNotifs(false);
   const isOpen = document.body.classList.toggle('menu-open');
   ui.menu.setAttribute('aria-expanded', String(isOpen));
   if (isOpen) ui.sidebar.querySelector('button, input')?.focus();
 });
 document.addEventListener('keydown', event => {
-  if (event.key === 'Escape' && document.body.classList.contains('menu-open')) { closeMenu(); ui.menu.focus(); }
+  if (event.key !== 'Escape') return;
+  if (!ui.notifPanel.hidden) { toggleNotifs(false); ui.bell.focus(); }
+  else if (document.body.classList.contains('menu-open')) { closeMenu(); ui.menu.focus(); }
+});
+
+ui.bell.addEventListener('click', () => toggleNotifs());
+ui.readAll.addEventListener('click', markAllRead);
+document.addEventListener('pointerdown', event => { // a click outside closes the panel
+  if (!ui.notifPanel.hidden && !ui.notifPanel.contains(event.target) && !ui.bell.contains(event.target)) toggleNotifs(false);
+});
+ui.topicForm.addEventListener('submit', event => {
+  event.preventDefault();
+  const topic = ui.topic.value.trim();
+  if (!validate(ui.topic, ui.topicError, TOPIC_NAME.test(topic),
+    "Topics: 1–64 letters, digits, '.', '_' or '-', starting with a letter or digit.")) return;
+  const unsubscribe = event.submitter?.value === 'unsubscribe';
+  const sent = unsubscribe ? notifier?.unsubscribe(topic) : notifier?.subscribe(topic);
+  if (sent === false) announce(`Will ${unsubscribe ? 'unsubscribe from' : 'subscribe to'} ${topic} when reconnected`);
+  ui.topic.value = '';
 });
 
 // ---- start: resume this tab's session after a reload, else ask for a name ----

@@ -1,15 +1,21 @@
 // @ts-check
 /**
- * Switchboard chat client for the `/ws/chat` WebSocket endpoint: plain ES module, no dependencies.
+ * Switchboard WebSocket clients: plain ES module, no dependencies.
  *
- * Server frames are re-dispatched as `CustomEvent`s named after their `type` (`detail` is the frame):
- * welcome, joined, left, message, ack, presence, typing, direct, history, pong, error.
- * Connection changes are dispatched as `state` events (`detail` is a {@link StateDetail}).
+ * {@link ReconnectingClient} is the connection machinery both endpoints share: reconnects with exponential backoff
+ * and full jitter, sends `{"type":"ping"}` periodically and treats a silent connection as dead (after the server's
+ * `welcome.heartbeatTimeoutSeconds`, unless `deadAfter` is given), and re-dispatches server frames as
+ * `CustomEvent`s named after their `type` (`detail` is the frame). Connection changes are dispatched as `state`
+ * events (`detail` is a {@link StateDetail}).
  *
- * Reliability: reconnects with exponential backoff and full jitter; rejoins the rooms it was asked to join;
- * sends `{"type":"ping"}` periodically and treats a silent connection as dead; keeps `post`/`direct` commands in
- * an outbox until the server acks them, re-sending them once after every reconnect (their `clientId` never
- * changes, so the server's de-duplication makes the retries idempotent).
+ * {@link SwitchboardClient} is the chat client for `/ws/chat`. Events: welcome, joined, left, message, ack,
+ * presence, typing, direct, history, pong, error, state. It rejoins the rooms it was asked to join after every
+ * reconnect and keeps `post`/`direct` commands in an outbox until the server acks them, re-sending them once after
+ * every reconnect (their `clientId` never changes, so the server's de-duplication makes the retries idempotent).
+ * An `error` whose `ref` is the `clientId` of a queued command removes it from the outbox, whatever the code:
+ * the server refused that very message, so re-sending it would not help.
+ *
+ * The notification client for `/ws/notifications` is `NotificationClient` in `notification-client.js`.
  *
  * @module switchboard-client
  */
@@ -23,20 +29,23 @@ export const MAX_TEXT = 4000;
 
 /** A connection that lasted this long (ms) resets the backoff; one that drops sooner keeps backing off. */
 const STABLE_AFTER = 10_000;
-const SERVER_EVENTS = new Set(['welcome', 'joined', 'left', 'message', 'ack', 'presence', 'typing', 'direct',
-    'history', 'pong', 'error']);
+/** Dead-connection timeout (ms) until a `welcome` says the server's heartbeat timeout. */
+const DEFAULT_DEAD_AFTER = 45_000;
+const CHAT_EVENTS = ['welcome', 'joined', 'left', 'message', 'ack', 'presence', 'typing', 'direct', 'history',
+    'pong', 'error'];
 
 /**
  * @typedef {'idle'|'connecting'|'connected'|'reconnecting'|'offline'} ConnectionState
  *   `connecting` also covers reconnection attempts (`attempt` > 0); `reconnecting` means waiting for the next
- *   attempt (see `retryAt`); `offline` means closed by {@link SwitchboardClient#close} or by a fatal close code.
+ *   attempt (see `retryAt`); `offline` means closed by {@link ReconnectingClient#close} or by a fatal close code.
  * @typedef {object} StateDetail
  * @property {ConnectionState} state
  * @property {number} attempt consecutive failed attempts so far
  * @property {number} [code] close code that caused this state
  * @property {string} [reason] close reason that caused this state
  * @property {number} [retryAt] epoch ms of the next attempt (state `reconnecting`)
- * @typedef {{type:'welcome', connectionId:string, user:string, heartbeatSeconds:number, maxTextBytes:number}} Welcome
+ * @typedef {{type:'welcome', connectionId:string, user:string, heartbeatSeconds:number,
+ *   heartbeatTimeoutSeconds?:number, maxTextBytes:number}} Welcome
  * @typedef {{type?:'message', id:number, room:string, from:string, text:string, ts:string, clientId?:string}} Message
  * @typedef {{type:'joined', room:string, history:Message[], members:string[]}} Joined
  * @typedef {{type:'ack', clientId:string, id:number, ts:string, duplicate:boolean}} Ack
@@ -48,17 +57,19 @@ const SERVER_EVENTS = new Set(['welcome', 'joined', 'left', 'message', 'ack', 'p
  * @typedef {{type:'post', room:string, text:string, clientId:string}
  *   | {type:'direct', to:string, text:string, clientId:string}} QueuedCommand
  *
- * @typedef {object} SwitchboardOptions
- * @property {string|URL} [url] endpoint; default `ws/chat` relative to the page (`location.href`), http(s)
- *   switched to ws(s). The `name` query parameter is added by {@link SwitchboardClient#connect}.
+ * @typedef {object} ClientOptions
+ * @property {string|URL} [url] endpoint; default `ws/chat` (or `ws/notifications`) relative to the page
+ *   (`location.href`), http(s) switched to ws(s). Query parameters (`name`, ...) are added by `connect`.
  * @property {number} [baseDelay=500] backoff base in ms: attempt n waits random(0, min(maxDelay, baseDelay·2ⁿ))
  * @property {number} [maxDelay=30000] backoff cap in ms
- * @property {number} [pingInterval=20000] ms between application-level pings
- * @property {number} [deadAfter=45000] ms without any frame after which the connection is dropped and retried
- *   (in hidden tabs, whose timers run late, only once a ping has gone unanswered for deadAfter - pingInterval)
+ * @property {number} [pingInterval=20000] ms between application-level pings (at most half of `deadAfter`)
+ * @property {number} [deadAfter] ms without any frame after which the connection is dropped and retried
+ *   (in hidden tabs, whose timers run late, only once a ping has gone unanswered for deadAfter - pingInterval).
+ *   Default: the `heartbeatTimeoutSeconds` of the connection's `welcome`, or 45000 before (or without) it.
  * @property {number[]} [fatalCodes=[1003,1008]] close codes after which the client stays offline; any other
  *   close the client did not ask for (1001, 1006, 1011, 1013, 4000, 4001, ...) is retried
  * @property {typeof WebSocket} [WebSocket] WebSocket implementation (default: the global one)
+ * @typedef {ClientOptions} SwitchboardOptions
  */
 
 /** A client-side message id, unique per message: the server de-duplicates retries by it. */
@@ -68,17 +79,22 @@ export function newClientId() {
     return 'c-' + Array.from(c.getRandomValues(new Uint8Array(16)), b => b.toString(16).padStart(2, '0')).join('');
 }
 
-export class SwitchboardClient extends EventTarget {
-    /** @type {Required<Omit<SwitchboardOptions, 'url'|'WebSocket'>> & SwitchboardOptions} */
+/**
+ * The connection machinery shared by the Switchboard clients: one WebSocket at a time, reconnecting with backoff,
+ * application-level pings and a dead-connection timer. Subclasses add their commands and bookkeeping through the
+ * `_`-prefixed hooks, which are not part of the public API.
+ */
+export class ReconnectingClient extends EventTarget {
+    /** @type {Required<Omit<ClientOptions, 'url'|'WebSocket'|'deadAfter'>> & ClientOptions} */
     #opts;
+    #path;
+    /** @type {Set<string>} */ #events;
     /** @type {WebSocket|null} */ #ws = null;
     /** @type {string|null} */ #name = null;
     /** @type {ConnectionState} */ #state = 'idle';
     #attempt = 0;
     #retryAt = 0;
     /** @type {Welcome|null} */ #welcome = null;
-    /** @type {Set<string>} */ #rooms = new Set();
-    /** @type {Map<string, QueuedCommand>} */ #outbox = new Map();
     /** @type {any} */ #retryTimer;
     /** @type {any} */ #pingTimer;
     /** @type {any} */ #deadTimer;
@@ -87,11 +103,16 @@ export class SwitchboardClient extends EventTarget {
     #pingedAt = 0; // first ping sent after the last frame arrived
     #onOnline = () => this.reconnectNow();
 
-    /** @param {SwitchboardOptions} [options] */
-    constructor(options = {}) {
+    /**
+     * @param {string} path default endpoint, relative to the page
+     * @param {Iterable<string>} events server frame types re-dispatched as events
+     * @param {ClientOptions} [options]
+     */
+    constructor(path, events, options = {}) {
         super();
-        this.#opts = { baseDelay: 500, maxDelay: 30_000, pingInterval: 20_000, deadAfter: 45_000,
-            fatalCodes: [1003, 1008], ...options };
+        this.#path = path;
+        this.#events = new Set(events);
+        this.#opts = { baseDelay: 500, maxDelay: 30_000, pingInterval: 20_000, fatalCodes: [1003, 1008], ...options };
     }
 
     /** @returns {ConnectionState} */
@@ -100,16 +121,11 @@ export class SwitchboardClient extends EventTarget {
     get user() { return this.#welcome?.user ?? this.#name; }
     /** The last `welcome` frame of the current connection, or null. */
     get welcome() { return this.#welcome; }
-    /** Rooms this client is in (or will rejoin after reconnecting). */
-    get rooms() { return [...this.#rooms]; }
-    /** Posts and direct messages not yet acknowledged by the server, oldest first. */
-    get pending() { return [...this.#outbox.values()]; }
     /** Epoch ms of the next reconnection attempt, while `state` is `reconnecting`. */
     get retryAt() { return this.#retryAt; }
 
     /**
-     * Opens the connection as `name` (dev login: 1-32 letters, digits, '.', '_' or '-'). Rooms and queued
-     * messages of an earlier session of this client are kept.
+     * Opens the connection as `name` (dev login: 1-32 letters, digits, '.', '_' or '-').
      * @param {string} name
      */
     connect(name) {
@@ -121,7 +137,7 @@ export class SwitchboardClient extends EventTarget {
         this.#open();
     }
 
-    /** Closes the connection for good (code 1000); no reconnect until {@link connect} is called again. */
+    /** Closes the connection for good (code 1000); no reconnect until `connect` is called again. */
     close() {
         globalThis.removeEventListener?.('online', this.#onOnline);
         this.#teardown(1000, 'bye');
@@ -134,84 +150,76 @@ export class SwitchboardClient extends EventTarget {
         if (this.#state === 'reconnecting') this.#open();
     }
 
-    /** @param {string} room joins now, or as soon as connected; rejoined after every reconnect */
-    join(room) {
-        if (!ROOM_NAME.test(room)) throw new TypeError("room must be 1-64 letters, digits, '.', '_' or '-'");
-        this.#rooms.add(room);
-        this.#sendIfReady({ type: 'join', room });
-    }
-
-    /** @param {string} room */
-    leave(room) {
-        if (this.#rooms.delete(room)) this.#sendIfReady({ type: 'leave', room });
-    }
-
     /**
-     * Posts to a joined room; queued while offline.
-     * @param {string} room
-     * @param {string} text
-     * @returns {string} the message's clientId (matches the later `ack` and the echoed `message`)
-     */
-    post(room, text) {
-        if (!ROOM_NAME.test(room)) throw new TypeError('invalid room name');
-        return this.#enqueue({ type: 'post', room, text: checkText(text, this.#welcome), clientId: newClientId() });
-    }
-
-    /**
-     * Sends a direct message to one user; queued while offline.
-     * @param {string} to
-     * @param {string} text
-     * @returns {string} the message's clientId
-     */
-    direct(to, text) {
-        if (!USER_NAME.test(to)) throw new TypeError('invalid user name');
-        return this.#enqueue({ type: 'direct', to, text: checkText(text, this.#welcome), clientId: newClientId() });
-    }
-
-    /**
-     * Tells the room whether this user is typing. Not queued: dropped when offline.
-     * @param {string} room
-     * @param {boolean} active
+     * @param {string} [ref] echoed in the `pong` event
      * @returns {boolean} whether it was sent
      */
-    typing(room, active) {
-        return this.#rooms.has(room) && this.#sendIfReady({ type: 'typing', room, active: !!active });
-    }
-
-    /**
-     * Asks for older messages of a joined room; the reply is a `history` event. Not queued.
-     * @param {string} room
-     * @param {number} [before] message id (exclusive), usually the oldest one loaded; omit for the newest
-     * @param {number} [limit] 1-200, server default 50
-     * @returns {boolean} whether it was sent
-     */
-    history(room, before, limit) {
-        return this.#sendIfReady({ type: 'history', room, before, limit });
-    }
-
-    /** @param {string} [ref] echoed in the `pong` event */
     ping(ref) {
-        return this.#sendIfReady({ type: 'ping', ref });
+        return this._sendIfReady({ type: 'ping', ref });
     }
 
-    /** @param {QueuedCommand} command */
-    #enqueue(command) {
-        this.#outbox.set(command.clientId, command);
-        this.#sendIfReady(command);
-        return command.clientId;
+    /**
+     * Hook: adds the endpoint's own query parameters to the URL of each connection attempt (`name` is set).
+     * @protected
+     * @param {URL} url
+     */
+    _prepare(url) { } // eslint-disable-line no-unused-vars
+
+    /**
+     * Hook: sees every frame before it is dispatched; for `welcome`, the state is already `connected`, so this is
+     * where a subclass restores its session. Returns false to swallow the frame (no event).
+     * @protected
+     * @param {any} frame
+     * @returns {boolean}
+     */
+    _receive(frame) { return true; } // eslint-disable-line no-unused-vars
+
+    /**
+     * Sends a command only on a connection that got its `welcome`.
+     * @protected
+     * @param {object} command
+     * @returns {boolean} whether it was sent
+     */
+    _sendIfReady(command) {
+        return this.#state === 'connected' && this._send(command);
+    }
+
+    /**
+     * Sends a command on the open socket, welcomed or not.
+     * @protected
+     * @param {object} command
+     * @returns {boolean} whether it was sent
+     */
+    _send(command) {
+        if (this.#ws?.readyState !== 1) return false;
+        this.#ws.send(JSON.stringify(command));
+        return true;
+    }
+
+    /** Dead-connection timeout and ping interval (ms) for the current connection. */
+    #timing() {
+        const timeout = this.#welcome?.heartbeatTimeoutSeconds;
+        const deadAfter = this.#opts.deadAfter
+            ?? (typeof timeout === 'number' && timeout > 0 ? timeout * 1000 : DEFAULT_DEAD_AFTER);
+        return { deadAfter, pingInterval: Math.min(this.#opts.pingInterval, deadAfter / 2) };
+    }
+
+    #startPings() {
+        clearInterval(this.#pingTimer);
+        this.#pingTimer = setInterval(() => this.#ping(), this.#timing().pingInterval);
     }
 
     #open() {
         this.#teardown();
-        const url = new URL(this.#opts.url ?? 'ws/chat', globalThis.location?.href);
+        this.#welcome = null;
+        const url = new URL(this.#opts.url ?? this.#path, globalThis.location?.href);
         url.protocol = url.protocol.replace(/^http/, 'ws');
         url.searchParams.set('name', /** @type {string} */ (this.#name));
+        this._prepare(url);
         const ws = new (this.#opts.WebSocket ?? WebSocket)(url.href);
         this.#ws = ws;
         this.#touch(); // a handshake that hangs counts as a dead connection too
-        ws.onopen = () => {
-            this.#pingTimer = setInterval(() => this.#ping(), this.#opts.pingInterval);
-        };
+        ws.onopen = () => this.#startPings();
         ws.onmessage = event => this.#receive(event.data);
         ws.onclose = event => this.#lost(event.code, event.reason);
         this.#setState('connecting');
@@ -219,37 +227,34 @@ export class SwitchboardClient extends EventTarget {
 
     /** @param {unknown} data */
     #receive(data) {
-        this.#touch();
         let frame;
         try {
             frame = JSON.parse(String(data));
         } catch {
-            return;
+            frame = null;
         }
-        if (!frame || typeof frame.type !== 'string') return;
-        if (frame.type === 'welcome') {
+        if (frame?.type === 'welcome') {
             this.#welcome = frame;
             this.#welcomedAt = Date.now();
-            this.#setState('connected');
-            for (const room of this.#rooms) this.#send({ type: 'join', room });
-            for (const command of this.#outbox.values()) this.#send(command); // joins first: same session, in order
-        } else if (frame.type === 'ack') {
-            this.#outbox.delete(frame.clientId);
-        } else if (frame.type === 'error' && frame.ref) {
-            this.#outbox.delete(frame.ref); // refused for good (e.g. not_joined): retrying would not help
+            this.#startPings(); // the server's heartbeat timeout may change the timing
         }
-        if (SERVER_EVENTS.has(frame.type)) this.dispatchEvent(new CustomEvent(frame.type, { detail: frame }));
+        this.#touch();
+        if (!frame || typeof frame.type !== 'string') return;
+        if (frame.type === 'welcome') this.#setState('connected');
+        if (this._receive(frame) && this.#events.has(frame.type)) {
+            this.dispatchEvent(new CustomEvent(frame.type, { detail: frame }));
+        }
     }
 
     #ping() {
         const first = this.#pingedAt <= this.#lastFrameAt;
-        if (this.#send({ type: 'ping' }) && first) this.#pingedAt = Date.now();
+        if (this._send({ type: 'ping' }) && first) this.#pingedAt = Date.now();
     }
 
     /** Any frame proves the connection alive: restart the dead-connection timer. */
     #touch() {
         this.#lastFrameAt = Date.now();
-        this.#checkAliveIn(this.#opts.deadAfter);
+        this.#checkAliveIn(this.#timing().deadAfter);
     }
 
     /** @param {number} ms */
@@ -263,7 +268,8 @@ export class SwitchboardClient extends EventTarget {
      * when a ping has gone unanswered for `deadAfter - pingInterval`; if none was sent since the last frame, one is.
      */
     #checkAlive() {
-        const grace = Math.max(this.#opts.deadAfter - this.#opts.pingInterval, this.#opts.deadAfter / 4);
+        const { deadAfter, pingInterval } = this.#timing();
+        const grace = Math.max(deadAfter - pingInterval, deadAfter / 4);
         const unanswered = this.#pingedAt > this.#lastFrameAt ? Date.now() - this.#pingedAt : -1;
         if (this.#ws?.readyState === 1 && unanswered < grace) {
             if (unanswered < 0) this.#ping();
@@ -317,18 +323,6 @@ export class SwitchboardClient extends EventTarget {
         }
     }
 
-    /** @param {object} command sent only on a connection that got its `welcome` */
-    #sendIfReady(command) {
-        return this.#state === 'connected' && this.#send(command);
-    }
-
-    /** @param {object} command */
-    #send(command) {
-        if (this.#ws?.readyState !== 1) return false;
-        this.#ws.send(JSON.stringify(command));
-        return true;
-    }
-
     /**
      * @param {ConnectionState} state
      * @param {Partial<StateDetail>} [extra]
@@ -339,6 +333,112 @@ export class SwitchboardClient extends EventTarget {
         /** @type {StateDetail} */
         const detail = { state, attempt: this.#attempt, ...extra };
         this.dispatchEvent(new CustomEvent('state', { detail }));
+    }
+}
+
+/** The chat client for `/ws/chat`. */
+export class SwitchboardClient extends ReconnectingClient {
+    /** @type {Set<string>} */ #rooms = new Set();
+    /** @type {Map<string, QueuedCommand>} */ #outbox = new Map();
+
+    /** @param {SwitchboardOptions} [options] */
+    constructor(options = {}) {
+        super('ws/chat', CHAT_EVENTS, options);
+    }
+
+    /** Rooms this client is in (or will rejoin after reconnecting). */
+    get rooms() { return [...this.#rooms]; }
+    /** Posts and direct messages not yet acknowledged by the server, oldest first. */
+    get pending() { return [...this.#outbox.values()]; }
+
+    /**
+     * Opens the connection as `name` (dev login: 1-32 letters, digits, '.', '_' or '-'). Rooms and queued
+     * messages of an earlier session of this client are kept.
+     * @param {string} name
+     */
+    connect(name) {
+        super.connect(name);
+    }
+
+    /** @param {string} room joins now, or as soon as connected; rejoined after every reconnect */
+    join(room) {
+        if (!ROOM_NAME.test(room)) throw new TypeError("room must be 1-64 letters, digits, '.', '_' or '-'");
+        this.#rooms.add(room);
+        this._sendIfReady({ type: 'join', room });
+    }
+
+    /** @param {string} room */
+    leave(room) {
+        if (this.#rooms.delete(room)) this._sendIfReady({ type: 'leave', room });
+    }
+
+    /**
+     * Posts to a joined room; queued while offline.
+     * @param {string} room
+     * @param {string} text
+     * @returns {string} the message's clientId (matches the later `ack` and the echoed `message`)
+     */
+    post(room, text) {
+        if (!ROOM_NAME.test(room)) throw new TypeError('invalid room name');
+        return this.#enqueue({ type: 'post', room, text: checkText(text, this.welcome), clientId: newClientId() });
+    }
+
+    /**
+     * Sends a direct message to one user; queued while offline.
+     * @param {string} to
+     * @param {string} text
+     * @returns {string} the message's clientId
+     */
+    direct(to, text) {
+        if (!USER_NAME.test(to)) throw new TypeError('invalid user name');
+        return this.#enqueue({ type: 'direct', to, text: checkText(text, this.welcome), clientId: newClientId() });
+    }
+
+    /**
+     * Tells the room whether this user is typing. Not queued: dropped when offline.
+     * @param {string} room
+     * @param {boolean} active
+     * @returns {boolean} whether it was sent
+     */
+    typing(room, active) {
+        return this.#rooms.has(room) && this._sendIfReady({ type: 'typing', room, active: !!active });
+    }
+
+    /**
+     * Asks for older messages of a joined room; the reply is a `history` event. Not queued.
+     * @param {string} room
+     * @param {number} [before] message id (exclusive), usually the oldest one loaded; omit for the newest
+     * @param {number} [limit] 1-200, server default 50
+     * @returns {boolean} whether it was sent
+     */
+    history(room, before, limit) {
+        return this._sendIfReady({ type: 'history', room, before, limit });
+    }
+
+    /** @param {QueuedCommand} command */
+    #enqueue(command) {
+        this.#outbox.set(command.clientId, command);
+        this._sendIfReady(command);
+        return command.clientId;
+    }
+
+    /**
+     * @protected
+     * @param {any} frame
+     */
+    _receive(frame) {
+        if (frame.type === 'welcome') {
+            for (const room of this.#rooms) this._send({ type: 'join', room });
+            for (const command of this.#outbox.values()) this._send(command); // joins first: same session, in order
+        } else if (frame.type === 'ack') {
+            this.#outbox.delete(frame.clientId);
+        } else if (frame.type === 'error' && typeof frame.ref === 'string') {
+            // The server names the refused message by its clientId, whatever the error code: re-sending that very
+            // message would be refused again. (internal_error frames carry no ref: that message stays queued and
+            // is re-sent after the next reconnect.)
+            this.#outbox.delete(frame.ref);
+        }
+        return true;
     }
 }
 

@@ -3,6 +3,7 @@ package io.switchboard.broker;
 import io.switchboard.websocket.Connection;
 import io.switchboard.websocket.Connections;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.util.Collection;
 
@@ -14,9 +15,17 @@ public class LocalDelivery {
     Connections connections;
     @Inject
     Subscriptions subscriptions;
+    @Inject
+    Instance<TopicHandler> handlers;
 
     public void deliver(Publication publication) {
         String topic = publication.topic();
+        for (TopicHandler handler : handlers) {
+            if (topic.startsWith(handler.prefix())) {
+                handler.deliver(publication);
+                return;
+            }
+        }
         Collection<Connection> receivers;
         if (Publication.EVERYONE.equals(topic)) {
             receivers = connections.all();

@@ -19,6 +19,8 @@ public class SwitchboardConfig {
     private final Duration strikeWindow = Duration.ofSeconds(integer("switchboard.limits.strike-window", 60));
     private final int maxPendingFrames = integer("switchboard.limits.max-pending-frames", 4_096);
     private final int historySize = integer("switchboard.chat.history-size", 50);
+    private final Duration notificationRetention = Duration.ofDays(integer("switchboard.notifications.retention-days", 30));
+    private final Duration purgeInterval = Duration.ofSeconds(integer("switchboard.notifications.purge-interval", 300));
 
     /** How long a connection may be silent before the server pings it. */
     public Duration heartbeatInterval() {
@@ -57,6 +59,16 @@ public class SwitchboardConfig {
     /** Messages a client receives from a room's history when it joins. */
     public int historySize() {
         return historySize;
+    }
+
+    /** How long a notification stays in a user's inbox (read or not) before it is purged. */
+    public Duration notificationRetention() {
+        return notificationRetention;
+    }
+
+    /** How often expired and retired notifications are purged. */
+    public Duration purgeInterval() {
+        return purgeInterval;
     }
 
     static int integer(String key, int defaultValue) {

@@ -1,10 +1,13 @@
 package io.switchboard.rest;
 
 import io.switchboard.websocket.InvalidMessage;
+import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /** Turns errors of REST requests into problem responses. */
 public final class ProblemMappers {
@@ -20,6 +23,31 @@ public final class ProblemMappers {
             String message = e.getMessage();
             String field = message.startsWith("field '") ? message.substring(7, message.indexOf('\'', 7)) : null;
             return Problem.response(Response.Status.BAD_REQUEST, message, field);
+        }
+    }
+
+    /** A body that is not JSON, or not of the expected shape. */
+    @Provider
+    public static class UnreadableBody implements ExceptionMapper<ProcessingException> {
+        @Override
+        public Response toResponse(ProcessingException e) {
+            return Problem.response(Response.Status.BAD_REQUEST, "the request body is not valid JSON for this request", null);
+        }
+    }
+
+    /** Anything unexpected: logged, and a 500 problem that says nothing of the server's insides. */
+    @Provider
+    public static class Unexpected implements ExceptionMapper<Exception> {
+        private static final Logger LOG = Logger.getLogger(Unexpected.class.getName());
+
+        @Override
+        public Response toResponse(Exception e) {
+            if (e instanceof WebApplicationException web) {
+                return new Http().toResponse(web);
+            }
+            LOG.log(Level.WARNING, "REST request failed", e);
+            return Problem.response(Response.Status.INTERNAL_SERVER_ERROR,
+                    "the server could not complete the request; nothing was changed", null);
         }
     }
 

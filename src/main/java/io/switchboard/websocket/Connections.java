@@ -64,6 +64,8 @@ public class Connections {
         session.getUserProperties().put(KEY, connection);
         byId.put(connection.id(), connection);
         byUser.computeIfAbsent(identity.userId(), u -> ConcurrentHashMap.newKeySet()).add(connection);
+        connection.send(Json.write(new WelcomeFrame("welcome", connection.id(), identity.userId(),
+                config.heartbeatInterval().toSeconds(), config.heartbeatTimeout().toSeconds(), config.maxTextMessageBytes())));
         opened.fire(new ConnectionOpened(connection));
         return Optional.of(connection);
     }
@@ -117,6 +119,16 @@ public class Connections {
                         "the server could not process the message; it was not accepted", null)));
             }
         });
+    }
+
+    /** Handles a binary frame: the protocol is JSON text, so the connection is closed with 1003. */
+    public void refuseBinary(Session session) {
+        of(session).ifPresent(connection -> connection.close(Close.BINARY_NOT_ACCEPTED));
+    }
+
+    /** Handles a pong (or anything else that shows the client is alive). */
+    public void heard(Session session) {
+        of(session).ifPresent(Connection::touch);
     }
 
     /**

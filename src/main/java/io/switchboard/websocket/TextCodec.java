@@ -46,9 +46,21 @@ public class TextCodec<T> {
                 subtype -> subtype.type().isRecord() ? subtype.type().getRecordComponents() : new RecordComponent[0]));
     }
 
-    /** Decodes and validates one client message, or throws {@link InvalidMessage} saying what is wrong. */
+    /**
+     * Decodes and validates one client message, or throws {@link InvalidMessage} saying what is wrong; the error
+     * carries the message's {@code clientId} (or {@code ref}) when it had one, so the client knows which was refused.
+     */
     public T decode(String text) {
         JsonObject object = parse(text);
+        try {
+            return decode(text, object);
+        } catch (InvalidMessage e) {
+            String ref = reference(object);
+            throw ref == null || e.ref() != null ? e : new InvalidMessage(e.code(), e.getMessage(), ref);
+        }
+    }
+
+    private T decode(String text, JsonObject object) {
         JsonValue kind = object.get(discriminator);
         if (kind == null || kind == JsonValue.NULL) {
             throw InvalidMessage.missing(discriminator);
@@ -74,6 +86,15 @@ public class TextCodec<T> {
             validated.validate();
         }
         return message;
+    }
+
+    private static String reference(JsonObject object) {
+        for (String key : new String[] {"clientId", "ref"}) {
+            if (object.get(key) instanceof JsonString value && value.getString().length() <= 64) {
+                return value.getString();
+            }
+        }
+        return null;
     }
 
     public String encode(T message) {

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * History survives a restart of the server: a second server (the manual "restart" container of arquillian.xml)
+ * Chat history and notification inboxes survive a restart of the server: a second server (the manual "restart" container of arquillian.xml)
  * is started, given messages, stopped and started again.
  */
 @ExtendWith(ArquillianExtension.class)
@@ -36,6 +36,7 @@ class RestartIT {
     private static final String DEPLOYMENT = "restartable";
     private static final String ROOM = "survivors-" + System.currentTimeMillis();
     private static final List<String> TEXTS = List.of("before", "the", "restart");
+    private static final String READER = "reader-" + System.currentTimeMillis();
 
     @ArquillianResource
     ContainerController controller;
@@ -64,6 +65,10 @@ class RestartIT {
                 alice.post(ROOM, text, "restart-" + text + "-" + ROOM);
             }
         }
+        for (String text : TEXTS) {
+            assertEquals(201, Servers.post(Servers.http(deployment), "/api/notifications",
+                    "{\"user\":\"" + READER + "\",\"title\":\"" + text + "\"}").statusCode());
+        }
     }
 
     @Test
@@ -90,6 +95,11 @@ class RestartIT {
             alice.join(ROOM);
             JsonObject retry = alice.post(ROOM, "before", "restart-before-" + ROOM);
             assertTrue(retry.getBoolean("duplicate"), "a retry after the restart is still recognised");
+        }
+        try (WsClient reader = WsClient.notifications(Servers.ws(deployment), READER, 1)) {
+            assertEquals("the", reader.expect("notification").getString("title"), "the inbox survives, replayed after seq 1");
+            assertEquals("restart", reader.expect("notification").getString("title"));
+            assertEquals(3, reader.expect("replayed").getInt("lastSeq"));
         }
     }
 

@@ -33,9 +33,31 @@ final class Servers {
     }
 
     static HttpResponse<String> get(URI base, String path) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+    }
+
+    /** POSTs a JSON body; {@code headers} are name, value pairs. */
+    static HttpResponse<String> post(URI base, String path, String json, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json));
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return send(request);
+    }
+
+    static HttpResponse<String> put(URI base, String path) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).PUT(HttpRequest.BodyPublishers.noBody()));
+    }
+
+    static jakarta.json.JsonObject json(HttpResponse<String> response) {
+        return jakarta.json.Json.createReader(new java.io.StringReader(response.body())).readObject();
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request) {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(WsClient.TIMEOUT).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
+            return HTTP.send(request.timeout(WsClient.TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -36,13 +36,25 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable {
 
     /** Connects to {@code path} (e.g. {@code /ws/chat}) as the user {@code name} (null: no name). */
     public static WsClient connect(URI base, String path, String name) {
-        WsClient client = new WsClient();
         String query = name == null ? "" : "?name=" + URLEncoder.encode(name, StandardCharsets.UTF_8);
+        return open(URI.create(base + path + query));
+    }
+
+    public static WsClient open(URI target) {
+        WsClient client = new WsClient();
         client.socket = HTTP.newWebSocketBuilder()
                 .connectTimeout(TIMEOUT)
-                .buildAsync(URI.create(base + path + query), client)
+                .buildAsync(target, client)
                 .orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS)
                 .join();
+        return client;
+    }
+
+    /** Connects to the notification endpoint as {@code name}, resuming after {@code since}; waits for the welcome. */
+    public static WsClient notifications(URI base, String name, long since) {
+        WsClient client = open(URI.create(base + "/ws/notifications?name=" + URLEncoder.encode(name, StandardCharsets.UTF_8)
+                + "&since=" + since));
+        client.expect("welcome");
         return client;
     }
 

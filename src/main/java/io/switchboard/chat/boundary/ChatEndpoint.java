@@ -1,7 +1,6 @@
 package io.switchboard.chat.boundary;
 
 import io.switchboard.chat.control.ChatService;
-import io.switchboard.websocket.Close;
 import io.switchboard.websocket.Connections;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
@@ -25,7 +24,7 @@ public class ChatEndpoint {
 
     @OnOpen
     public void open(Session session) {
-        connections.open(session).ifPresent(chat::welcome);
+        connections.open(session);
     }
 
     @OnMessage
@@ -35,12 +34,12 @@ public class ChatEndpoint {
 
     @OnMessage
     public void binary(Session session, ByteBuffer data) {
-        connections.of(session).ifPresent(connection -> connection.close(Close.BINARY_NOT_ACCEPTED));
+        connections.refuseBinary(session);
     }
 
     @OnMessage
     public void pong(Session session, PongMessage pong) {
-        connections.of(session).ifPresent(connection -> connection.touch());
+        connections.heard(session);
     }
 
     @OnClose

@@ -5,9 +5,9 @@ import jakarta.json.bind.annotation.JsonbTypeInfo;
 import java.time.Instant;
 import java.util.List;
 
-/** What the server sends on {@code /ws/chat}; the {@code type} field says which. Errors are {@code error} frames. */
+/** What the server sends on {@code /ws/chat}; the {@code type} field says which. Errors are {@code error} frames, the first
+ * frame is {@code welcome} (see {@link io.switchboard.websocket.WelcomeFrame}). */
 @JsonbTypeInfo(key = "type", value = {
-        @JsonbSubtype(alias = "welcome", type = ChatEvent.Welcome.class),
         @JsonbSubtype(alias = "joined", type = ChatEvent.Joined.class),
         @JsonbSubtype(alias = "left", type = ChatEvent.Left.class),
         @JsonbSubtype(alias = "message", type = ChatEvent.Message.class),
@@ -19,10 +19,6 @@ import java.util.List;
         @JsonbSubtype(alias = "pong", type = ChatEvent.Pong.class)
 })
 public sealed interface ChatEvent {
-
-    /** First frame on every connection. */
-    record Welcome(String connectionId, String user, long heartbeatSeconds, int maxTextBytes) implements ChatEvent {
-    }
 
     /** Reply to {@code join}: the room's recent history (oldest first) and the users present, including you. */
     record Joined(String room, List<Message> history, List<String> members) implements ChatEvent {

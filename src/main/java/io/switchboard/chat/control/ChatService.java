@@ -43,11 +43,6 @@ public class ChatService {
     @Inject
     SwitchboardConfig config;
 
-    public void welcome(Connection connection) {
-        connection.send(ChatCodec.encode(new ChatEvent.Welcome(connection.id(), connection.userId(),
-                config.heartbeatInterval().toSeconds(), config.maxTextMessageBytes())));
-    }
-
     public void handle(Connection connection, ChatCommand command) {
         if (command instanceof ChatCommand.Join join) {
             join(connection, join.room());

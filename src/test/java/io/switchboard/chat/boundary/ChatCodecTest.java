@@ -59,6 +59,13 @@ class ChatCodecTest {
     }
 
     @Test
+    void aRefusedMessageNamesItsClientIdSoTheClientKnowsWhichOneFailed() {
+        InvalidMessage e = assertThrows(InvalidMessage.class, () -> ChatCodec.COMMANDS.decode(
+                "{\"type\":\"post\",\"room\":\"r\",\"text\":\"\",\"clientId\":\"c-9\"}"));
+        assertEquals("c-9", e.ref());
+    }
+
+    @Test
     void textLongerThanTheLimitIsRefused() {
         String text = "x".repeat(Fields.MAX_TEXT + 1);
         InvalidMessage e = assertThrows(InvalidMessage.class, () -> ChatCodec.COMMANDS.decode(

@@ -1,0 +1,220 @@
+#!/usr/bin/env bash
+# Fan-out benchmark of Switchboard on one server.
+#
+# Usage: bench/run.sh payara|wildfly|none [--port=8080] [benchmark options...]
+#   payara   starts Payara Micro with target/switchboard.war on 127.0.0.1:PORT, runs the benchmark, stops the server
+#   wildfly  starts WildFly (a throw-away copy of target/wildfly-*/standalone) with the WAR as ROOT.war, same
+#   none     runs the benchmark against a server that is already running (give --url, default ws://127.0.0.1:PORT/ws/chat)
+# Benchmark options (--members, --rate, --seconds, --warmup, --size, ...) are passed on; see bench/README.md.
+#
+# Environment: SERVER_HEAP (default 1g), SERVER_JAVA_OPTS (extra server JVM options, e.g. -Dswitchboard.limits.max-pending-frames=8192),
+# BENCH_JAVA_OPTS (benchmark JVM options, default -Xmx1g), START_TIMEOUT (seconds to wait for the server, default 240),
+# WILDFLY_HOME (an unpacked, configured WildFly to use instead of target/wildfly-39.0.1.Final).
+# Everything is bounded in time; the server is stopped by its PID on exit, whatever happens.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$here")
+payara_version=6.2025.10
+wildfly_version=39.0.1.Final
+m2=${MAVEN_REPO:-$HOME/.m2/repository}
+
+usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 64; }
+[ $# -ge 1 ] || usage
+server=$1; shift
+case $server in payara|wildfly|none) ;; -h|--help) usage ;; *) echo "unknown server '$server'" >&2; usage ;; esac
+
+port=8080
+url=
+bench_args=()
+warmup=10 seconds=20 setup=60 drain=10 deadline=
+for arg in "$@"; do
+    case $arg in
+        --port=*) port=${arg#--port=}; continue ;;
+        --url=*) url=${arg#--url=}; continue ;;
+        --warmup=*) warmup=${arg#*=} ;;
+        --seconds=*) seconds=${arg#*=} ;;
+        --setup-timeout=*) setup=${arg#*=} ;;
+        --drain=*) drain=${arg#*=} ;;
+        --deadline=*) deadline=${arg#*=} ;;
+        --label=*) ;;
+        -h|--help) usage ;;
+    esac
+    bench_args+=("$arg")
+done
+[[ $port =~ ^[0-9]+$ ]] && [ "$port" -ge 1024 ] && [ "$port" -le 60000 ] || { echo "--port must be 1024-60000" >&2; exit 64; }
+[ -n "$url" ] || url="ws://127.0.0.1:$port/ws/chat"
+case $url in
+    ws://127.0.0.1[:/]*|ws://localhost[:/]*|ws://\[::1\][:/]*) ;;
+    *) echo "--url must point at this machine (ws://127.0.0.1:...), was: $url" >&2; exit 64 ;;
+esac
+for n in "$warmup" "$seconds" "$setup" "$drain" ${deadline:+"$deadline"}; do
+    [[ $n =~ ^[0-9]+$ ]] || { echo "time options must be whole seconds" >&2; exit 64; }
+done
+# the benchmark's own hard deadline, plus time for Maven to start; `timeout` enforces it from outside as well
+bench_budget=$(( ${deadline:-$((warmup + seconds + setup + drain + 30))} + 120 ))
+
+log() { printf '[run.sh %s] %s\n' "$(date +%H:%M:%S)" "$*"; }
+
+port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+tmp=
+server_pid=
+script_pid=
+cleanup() {
+    local status=$?
+    trap - EXIT INT TERM
+    for pid in $server_pid $script_pid; do
+        if kill -0 "$pid" 2>/dev/null; then
+            log "stopping server (pid $pid)"
+            kill -TERM "$pid" 2>/dev/null || true
+        fi
+    done
+    for pid in $server_pid $script_pid; do
+        for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+        if kill -0 "$pid" 2>/dev/null; then
+            log "server (pid $pid) did not stop in 30 s: killing it"
+            kill -KILL "$pid" 2>/dev/null || true
+        fi
+    done
+    if [ -n "$tmp" ] && [ -d "$tmp" ]; then
+        mkdir -p "$here/target"
+        [ -f "$tmp/server.log" ] && cp "$tmp/server.log" "$here/target/server-$server.log" && log "server log: bench/target/server-$server.log"
+        rm -rf "$tmp"
+    fi
+    exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ---------------------------------------------------------------------------------------------- the server
+if [ "$server" != none ]; then
+    war="$root/target/switchboard.war"
+    if [ ! -f "$war" ]; then
+        log "building the WAR (target/switchboard.war is missing)"
+        (cd "$root" && timeout 900 mvn -B -q -f pom.xml package -DskipTests)
+    fi
+    if port_busy "$port"; then
+        echo "port $port on 127.0.0.1 is in use: stop what listens there or pass --port=N" >&2
+        exit 69
+    fi
+    tmp=$(mktemp -d "${TMPDIR:-/tmp}/switchboard-bench.XXXXXX")
+    cp "$war" "$tmp/switchboard.war"   # a copy: a build running meanwhile cannot change what is deployed
+    heap=${SERVER_HEAP:-1g}
+    # shellcheck disable=SC2206
+    extra=(${SERVER_JAVA_OPTS:-})
+fi
+
+case $server in
+    payara)
+        jar="$root/target/payara-micro.jar"
+        [ -f "$jar" ] || jar="$m2/fish/payara/extras/payara-micro/$payara_version/payara-micro-$payara_version.jar"
+        if [ ! -f "$jar" ]; then
+            log "fetching payara-micro $payara_version from Maven Central"
+            timeout 600 mvn -B -q org.apache.maven.plugins:maven-dependency-plugin:3.8.1:get \
+                -Dartifact="fish.payara.extras:payara-micro:$payara_version" -Dtransitive=false
+        fi
+        log "starting Payara Micro $payara_version on 127.0.0.1:$port"
+        java "-Xmx$heap" -Dhazelcast.phone.home.enabled=false "${extra[@]}" -jar "$jar" \
+            --nohazelcast --disablephonehome \
+            --rootdir "$tmp/payara-root" \
+            --prebootcommandfile "$root/server-config/payara/pre-boot-commands.asadmin" \
+            --port "$port" --contextroot / \
+            --deploy "$tmp/switchboard.war" >"$tmp/server.log" 2>&1 </dev/null &
+        server_pid=$!
+        ;;
+    wildfly)
+        home=${WILDFLY_HOME:-$root/target/wildfly-$wildfly_version}
+        if [ ! -x "$home/bin/standalone.sh" ]; then
+            zip="$m2/org/wildfly/wildfly-dist/$wildfly_version/wildfly-dist-$wildfly_version.zip"
+            home="$here/target/wildfly-$wildfly_version"
+            if [ ! -x "$home/bin/standalone.sh" ]; then
+                if [ ! -f "$zip" ]; then
+                    echo "No WildFly found. Run 'mvn -DskipTests=false pre-integration-test' in $root (it unpacks and" >&2
+                    echo "configures target/wildfly-$wildfly_version), or set WILDFLY_HOME to a configured WildFly." >&2
+                    exit 69
+                fi
+                log "unpacking WildFly $wildfly_version into bench/target (once)"
+                mkdir -p "$here/target"
+                rm -rf "$home.partial" && mkdir "$home.partial"
+                (cd "$home.partial" && timeout 300 unzip -q "$zip")
+                mv "$home.partial/wildfly-$wildfly_version" "$home" && rmdir "$home.partial"
+            fi
+        fi
+        if [ ! -f "$home/standalone/configuration/.switchboard-configured" ]; then
+            log "applying server-config/wildfly to $home"
+            timeout 300 bash "$root/server-config/wildfly/apply-offline.sh" "$home"
+        fi
+        if [ "$port" -lt 8080 ]; then
+            echo "WildFly is moved with a port offset: --port must be 8080 or more" >&2
+            exit 64
+        fi
+        offset=$((port - 8080))
+        for p in $((9990 + offset)) $((8443 + offset)); do
+            if port_busy "$p"; then
+                echo "port $p (WildFly management/https at offset $offset) is in use: pass another --port" >&2
+                exit 69
+            fi
+        done
+        # a throw-away base dir: the configured server in $home is left untouched
+        base="$tmp/standalone"
+        mkdir -p "$base/configuration" "$base/deployments" "$base/data" "$base/log" "$base/tmp"
+        (cd "$home/standalone/configuration" && find . -maxdepth 1 -type f -exec cp {} "$base/configuration/" \;)
+        cp "$tmp/switchboard.war" "$base/deployments/ROOT.war"
+        log "starting WildFly $wildfly_version on 127.0.0.1:$port (port offset $offset, base dir $base)"
+        JAVA_OPTS="-Xms64m -Xmx$heap -XX:MetaspaceSize=96M -XX:MaxMetaspaceSize=256m -Djava.net.preferIPv4Stack=true -Djava.awt.headless=true ${extra[*]}" \
+        LAUNCH_JBOSS_IN_BACKGROUND=1 JBOSS_PIDFILE="$tmp/wildfly.pid" \
+            "$home/bin/standalone.sh" \
+            -Djboss.server.base.dir="$base" \
+            -Djboss.socket.binding.port-offset="$offset" \
+            -b 127.0.0.1 -bmanagement 127.0.0.1 >"$tmp/server.log" 2>&1 </dev/null &
+        script_pid=$!
+        for _ in $(seq 1 100); do [ -s "$tmp/wildfly.pid" ] && break; kill -0 "$script_pid" 2>/dev/null || break; sleep 0.2; done
+        server_pid=$(cat "$tmp/wildfly.pid" 2>/dev/null || true)
+        ;;
+esac
+
+if [ "$server" != none ]; then
+    http_url="http${url#ws}"
+    http_url="${http_url%%\?*}?name=bench-probe"
+    start=$(date +%s)
+    limit=${START_TIMEOUT:-240}
+    log "waiting for $http_url to accept a WebSocket handshake (at most $limit s)"
+    while :; do
+        if ! kill -0 "${server_pid:-$script_pid}" 2>/dev/null; then
+            echo "the server exited during start-up; last lines of its log:" >&2
+            tail -n 40 "$tmp/server.log" >&2 || true
+            exit 70
+        fi
+        curl -s -i -N --max-time 2 -o "$tmp/probe" \
+            -H 'Connection: Upgrade' -H 'Upgrade: websocket' -H 'Sec-WebSocket-Version: 13' \
+            -H 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==' "$http_url" 2>/dev/null || true
+        if head -n 1 "$tmp/probe" 2>/dev/null | grep -q ' 101'; then
+            break
+        fi
+        if [ $(( $(date +%s) - start )) -ge "$limit" ]; then
+            echo "the server did not answer on $http_url within $limit s; last lines of its log:" >&2
+            tail -n 40 "$tmp/server.log" >&2 || true
+            exit 70
+        fi
+        sleep 2
+    done
+    log "server ready after $(( $(date +%s) - start )) s (pid $server_pid)"
+fi
+
+# ---------------------------------------------------------------------------------------------- the benchmark
+label=$server
+has_label=
+for arg in "${bench_args[@]}"; do case $arg in --label=*) has_label=1 ;; esac; done
+[ -n "$has_label" ] || bench_args+=("--label=$label")
+log "compiling the benchmark"
+timeout 600 mvn -B -q -f "$here/pom.xml" compile
+log "running: FanOutBench --url=$url ${bench_args[*]}"
+set +e
+MAVEN_OPTS="${MAVEN_OPTS:-} ${BENCH_JAVA_OPTS:--Xmx1g}" timeout -k 10 "$bench_budget" \
+    mvn -B -q -f "$here/pom.xml" exec:java -Dexec.args="--url=$url ${bench_args[*]}"
+status=$?
+set -e
+[ "$status" -eq 124 ] && log "the benchmark overran its $bench_budget s budget and was stopped"
+exit "$status"

@@ -1,0 +1,847 @@
+package io.switchboard.bench;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import org.HdrHistogram.AbstractHistogram;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.IntCountsHistogram;
+
+/**
+ * Fan-out benchmark of Switchboard's chat: N member connections join one fresh room, one more connection posts to
+ * it at a fixed rate, and every member measures how many messages reach it and how late.
+ *
+ * <p>Latency is the member's {@link System#nanoTime()} at receipt minus the publisher's {@code nanoTime()} at the
+ * scheduled send, which the publisher writes into the message text; both run in this JVM, so the clocks agree. The
+ * send time is taken when the tick fires, before the frame is queued, so a publisher that falls behind shows up as
+ * latency rather than as a lower rate. Messages sent during the warm-up are not counted; the measured window is the
+ * {@code --seconds} after it, judged by send time (loss, latency) and by receive time (throughput).
+ *
+ * <p>Only loopback targets are accepted. Every phase is bounded and a watchdog ends the process at a hard deadline.
+ */
+public final class FanOutBench {
+
+    /** Time origin of the run, so that embedded times are positive. */
+    private static final long ORIGIN = System.nanoTime();
+    /** Latencies are recorded in microseconds up to this value; larger ones are clamped to it. */
+    private static final long MAX_LATENCY_MICROS = TimeUnit.SECONDS.toMicros(120);
+    /** Longest chat text the server accepts (Fields.MAX_TEXT). */
+    private static final int MAX_TEXT = 4_000;
+    private static final Set<String> LOOPBACK_HOSTS = Set.of("127.0.0.1", "localhost", "[::1]", "::1");
+
+    static long now() {
+        return System.nanoTime() - ORIGIN;
+    }
+
+    // ------------------------------------------------------------------------------------------------ options
+
+    static final class Options {
+        final Map<String, String> values = new LinkedHashMap<>();
+
+        Options() {
+            values.put("url", "ws://127.0.0.1:8080/ws/chat");
+            values.put("members", "1000");
+            values.put("rate", "100");
+            values.put("seconds", "20");
+            values.put("warmup", "10");
+            values.put("size", "100");
+            values.put("connect-concurrency", "50");
+            values.put("clients", String.valueOf(Math.max(2, Runtime.getRuntime().availableProcessors())));
+            values.put("client-threads", "2");
+            values.put("setup-timeout", "60");
+            values.put("drain", "10");
+            values.put("deadline", "");
+            values.put("label", "");
+        }
+
+        static final String USAGE = String.join("\n",
+                "Usage: FanOutBench [--key=value ...]",
+                "  --url=ws://127.0.0.1:8080/ws/chat  chat endpoint (loopback hosts only)",
+                "  --members=1000             member connections, all in one fresh room",
+                "  --rate=100                 messages per second posted to the room",
+                "  --seconds=20               measured window, in seconds",
+                "  --warmup=10                warm-up before the window, in seconds (not counted)",
+                "  --size=100                 message text length in characters (at least ~40, at most 4000)",
+                "  --connect-concurrency=50   connections being opened and joined at once",
+                "  --clients=max(2,cores)     java.net.http clients (each has its own selector thread)",
+                "  --client-threads=2         executor threads per client",
+                "  --setup-timeout=60         seconds allowed to connect and join all members",
+                "  --drain=10                 seconds to wait after the window for late deliveries",
+                "  --deadline=auto            hard limit for the whole run in seconds",
+                "                             (auto: warmup+seconds+setup-timeout+drain+30)",
+                "  --label=TEXT               first column of the printed results row (e.g. payara)");
+
+        static Options parse(String[] args) {
+            Options options = new Options();
+            for (String arg : args) {
+                if (arg.isBlank()) {
+                    continue;
+                }
+                if (arg.equals("--help") || arg.equals("-h")) {
+                    System.out.println(USAGE);
+                    System.exit(0);
+                }
+                int eq = arg.indexOf('=');
+                if (!arg.startsWith("--") || eq < 0) {
+                    throw new IllegalArgumentException("expected --key=value, got: " + arg);
+                }
+                String key = arg.substring(2, eq);
+                if (!options.values.containsKey(key)) {
+                    throw new IllegalArgumentException("unknown option --" + key);
+                }
+                options.values.put(key, arg.substring(eq + 1));
+            }
+            return options;
+        }
+
+        String string(String key) {
+            return values.get(key);
+        }
+
+        int integer(String key, int min, int max) {
+            String value = values.get(key);
+            int parsed;
+            try {
+                parsed = Integer.parseInt(value.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--" + key + " must be a whole number, was: " + value);
+            }
+            if (parsed < min || parsed > max) {
+                throw new IllegalArgumentException("--" + key + " must be between " + min + " and " + max + ", was: " + parsed);
+            }
+            return parsed;
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ frames
+
+    /** Indexes of {@code needle} in {@code s} from {@code from}, or -1; no allocation. */
+    static int indexOf(CharSequence s, String needle, int from) {
+        int n = s.length() - needle.length();
+        char first = needle.charAt(0);
+        outer:
+        for (int i = Math.max(from, 0); i <= n; i++) {
+            if (s.charAt(i) != first) {
+                continue;
+            }
+            for (int j = 1; j < needle.length(); j++) {
+                if (s.charAt(i + j) != needle.charAt(j)) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    static boolean regionIs(CharSequence s, int at, String expected) {
+        if (at < 0 || at + expected.length() > s.length()) {
+            return false;
+        }
+        for (int j = 0; j < expected.length(); j++) {
+            if (s.charAt(at + j) != expected.charAt(j)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static final String TYPE_KEY = "\"type\":\"";
+    static final String TEXT_KEY = "\"text\":\"t";
+
+    /** Kinds of server frames the benchmark tells apart; everything else (presence, typing, ...) is OTHER. */
+    enum Kind { MESSAGE, WELCOME, JOINED, ACK, ERROR, OTHER }
+
+    /** The frame's {@code type}: the first "type" key, which JSON-B writes first in every top-level frame. */
+    static Kind kindOf(CharSequence frame) {
+        int at = indexOf(frame, TYPE_KEY, 0);
+        if (at < 0) {
+            return Kind.OTHER;
+        }
+        at += TYPE_KEY.length();
+        if (regionIs(frame, at, "message\"")) {
+            return Kind.MESSAGE;
+        }
+        if (regionIs(frame, at, "ack\"")) {
+            return Kind.ACK;
+        }
+        if (regionIs(frame, at, "welcome\"")) {
+            return Kind.WELCOME;
+        }
+        if (regionIs(frame, at, "joined\"")) {
+            return Kind.JOINED;
+        }
+        if (regionIs(frame, at, "error\"")) {
+            return Kind.ERROR;
+        }
+        return Kind.OTHER;
+    }
+
+    /** Message text: {@code t<sendNanos>s<seq> xxxx...}, padded to the size. */
+    static String text(long sendNanos, long seq, int size) {
+        StringBuilder text = new StringBuilder(Math.max(size, 48)).append('t').append(sendNanos).append('s').append(seq).append(' ');
+        while (text.length() < size) {
+            text.append('x');
+        }
+        return text.toString();
+    }
+
+    // ------------------------------------------------------------------------------------------------ run state
+
+    /** Shared state of one run. */
+    static final class Run {
+        final String room;
+        final String joinFrame;
+        /** Measured window by send time, [start, end) in {@link #now()} nanoseconds; nothing counts until set. */
+        volatile long windowStart = Long.MAX_VALUE;
+        volatile long windowEnd = Long.MAX_VALUE;
+        volatile boolean closing;
+        final AtomicLong errorFrames = new AtomicLong();
+        final AtomicInteger unexpectedCloses = new AtomicInteger();
+        final List<String> notes = new ArrayList<>();
+
+        Run(String room) {
+            this.room = room;
+            this.joinFrame = "{\"type\":\"join\",\"room\":\"" + room + "\"}";
+        }
+
+        void note(String note) {
+            synchronized (notes) {
+                if (notes.size() < 10) {
+                    notes.add(note);
+                } else if (notes.size() == 10) {
+                    notes.add("(further notes left out)");
+                }
+            }
+        }
+    }
+
+    /**
+     * One connection. Listener calls for one WebSocket never overlap (java.net.http guarantees it), so the fields
+     * below are only touched by one thread at a time; the lock is uncontended except when the main thread reads
+     * the statistics.
+     */
+    static class Member implements WebSocket.Listener {
+        final String name;
+        final Run run;
+        final CompletableFuture<Void> joined = new CompletableFuture<>();
+        volatile WebSocket socket;
+        volatile boolean closed;
+        private StringBuilder partial;
+        private boolean welcomed;
+
+        // statistics, guarded by this
+        long messages;
+        long inWindow;
+        long receivedDuringWindow;
+        long outOfOrder;
+        long lastSeq = -1;
+        long maxLatencyNanos;
+        final AbstractHistogram latencyMicros;
+
+        Member(String name, Run run, boolean measures) {
+            this.name = name;
+            this.run = run;
+            // 2 significant digits: 1 % resolution in about 10 KB per member
+            this.latencyMicros = measures ? new IntCountsHistogram(MAX_LATENCY_MICROS, 2) : null;
+        }
+
+        @Override
+        public void onOpen(WebSocket webSocket) {
+            socket = webSocket;
+            webSocket.request(1);
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            long received = now();
+            if (!last || partial != null) {
+                if (partial == null) {
+                    partial = new StringBuilder(512);
+                }
+                partial.append(data);
+                if (last) {
+                    CharSequence whole = partial;
+                    partial = null;
+                    frame(webSocket, whole, received);
+                }
+            } else {
+                frame(webSocket, data, received);
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        void frame(WebSocket webSocket, CharSequence frame, long received) {
+            switch (kindOf(frame)) {
+                case MESSAGE -> message(frame, received);
+                case WELCOME -> {
+                    if (!welcomed) {
+                        welcomed = true;
+                        webSocket.sendText(run.joinFrame, true).whenComplete((ws, error) -> {
+                            if (error != null) {
+                                joined.completeExceptionally(error);
+                            }
+                        });
+                    }
+                }
+                case JOINED -> joined.complete(null);
+                case ACK -> acked(frame);
+                case ERROR -> {
+                    run.errorFrames.incrementAndGet();
+                    run.note(name + " got " + frame);
+                }
+                default -> {
+                    // presence, typing, pong, ...: not part of the measurement
+                }
+            }
+        }
+
+        void acked(CharSequence frame) {
+            // only the publisher gets acks
+        }
+
+        void message(CharSequence frame, long received) {
+            if (latencyMicros == null) {
+                return;
+            }
+            int at = indexOf(frame, TEXT_KEY, 0);
+            if (at < 0) {
+                return; // not one of ours
+            }
+            int i = at + TEXT_KEY.length();
+            long sent = 0;
+            char c;
+            while (i < frame.length() && (c = frame.charAt(i)) >= '0' && c <= '9') {
+                sent = sent * 10 + (c - '0');
+                i++;
+            }
+            if (i >= frame.length() || frame.charAt(i) != 's') {
+                return;
+            }
+            i++;
+            long seq = 0;
+            while (i < frame.length() && (c = frame.charAt(i)) >= '0' && c <= '9') {
+                seq = seq * 10 + (c - '0');
+                i++;
+            }
+            long windowStart = run.windowStart;
+            long windowEnd = run.windowEnd;
+            synchronized (this) {
+                messages++;
+                if (seq <= lastSeq) {
+                    outOfOrder++;
+                } else {
+                    lastSeq = seq;
+                }
+                if (sent >= windowStart && sent < windowEnd) {
+                    inWindow++;
+                    long latency = Math.max(0, received - sent);
+                    if (latency > maxLatencyNanos) {
+                        maxLatencyNanos = latency;
+                    }
+                    latencyMicros.recordValue(Math.min(latency / 1_000, MAX_LATENCY_MICROS));
+                }
+                if (received >= windowStart && received < windowEnd) {
+                    receivedDuringWindow++;
+                }
+            }
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            gone("closed by the server: " + statusCode + " " + reason, null);
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            gone("failed: " + error, error);
+        }
+
+        private void gone(String what, Throwable error) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (!joined.isDone()) {
+                joined.completeExceptionally(error != null ? error : new IllegalStateException(what));
+            }
+            if (!run.closing) {
+                run.unexpectedCloses.incrementAndGet();
+                run.note(name + " " + what);
+            }
+        }
+    }
+
+    /**
+     * The extra connection that posts; it joins the room too but is not counted as a member. It also measures
+     * post-to-ack time (the server's store-and-publish time plus both socket hops), to tell server from client delay.
+     */
+    static final class Publisher extends Member {
+        private static final int SENT_SLOTS = 1 << 16;
+        final String clientIdPrefix;
+        final String clientIdKey;
+        final int size;
+        final AtomicLong acks = new AtomicLong();
+        /** Send time of post n in slot n % SENT_SLOTS, for the ack's latency. */
+        final AtomicLongArray sentAt = new AtomicLongArray(SENT_SLOTS);
+        /** Post-to-ack times of posts sent in the window, in microseconds; guarded by this. */
+        final Histogram ackMicros = new Histogram(MAX_LATENCY_MICROS, 2);
+        final AtomicInteger pending = new AtomicInteger();
+        final AtomicLong sendErrors = new AtomicLong();
+        final int maxPending;
+        private CompletableFuture<?> chain = CompletableFuture.completedFuture(null);
+        private long seq;
+        // written by the scheduler thread only, read after it has stopped
+        long posted;
+        long postedInWindow;
+        long skipped;
+        long skippedInWindow;
+
+        Publisher(String name, Run run, String clientIdPrefix, int size, int rate) {
+            super(name, run, false);
+            this.clientIdPrefix = clientIdPrefix;
+            this.clientIdKey = "\"clientId\":\"" + clientIdPrefix;
+            this.size = size;
+            this.maxPending = Math.max(100, rate * 5);
+        }
+
+        @Override
+        void acked(CharSequence frame) {
+            long received = now();
+            acks.incrementAndGet();
+            int at = indexOf(frame, clientIdKey, 0);
+            if (at < 0) {
+                return;
+            }
+            long n = 0;
+            char c;
+            for (int i = at + clientIdKey.length(); i < frame.length() && (c = frame.charAt(i)) >= '0' && c <= '9'; i++) {
+                n = n * 10 + (c - '0');
+            }
+            long sent = sentAt.get((int) (n % SENT_SLOTS));
+            if (sent >= run.windowStart && sent < run.windowEnd) {
+                synchronized (this) {
+                    ackMicros.recordValue(Math.min(Math.max(0, received - sent) / 1_000, MAX_LATENCY_MICROS));
+                }
+            }
+        }
+
+        /** One fixed-rate tick: posts one message stamped with the tick's time. */
+        void tick() {
+            long sent = now();
+            boolean inWindow = sent >= run.windowStart && sent < run.windowEnd;
+            if (sent >= run.windowEnd) {
+                return;
+            }
+            long n = seq++;
+            if (pending.get() >= maxPending) {
+                // the socket cannot take more: do not queue without bound
+                skipped++;
+                if (inWindow) {
+                    skippedInWindow++;
+                }
+                return;
+            }
+            String frame = "{\"type\":\"post\",\"room\":\"" + run.room + "\",\"text\":\"" + text(sent, n, size)
+                    + "\",\"clientId\":\"" + clientIdPrefix + n + "\"}";
+            posted++;
+            sentAt.set((int) (n % SENT_SLOTS), sent);
+            if (inWindow) {
+                postedInWindow++;
+            }
+            pending.incrementAndGet();
+            WebSocket ws = socket;
+            // java.net.http allows one outstanding send: queue each behind the previous one
+            chain = chain.exceptionally(e -> null)
+                    .thenCompose(x -> ws.sendText(frame, true))
+                    .whenComplete((x, error) -> {
+                        pending.decrementAndGet();
+                        if (error != null && sendErrors.getAndIncrement() == 0) {
+                            run.note("publisher send failed: " + error);
+                        }
+                    });
+        }
+
+        CompletableFuture<?> lastSend() {
+            return chain;
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ main
+
+    public static void main(String[] args) {
+        int code;
+        try {
+            code = run(Options.parse(args));
+        } catch (IllegalArgumentException e) {
+            System.err.println("fan-out bench: " + e.getMessage());
+            System.err.println(Options.USAGE);
+            code = 64;
+        } catch (Throwable e) {
+            System.err.println("fan-out bench failed:");
+            e.printStackTrace();
+            code = 1;
+        }
+        System.out.flush();
+        System.err.flush();
+        System.exit(code);
+    }
+
+    static int run(Options options) throws Exception {
+        URI url = URI.create(options.string("url"));
+        if (!"ws".equals(url.getScheme()) && !"wss".equals(url.getScheme())) {
+            throw new IllegalArgumentException("--url must be ws:// or wss://, was: " + url);
+        }
+        if (url.getHost() == null || !LOOPBACK_HOSTS.contains(url.getHost().toLowerCase(Locale.ROOT))) {
+            throw new IllegalArgumentException("--url must point at this machine (127.0.0.1, localhost or [::1]), was: " + url);
+        }
+        int members = options.integer("members", 1, 100_000);
+        int rate = options.integer("rate", 1, 100_000);
+        int seconds = options.integer("seconds", 1, 3_600);
+        int warmup = options.integer("warmup", 0, 3_600);
+        int size = options.integer("size", 1, MAX_TEXT);
+        int connectConcurrency = options.integer("connect-concurrency", 1, 10_000);
+        int clientCount = options.integer("clients", 1, 64);
+        int clientThreads = options.integer("client-threads", 1, 64);
+        int setupTimeout = options.integer("setup-timeout", 1, 3_600);
+        int drain = options.integer("drain", 0, 600);
+        int deadline = options.string("deadline").isBlank() || options.string("deadline").equals("auto")
+                ? warmup + seconds + setupTimeout + drain + 30
+                : options.integer("deadline", 1, 24 * 3_600);
+        String label = options.string("label");
+
+        startWatchdog(deadline);
+
+        String runId = Long.toString(System.currentTimeMillis(), 36) + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36), 36);
+        Run run = new Run("bench-" + runId);
+        System.out.printf(Locale.ROOT, "fan-out bench: %s, room %s, %d members, %d msg/s, %d s warm-up + %d s measured, %d-char texts, hard deadline %d s%n",
+                url, run.room, members, rate, warmup, seconds, size, deadline);
+
+        List<ExecutorService> executors = new ArrayList<>();
+        List<HttpClient> clients = new ArrayList<>();
+        for (int i = 0; i < clientCount; i++) {
+            ExecutorService executor = Executors.newFixedThreadPool(clientThreads, daemonThreads("bench-client-" + i));
+            executors.add(executor);
+            clients.add(HttpClient.newBuilder().executor(executor).connectTimeout(Duration.ofSeconds(10)).build());
+        }
+
+        // ---- connect and join, a bounded number at a time
+        long setupStart = now();
+        long setupEnd = setupStart + TimeUnit.SECONDS.toNanos(setupTimeout);
+        List<Member> all = new ArrayList<>(members);
+        Semaphore inFlight = new Semaphore(connectConcurrency);
+        AtomicInteger joinedCount = new AtomicInteger();
+        AtomicInteger failedCount = new AtomicInteger();
+        for (int i = 0; i < members; i++) {
+            if (!inFlight.tryAcquire(Math.max(0, setupEnd - now()), TimeUnit.NANOSECONDS)) {
+                System.out.printf("setup timed out after %d of %d connections were started%n", i, members);
+                break;
+            }
+            Member member = new Member("m" + i, run, true);
+            all.add(member);
+            connect(clients.get(i % clients.size()), url, member);
+            member.joined.orTimeout(Math.min(30, setupTimeout), TimeUnit.SECONDS).whenComplete((v, error) -> {
+                inFlight.release();
+                if (error == null) {
+                    int n = joinedCount.incrementAndGet();
+                    if (n % 250 == 0) {
+                        System.out.printf(Locale.ROOT, "  %d members joined (%.1f s)%n", n, seconds(now() - setupStart));
+                    }
+                } else if (failedCount.getAndIncrement() < 5) {
+                    run.note(member.name + " could not connect and join: " + rootCause(error));
+                }
+            });
+        }
+        for (Member member : all) {
+            try {
+                member.joined.get(Math.max(1, setupEnd - now()), TimeUnit.NANOSECONDS);
+            } catch (Exception e) {
+                // counted above
+            }
+        }
+        List<Member> joined = all.stream().filter(m -> m.joined.isDone() && !m.joined.isCompletedExceptionally() && !m.closed).toList();
+        double setupSeconds = seconds(now() - setupStart);
+        System.out.printf(Locale.ROOT, "%d of %d members joined in %.1f s%s%n", joined.size(), members, setupSeconds,
+                failedCount.get() > 0 ? " (" + failedCount.get() + " failed)" : "");
+
+        Publisher publisher = new Publisher("pub-" + runId, run, "b" + runId + "-", size, rate);
+        if (!joined.isEmpty()) {
+            connect(clients.get(0), url, publisher);
+            try {
+                publisher.joined.get(Math.min(30, setupTimeout), TimeUnit.SECONDS);
+            } catch (Exception e) {
+                run.note("publisher could not connect and join: " + rootCause(e));
+            }
+        }
+        if (joined.isEmpty() || !publisher.joined.isDone() || publisher.joined.isCompletedExceptionally()) {
+            System.out.println("FAILED: no members or no publisher; nothing to measure");
+            printNotes(run);
+            closeAll(run, all, publisher, executors);
+            return 2;
+        }
+
+        // ---- publish: warm-up, then the measured window
+        long start = now();
+        run.windowStart = start + TimeUnit.SECONDS.toNanos(warmup);
+        run.windowEnd = run.windowStart + TimeUnit.SECONDS.toNanos(seconds);
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(daemonThreads("bench-publisher"));
+        long period = Math.max(1, 1_000_000_000L / rate);
+        ScheduledFuture<?> ticks = ticker.scheduleAtFixedRate(() -> {
+            try {
+                publisher.tick();
+            } catch (RuntimeException e) {
+                run.note("publisher tick failed: " + e);
+            }
+        }, 0, period, TimeUnit.NANOSECONDS);
+        System.out.printf("publishing to %s: warm-up %d s, then measuring %d s%n", run.room, warmup, seconds);
+        long nextReport = start + TimeUnit.SECONDS.toNanos(5);
+        long lastMessages = 0;
+        long lastReport = start;
+        while (now() < run.windowEnd) {
+            sleepNanos(Math.min(run.windowEnd, nextReport) - now());
+            if (now() >= nextReport && now() < run.windowEnd) {
+                long total = totalMessages(joined);
+                long t = now();
+                System.out.printf(Locale.ROOT, "  t=%4.0f s %s: %,d deliveries/s, %d member(s) disconnected%n", seconds(t - start),
+                        t < run.windowStart ? "warm-up " : "measured", Math.round((total - lastMessages) / seconds(t - lastReport)),
+                        run.unexpectedCloses.get());
+                lastMessages = total;
+                lastReport = t;
+                nextReport += TimeUnit.SECONDS.toNanos(5);
+            }
+        }
+        ticks.cancel(false);
+        ticker.shutdown();
+        ticker.awaitTermination(5, TimeUnit.SECONDS);
+        try {
+            publisher.lastSend().get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            run.note("publisher's last sends did not complete: " + rootCause(e));
+        }
+
+        // ---- drain: late deliveries of messages sent in the window still count
+        long expected = publisher.postedInWindow * joined.size();
+        long drainEnd = now() + TimeUnit.SECONDS.toNanos(drain);
+        while (now() < drainEnd && inWindow(joined) < expected && joined.stream().anyMatch(m -> !m.closed)) {
+            sleepNanos(TimeUnit.MILLISECONDS.toNanos(50));
+        }
+        run.closing = true;
+
+        // ---- results
+        Histogram latency = new Histogram(MAX_LATENCY_MICROS, 2);
+        long received = 0;
+        long receivedDuringWindow = 0;
+        long outOfOrder = 0;
+        long maxNanos = 0;
+        for (Member m : joined) {
+            synchronized (m) {
+                latency.add(m.latencyMicros);
+                received += m.inWindow;
+                receivedDuringWindow += m.receivedDuringWindow;
+                outOfOrder += m.outOfOrder;
+                maxNanos = Math.max(maxNanos, m.maxLatencyNanos);
+            }
+        }
+        double loss = expected == 0 ? 0 : 100.0 * (expected - Math.min(received, expected)) / expected;
+        long disconnected = joined.stream().filter(m -> m.closed).count();
+        double p50 = ms(latency, 50);
+        double p90 = ms(latency, 90);
+        double p99 = ms(latency, 99);
+        double p999 = ms(latency, 99.9);
+        double max = maxNanos / 1e6;
+        // a percentile is reported as its bucket's upper end (1 % resolution): never more than the exact maximum
+        p50 = Math.min(p50, max);
+        p90 = Math.min(p90, max);
+        p99 = Math.min(p99, max);
+        p999 = Math.min(p999, max);
+        Histogram ack;
+        synchronized (publisher) {
+            ack = publisher.ackMicros.copy();
+        }
+        double deliveriesPerSecond = receivedDuringWindow / (double) seconds;
+
+        System.out.println();
+        System.out.println("=== Switchboard fan-out results" + (label.isBlank() ? "" : " (" + label + ")") + " ===");
+        System.out.printf(Locale.ROOT, "url              %s%n", url);
+        System.out.printf(Locale.ROOT, "members          %d joined of %d requested (connect + join took %.1f s)%n", joined.size(), members, setupSeconds);
+        System.out.printf(Locale.ROOT, "rate             %d msg/s requested; %d s warm-up, %d s measured%n", rate, warmup, seconds);
+        System.out.printf(Locale.ROOT, "posts            %d in window (%.1f msg/s), %d in all, %d acked, %d skipped (publisher backlog), %d send errors%n",
+                publisher.postedInWindow, publisher.postedInWindow / (double) seconds, publisher.posted, publisher.acks.get(),
+                publisher.skipped, publisher.sendErrors.get());
+        System.out.printf(Locale.ROOT, "deliveries       expected %d, received %d, loss %.3f %%%n", expected, received, loss);
+        System.out.printf(Locale.ROOT, "throughput       %.0f deliveries/s received during the window (target %d)%n",
+                deliveriesPerSecond, (long) rate * joined.size());
+        System.out.printf(Locale.ROOT, "latency (ms)     p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f  (%d samples)%n",
+                p50, p90, p99, p999, max, latency.getTotalCount());
+        System.out.printf(Locale.ROOT, "post -> ack (ms) p50 %.2f  p99 %.2f  max %.2f  (publisher's own post to its ack: server time + 2 hops)%n",
+                ms(ack, 50), ms(ack, 99), ack.getTotalCount() == 0 ? Double.NaN : ack.getMaxValue() / 1_000.0);
+        System.out.printf(Locale.ROOT, "integrity        %d out-of-order/duplicate, %d error frames, %d member(s) disconnected%n",
+                outOfOrder, run.errorFrames.get(), disconnected);
+        printNotes(run);
+        System.out.println();
+        System.out.println("| server | members | msg/s | expected | received | loss % | deliveries/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms |");
+        System.out.printf(Locale.ROOT, "| %s | %d | %d | %d | %d | %.3f | %.0f | %.2f | %.2f | %.2f | %.2f | %.2f |%n",
+                label.isBlank() ? "?" : label, joined.size(), rate, expected, received, loss, deliveriesPerSecond, p50, p90, p99, p999, max);
+
+        closeAll(run, all, publisher, executors);
+        return 0;
+    }
+
+    // ------------------------------------------------------------------------------------------------ helpers
+
+    static void connect(HttpClient client, URI url, Member member) {
+        String separator = url.getRawQuery() == null ? "?" : "&";
+        URI target = URI.create(url + separator + "name=" + URLEncoder.encode(member.name, StandardCharsets.UTF_8));
+        client.newWebSocketBuilder()
+                .connectTimeout(Duration.ofSeconds(10))
+                .buildAsync(target, member)
+                .whenComplete((ws, error) -> {
+                    if (error != null) {
+                        member.closed = true;
+                        member.joined.completeExceptionally(error);
+                    }
+                });
+    }
+
+    static long totalMessages(List<Member> members) {
+        long total = 0;
+        for (Member m : members) {
+            synchronized (m) {
+                total += m.messages;
+            }
+        }
+        return total;
+    }
+
+    static long inWindow(List<Member> members) {
+        long total = 0;
+        for (Member m : members) {
+            synchronized (m) {
+                total += m.inWindow;
+            }
+        }
+        return total;
+    }
+
+    static void closeAll(Run run, List<Member> members, Publisher publisher, List<ExecutorService> executors) {
+        run.closing = true;
+        List<CompletableFuture<?>> closes = new ArrayList<>();
+        List<Member> everyone = new ArrayList<>(members);
+        everyone.add(publisher);
+        for (Member m : everyone) {
+            WebSocket ws = m.socket;
+            if (ws != null && !ws.isOutputClosed()) {
+                try {
+                    closes.add(ws.sendClose(WebSocket.NORMAL_CLOSURE, "bench done").exceptionally(e -> null));
+                } catch (RuntimeException e) {
+                    ws.abort();
+                }
+            }
+        }
+        try {
+            CompletableFuture.allOf(closes.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
+            // give the server a moment to answer the close handshakes
+            long until = now() + TimeUnit.SECONDS.toNanos(3);
+            while (now() < until && everyone.stream().anyMatch(m -> m.socket != null && !m.socket.isInputClosed())) {
+                sleepNanos(TimeUnit.MILLISECONDS.toNanos(50));
+            }
+        } catch (Exception e) {
+            // abort below
+        }
+        int aborted = 0;
+        for (Member m : everyone) {
+            WebSocket ws = m.socket;
+            if (ws != null && !ws.isInputClosed()) {
+                ws.abort();
+                aborted++;
+            }
+        }
+        executors.forEach(ExecutorService::shutdownNow);
+        System.out.printf("closed %d connection(s)%s%n", everyone.stream().filter(m -> m.socket != null).count(),
+                aborted > 0 ? " (" + aborted + " aborted after the close handshake timed out)" : "");
+    }
+
+    static void printNotes(Run run) {
+        synchronized (run.notes) {
+            for (String note : run.notes) {
+                System.out.println("note: " + note);
+            }
+        }
+    }
+
+    static void startWatchdog(int deadlineSeconds) {
+        Thread watchdog = new Thread(() -> {
+            try {
+                Thread.sleep(TimeUnit.SECONDS.toMillis(deadlineSeconds));
+            } catch (InterruptedException e) {
+                return;
+            }
+            System.out.println("FAILED: hard deadline of " + deadlineSeconds + " s reached; exiting");
+            System.out.flush();
+            Runtime.getRuntime().halt(3);
+        }, "bench-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
+    }
+
+    static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    static void sleepNanos(long nanos) {
+        if (nanos <= 0) {
+            return;
+        }
+        try {
+            TimeUnit.NANOSECONDS.sleep(nanos);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    static double ms(AbstractHistogram micros, double percentile) {
+        return micros.getTotalCount() == 0 ? Double.NaN : micros.getValueAtPercentile(percentile) / 1_000.0;
+    }
+
+    static double seconds(long nanos) {
+        return nanos / 1e9;
+    }
+
+    static String rootCause(Throwable error) {
+        Throwable cause = error;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause.toString();
+    }
+}

@@ -1,0 +1,75 @@
+package io.switchboard.notification.boundary;
+
+import io.switchboard.notification.control.NotificationService;
+import io.switchboard.notification.control.NotificationStreams;
+import io.switchboard.websocket.Close;
+import io.switchboard.websocket.Connections;
+import jakarta.inject.Inject;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.OnClose;
+import jakarta.websocket.OnError;
+import jakarta.websocket.OnMessage;
+import jakarta.websocket.OnOpen;
+import jakarta.websocket.PongMessage;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerEndpoint;
+import java.nio.ByteBuffer;
+import java.util.List;
+
+/**
+ * The notification endpoint: {@code /ws/notifications?name=alice&since=41} replays the user's notifications after
+ * sequence 41, then streams new ones.
+ */
+@ServerEndpoint(value = "/ws/notifications", decoders = NotificationCodec.Decoder.class, encoders = NotificationCodec.Encoder.class)
+public class NotificationEndpoint {
+
+    @Inject
+    Connections connections;
+    @Inject
+    NotificationStreams streams;
+    @Inject
+    NotificationService notifications;
+
+    @OnOpen
+    public void open(Session session) {
+        connections.open(session).ifPresent(connection -> {
+            List<String> since = session.getRequestParameterMap().get("since");
+            long from;
+            try {
+                from = since == null || since.isEmpty() ? 0 : Long.parseLong(since.get(0));
+            } catch (NumberFormatException e) {
+                from = -1;
+            }
+            if (from < 0) {
+                connection.close(Close.POLICY_VIOLATION.reason("'since' must be a sequence number (0 or more)"));
+                return;
+            }
+            streams.open(connection, from);
+        });
+    }
+
+    @OnMessage
+    public void command(Session session, NotificationCommand command) {
+        connections.onMessage(session, connection -> notifications.handle(connection, command));
+    }
+
+    @OnMessage
+    public void binary(Session session, ByteBuffer data) {
+        connections.refuseBinary(session);
+    }
+
+    @OnMessage
+    public void pong(Session session, PongMessage pong) {
+        connections.heard(session);
+    }
+
+    @OnClose
+    public void close(Session session, CloseReason reason) {
+        connections.closed(session, reason);
+    }
+
+    @OnError
+    public void error(Session session, Throwable error) {
+        connections.error(session, error);
+    }
+}

@@ -1,0 +1,37 @@
+package io.switchboard.notification.boundary;
+
+import io.switchboard.notification.control.NotificationPublisher;
+import io.switchboard.notification.control.NotificationRequest;
+import io.switchboard.websocket.InvalidMessage;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+/** Publishing notifications from other systems. */
+@Path("notifications")
+@Consumes(MediaType.APPLICATION_JSON)
+@Produces(MediaType.APPLICATION_JSON)
+public class NotificationsResource {
+
+    @Inject
+    NotificationPublisher publisher;
+
+    /**
+     * Publishes a notification. 201 with {@code {"id":…,"recipients":…,"duplicate":false}}; 200 with the first
+     * publication's id and {@code "duplicate":true} when the {@code Idempotency-Key} was used before; 400 problem
+     * naming the field otherwise, with nothing stored.
+     */
+    @POST
+    public Response publish(NotificationRequest request, @HeaderParam("Idempotency-Key") String idempotencyKey) {
+        if (request == null) {
+            throw new InvalidMessage(io.switchboard.websocket.ErrorCode.MISSING_FIELD, "field 'title' is required: send a JSON body");
+        }
+        NotificationPublisher.Published published = publisher.publish(request, idempotencyKey);
+        return Response.status(published.duplicate() ? Response.Status.OK : Response.Status.CREATED).entity(published).build();
+    }
+}

@@ -1,0 +1,116 @@
+package io.switchboard.notification.control;
+
+import io.switchboard.notification.entity.InboxEntry;
+import io.switchboard.notification.entity.NotificationUser;
+import io.switchboard.notification.entity.TopicSubscription;
+import io.switchboard.websocket.InvalidMessage;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.util.List;
+
+/** Users' inboxes: reading them, read state, topic subscriptions and the purge of old notifications. */
+@ApplicationScoped
+@Transactional
+public class Inbox {
+
+    private static final String LIVE = "(e.expiresAt IS NULL OR e.expiresAt > :now)";
+
+    @PersistenceContext
+    EntityManager em;
+    @Inject
+    Event<ReadChanged> readChanged;
+    @Inject
+    NotificationUsers knownUsers;
+
+    /** The last sequence number given out in the user's stream (0: none yet). */
+    public long lastSeq(String userId) {
+        NotificationUser user = em.find(NotificationUser.class, userId);
+        return user == null ? 0 : user.getLastSeq();
+    }
+
+    /** Unexpired entries with {@code after < seq < before}, in sequence order, at most {@code limit}. */
+    public List<InboxEntry> between(String userId, long after, long before, int limit, Instant now) {
+        return em.createQuery("SELECT e FROM InboxEntry e WHERE e.userId = :user AND e.seq > :after AND e.seq < :before AND "
+                        + LIVE + " ORDER BY e.seq", InboxEntry.class)
+                .setParameter("user", userId).setParameter("after", after).setParameter("before", before)
+                .setParameter("now", now.toEpochMilli())
+                .setMaxResults(limit)
+                .getResultList();
+    }
+
+    public long unread(String userId, Instant now) {
+        return em.createQuery("SELECT COUNT(e) FROM InboxEntry e WHERE e.userId = :user AND e.readAt IS NULL AND " + LIVE,
+                        Long.class)
+                .setParameter("user", userId).setParameter("now", now.toEpochMilli())
+                .getSingleResult();
+    }
+
+    /** Marks one notification read; unknown sequence numbers are refused. */
+    public void markRead(String userId, long seq) {
+        List<InboxEntry> entries = em.createQuery("SELECT e FROM InboxEntry e WHERE e.userId = :user AND e.seq = :seq",
+                        InboxEntry.class)
+                .setParameter("user", userId).setParameter("seq", seq).getResultList();
+        if (entries.isEmpty()) {
+            throw InvalidMessage.invalid("seq", "there is no notification " + seq + " in your inbox");
+        }
+        Instant now = Instant.now();
+        if (entries.get(0).markRead(now)) {
+            em.flush();
+            readChanged.fire(new ReadChanged(userId, seq, false, unread(userId, now)));
+        }
+    }
+
+    public void markAllRead(String userId) {
+        Instant now = Instant.now();
+        int changed = em.createQuery("UPDATE InboxEntry e SET e.readAt = :now WHERE e.userId = :user AND e.readAt IS NULL")
+                .setParameter("now", now.toEpochMilli()).setParameter("user", userId).executeUpdate();
+        if (changed > 0) {
+            readChanged.fire(new ReadChanged(userId, null, true, unread(userId, now)));
+        }
+    }
+
+    /** Subscribes the user to a topic (making the user known); returns the user's topics. */
+    public List<String> subscribe(String userId, String topic) {
+        knownUsers.ensure(List.of(userId));
+        if (topicsQuery(userId).stream().noneMatch(topic::equals)) {
+            em.persist(new TopicSubscription(topic, userId));
+            em.flush();
+        }
+        return topicsQuery(userId);
+    }
+
+    public List<String> unsubscribe(String userId, String topic) {
+        em.createQuery("DELETE FROM TopicSubscription s WHERE s.userId = :user AND s.topic = :topic")
+                .setParameter("user", userId).setParameter("topic", topic).executeUpdate();
+        return topicsQuery(userId);
+    }
+
+    public List<String> topics(String userId) {
+        return topicsQuery(userId);
+    }
+
+    /**
+     * Deletes inbox entries that expired or are older than the retention, then notifications no inbox refers to
+     * any more. Returns how many inbox entries went.
+     */
+    public int purge(Instant now, java.time.Duration retention) {
+        long cutoff = now.minus(retention).toEpochMilli();
+        int entries = em.createQuery("DELETE FROM InboxEntry e WHERE (e.expiresAt IS NOT NULL AND e.expiresAt <= :now) "
+                        + "OR e.createdAt < :cutoff")
+                .setParameter("now", now.toEpochMilli()).setParameter("cutoff", cutoff).executeUpdate();
+        em.createQuery("DELETE FROM Notification n WHERE ((n.expiresAt IS NOT NULL AND n.expiresAt <= :now) "
+                        + "OR n.createdAt < :cutoff) AND NOT EXISTS (SELECT e FROM InboxEntry e WHERE e.notification = n)")
+                .setParameter("now", now.toEpochMilli()).setParameter("cutoff", cutoff).executeUpdate();
+        return entries;
+    }
+
+    private List<String> topicsQuery(String userId) {
+        return em.createQuery("SELECT s.topic FROM TopicSubscription s WHERE s.userId = :user ORDER BY s.topic", String.class)
+                .setParameter("user", userId).getResultList();
+    }
+}

@@ -1,0 +1,306 @@
+package io.switchboard.it;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.switchboard.it.probe.InboxProbe;
+import io.switchboard.it.probe.TransactionProbe;
+import jakarta.json.JsonObject;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Notifications published over REST and CDI, delivered over real WebSocket connections. */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class NotificationIT {
+
+    private static final AtomicInteger USERS = new AtomicInteger();
+
+    @ArquillianResource
+    URL deployment;
+
+    private URI ws;
+    private URI http;
+    private String tag;
+
+    @Deployment(testable = false)
+    static WebArchive war() {
+        return Servers.war().addClasses(TransactionProbe.class, InboxProbe.class);
+    }
+
+    @BeforeEach
+    void addresses() {
+        ws = Servers.ws(deployment);
+        http = Servers.http(deployment);
+        tag = "n" + USERS.incrementAndGet() + "x" + System.nanoTime() % 100_000;
+    }
+
+    private String user(String name) {
+        return name + "-" + tag;
+    }
+
+    private HttpResponse<String> publish(String audience, String title, String... headers) {
+        return Servers.post(http, "/api/notifications", "{" + audience + ",\"title\":\"" + title + "\",\"body\":\"b\"}", headers);
+    }
+
+    private HttpResponse<String> publishTo(String user, String title) {
+        HttpResponse<String> response = publish("\"user\":\"" + user + "\"", title);
+        assertEquals(201, response.statusCode(), response.body());
+        return response;
+    }
+
+    @Test
+    void aUserOnlineInTwoTabsGetsTheNotificationOnBoth() {
+        String bob = user("bob");
+        try (WsClient tab1 = WsClient.notifications(ws, bob, 0); WsClient tab2 = WsClient.notifications(ws, bob, 0)) {
+            tab1.expect("replayed");
+            tab2.expect("replayed");
+            publishTo(bob, "deploy finished");
+            for (WsClient tab : List.of(tab1, tab2)) {
+                JsonObject n = tab.expect("notification");
+                assertEquals("deploy finished", n.getString("title"));
+                assertEquals(1, n.getInt("seq"));
+                assertEquals(1, tab.expect("unread").getInt("count"));
+            }
+        }
+    }
+
+    @Test
+    void anOfflineUserGetsTheNotificationsInOrderOnTheNextConnect() {
+        String carol = user("carol");
+        for (int i = 1; i <= 5; i++) {
+            publishTo(carol, "offline " + i);
+        }
+        try (WsClient client = WsClient.notifications(ws, carol, 0)) {
+            for (int i = 1; i <= 5; i++) {
+                JsonObject n = client.expect("notification");
+                assertEquals("offline " + i, n.getString("title"));
+                assertEquals(i, n.getInt("seq"));
+            }
+            JsonObject replayed = client.expect("replayed");
+            assertEquals(5, replayed.getInt("lastSeq"));
+            assertEquals(5, replayed.getInt("unread"));
+        }
+    }
+
+    @Test
+    void aClientThatReconnectsWithItsLastSequenceGetsExactlyTheMissedOnesWhilePublishingGoesOn() {
+        String dave = user("dave");
+        int total = 300;
+        AtomicInteger published = new AtomicInteger();
+        Runnable publisher = () -> {
+            int i;
+            while ((i = published.incrementAndGet()) <= total) {
+                publishTo(dave, "burst " + i);
+            }
+        };
+        List<Integer> received = new ArrayList<>();
+        WsClient first = WsClient.notifications(ws, dave, 0);
+        first.expect("replayed");
+        CompletableFuture<Void> publishing = CompletableFuture.allOf(
+                CompletableFuture.runAsync(publisher), CompletableFuture.runAsync(publisher));
+        while (received.size() < 60) {
+            received.add(first.expect("notification").getInt("seq"));
+        }
+        first.abort(); // drops in the middle of the burst
+        int reconnections = 0;
+        while (received.size() < total) {
+            int last = received.get(received.size() - 1);
+            try (WsClient again = WsClient.notifications(ws, dave, last)) {
+                reconnections++;
+                int target = Math.min(total, received.size() + 80);
+                while (received.size() < target) {
+                    received.add(again.expect("notification").getInt("seq"));
+                }
+            }
+        }
+        publishing.join();
+        List<Integer> expected = new ArrayList<>();
+        for (int i = 1; i <= total; i++) {
+            expected.add(i);
+        }
+        assertEquals(expected, received, "every sequence number exactly once, in order, over " + reconnections + " reconnections");
+    }
+
+    @Test
+    void aPublishInsideATransactionArrivesAfterCommitAndARolledBackOneNeverDoes() {
+        String erin = user("erin");
+        try (WsClient client = WsClient.notifications(ws, erin, 0)) {
+            client.expect("replayed");
+            assertEquals(200, Servers.post(http, "/api/test/publish-in-transaction?user=" + erin + "&title=rolled&commit=false", "").statusCode());
+            assertEquals(200, Servers.post(http, "/api/test/publish-in-transaction?user=" + erin + "&title=committed&commit=true", "").statusCode());
+            JsonObject n = client.expect("notification");
+            assertEquals("committed", n.getString("title"), "the rolled-back notification never arrives");
+            assertEquals(1, n.getInt("seq"), "the rolled-back notification used no sequence number");
+        }
+        JsonObject inbox = Servers.json(Servers.get(http, "/api/users/" + erin + "/notifications"));
+        assertEquals(1, inbox.getJsonArray("items").size(), "nothing of the rolled-back one was stored");
+    }
+
+    @Test
+    void aRetriedPublishWithTheSameIdempotencyKeyNotifiesOnce() {
+        String frank = user("frank");
+        try (WsClient client = WsClient.notifications(ws, frank, 0)) {
+            client.expect("replayed");
+            String key = "key-" + tag;
+            HttpResponse<String> first = publish("\"user\":\"" + frank + "\"", "once", "Idempotency-Key", key);
+            HttpResponse<String> retry = publish("\"user\":\"" + frank + "\"", "once", "Idempotency-Key", key);
+            assertEquals(201, first.statusCode(), first.body());
+            assertEquals(200, retry.statusCode(), retry.body());
+            assertEquals(Servers.json(first).getInt("id"), Servers.json(retry).getInt("id"));
+            assertTrue(Servers.json(retry).getBoolean("duplicate"));
+            client.expect("notification");
+            assertTrue(client.receivesNo("notification", Duration.ofSeconds(1)));
+        }
+    }
+
+    @Test
+    void topicAndUserListAndBroadcastReachTheRightUsersAndNoOneElse() {
+        String ann = user("ann");
+        String ben = user("ben");
+        String cid = user("cid");
+        try (WsClient a = WsClient.notifications(ws, ann, 0); WsClient b = WsClient.notifications(ws, ben, 0);
+                WsClient c = WsClient.notifications(ws, cid, 0)) {
+            a.expect("replayed");
+            b.expect("replayed");
+            c.expect("replayed");
+            String topic = "deploys-" + tag;
+            a.send("{\"type\":\"subscribe\",\"topic\":\"" + topic + "\"}");
+            assertEquals(List.of(topic), a.expect("subscribed").getJsonArray("topics").getValuesAs(jakarta.json.JsonString.class)
+                    .stream().map(jakarta.json.JsonString::getString).toList());
+            assertEquals(200, Servers.put(http, "/api/users/" + ben + "/topics/" + topic).statusCode());
+
+            assertEquals(201, publish("\"topic\":\"" + topic + "\"", "to the topic").statusCode());
+            assertEquals("to the topic", a.expect("notification").getString("title"));
+            assertEquals("to the topic", b.expect("notification").getString("title"));
+            assertTrue(c.receivesNo("notification", Duration.ofSeconds(1)), "not subscribed: no topic notification");
+
+            assertEquals(201, publish("\"users\":[\"" + ann + "\",\"" + cid + "\"]", "to two").statusCode());
+            assertEquals("to two", a.expect("notification").getString("title"));
+            assertEquals("to two", c.expect("notification").getString("title"));
+            assertTrue(b.receivesNo("notification", Duration.ofSeconds(1)), "not in the list");
+
+            String everyone = "to everyone " + tag;
+            assertEquals(201, publish("\"everyone\":true", everyone).statusCode());
+            for (WsClient client : List.of(a, b, c)) {
+                client.expect("notification", n -> everyone.equals(n.getString("title")));
+            }
+        }
+    }
+
+    @Test
+    void readStateAndUnreadCountsAgreeAcrossTwoConnections() {
+        String gus = user("gus");
+        for (int i = 1; i <= 3; i++) {
+            publishTo(gus, "read me " + i);
+        }
+        try (WsClient phone = WsClient.notifications(ws, gus, 0); WsClient laptop = WsClient.notifications(ws, gus, 0)) {
+            assertEquals(3, phone.expect("replayed").getInt("unread"));
+            assertEquals(3, laptop.expect("replayed").getInt("unread"));
+            phone.send("{\"type\":\"read\",\"seq\":2}");
+            for (WsClient device : List.of(phone, laptop)) {
+                assertEquals(2, device.expect("read").getInt("seq"));
+                assertEquals(2, device.expect("unread").getInt("count"));
+            }
+            assertEquals(204, Servers.post(http, "/api/users/" + gus + "/notifications/read", "").statusCode());
+            for (WsClient device : List.of(phone, laptop)) {
+                assertTrue(device.expect("read").getBoolean("all"));
+                assertEquals(0, device.expect("unread").getInt("count"));
+            }
+            phone.send("{\"type\":\"read\",\"seq\":99}");
+            assertEquals("invalid_field", phone.expect("error").getString("code"));
+        }
+        JsonObject inbox = Servers.json(Servers.get(http, "/api/users/" + gus + "/notifications"));
+        assertEquals(0, inbox.getInt("unread"));
+        assertTrue(inbox.getJsonArray("items").getValuesAs(JsonObject.class).stream().allMatch(n -> n.getBoolean("read")));
+    }
+
+    @Test
+    void expiredNotificationsAreNeverDeliveredAndArePurged() {
+        String hal = user("hal");
+        Instant soon = Instant.now().plusMillis(1500);
+        HttpResponse<String> response = Servers.post(http, "/api/notifications",
+                "{\"user\":\"" + hal + "\",\"title\":\"fleeting\",\"expiresAt\":\"" + soon + "\"}");
+        assertEquals(201, response.statusCode(), response.body());
+        publishTo(hal, "lasting");
+        await().atMost(Duration.ofSeconds(15)).until(() -> Instant.now().isAfter(soon.plusMillis(200)));
+        try (WsClient client = WsClient.notifications(ws, hal, 0)) {
+            JsonObject n = client.expect("notification");
+            assertEquals("lasting", n.getString("title"));
+            JsonObject replayed = client.expect("replayed");
+            assertEquals(0 + 1, replayed.getInt("unread"), "the expired one does not count as unread");
+        }
+        JsonObject inbox = Servers.json(Servers.get(http, "/api/users/" + hal + "/notifications"));
+        assertEquals(List.of("lasting"), inbox.getJsonArray("items").getValuesAs(JsonObject.class).stream()
+                .map(n -> n.getString("title")).toList());
+        // the tests run the purge every second: the expired row itself goes from the database
+        await().atMost(Duration.ofSeconds(15)).until(
+                () -> "1".equals(Servers.get(http, "/api/test/inbox-rows?user=" + hal).body().trim()));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+            "{\"user\":\"USER\"}|title",
+            "{\"title\":\"no audience\"}|user",
+            "{\"user\":\"USER\",\"topic\":\"t\",\"title\":\"two audiences\"}|user",
+            "{\"user\":\"USER\",\"title\":\"x\",\"severity\":\"apocalyptic\"}|severity",
+            "{\"user\":\"USER\",\"title\":\"x\",\"expiresAt\":\"2001-01-01T00:00:00Z\"}|expiresAt",
+            "{\"user\":\"USER\",\"title\":\"x\",\"link\":\"javascript:alert(1)\"}|link",
+            "{\"users\":[\"ok\",\"not ok!\"],\"title\":\"x\"}|users",
+    })
+    void invalidPublishesGetAProblemNamingTheFieldAndStoreNothing(String body, String field) {
+        String ivy = user("ivy");
+        HttpResponse<String> response = Servers.post(http, "/api/notifications", body.replace("USER", ivy));
+        assertEquals(400, response.statusCode(), response.body());
+        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
+        assertEquals(field, Servers.json(response).getString("field"), response.body());
+        assertEquals(0, Servers.json(Servers.get(http, "/api/users/" + ivy + "/notifications")).getInt("lastSeq"));
+    }
+
+    @Test
+    void malformedJsonIsAProblemToo() {
+        HttpResponse<String> response = Servers.post(http, "/api/notifications", "{not json");
+        assertEquals(400, response.statusCode(), response.body());
+        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
+    }
+
+    @Test
+    void badSinceIsRefusedWith1008() {
+        WsClient client = WsClient.open(URI.create(ws + "/ws/notifications?name=" + user("jo") + "&since=yesterday"));
+        assertEquals(1008, client.closeCode());
+        assertFalse(client.closeReason().isBlank());
+    }
+
+    @Test
+    void badCommandsGetErrorFramesAndTheStreamKeepsWorking() {
+        String kim = user("kim");
+        try (WsClient client = WsClient.notifications(ws, kim, 0)) {
+            client.expect("replayed");
+            client.send("{\"type\":\"subscribe\",\"topic\":\"bad topic\"}");
+            assertEquals("invalid_field", client.expect("error").getString("code"));
+            client.send("{\"type\":\"read\"}");
+            assertEquals("missing_field", client.expect("error").getString("code"));
+            publishTo(kim, "still streaming");
+            assertEquals("still streaming", client.expect("notification").getString("title"));
+        }
+    }
+}
