@@ -2,6 +2,7 @@ package io.switchboard.broker;
 
 import io.switchboard.websocket.Connection;
 import io.switchboard.websocket.Connections;
+import io.switchboard.websocket.OutboundFrame;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
@@ -35,9 +36,10 @@ public class LocalDelivery {
             receivers = subscriptions.subscribers(topic);
         }
         String except = publication.exceptUser();
+        OutboundFrame frame = new OutboundFrame(publication.payload());
         for (Connection connection : receivers) {
             if (except == null || !except.equals(connection.userId())) {
-                connection.send(publication.payload());
+                connection.send(frame);
             }
         }
     }

@@ -7,8 +7,14 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
@@ -24,6 +30,7 @@ import java.util.logging.Logger;
 public final class Connection {
 
     private static final Logger LOG = Logger.getLogger(Connection.class.getName());
+    private static final int BATCH_BYTES = 65_536;
     private static final ByteBuffer PING = ByteBuffer.wrap(new byte[] {'h', 'b'}).asReadOnlyBuffer();
 
     private final String id;
@@ -36,18 +43,24 @@ public final class Connection {
     private final Strikes strikes;
     private volatile long lastSeenNanos = System.nanoTime();
 
-    // Only for containers that take one frame at a time (FrameSender#pipelined() == false)
-    private final Queue<String> queue = new ConcurrentLinkedQueue<>();
+    // Frames waiting: for containers that take one frame at a time, or for coalesced writes
+    private final Queue<OutboundFrame> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger drainers = new AtomicInteger();
     private volatile boolean inFlight;
+    // Coalesced writes (FrameSender#coalesces()): at most one flush task per connection at a time
+    private final ScheduledExecutorService writers;
+    private final AtomicBoolean flushScheduled = new AtomicBoolean();
+    private volatile Future<?> lastWrite;
 
-    Connection(String id, Session session, Identity identity, FrameSender sender, int maxPending, Strikes strikes) {
+    Connection(String id, Session session, Identity identity, FrameSender sender, int maxPending, Strikes strikes,
+            ScheduledExecutorService writers) {
         this.id = id;
         this.session = session;
         this.identity = identity;
         this.sender = sender;
         this.maxPending = maxPending;
         this.strikes = strikes;
+        this.writers = writers;
     }
 
     public String id() {
@@ -66,8 +79,16 @@ public final class Connection {
         return !closing.get() && session.isOpen();
     }
 
-    /** Queues one encoded frame for this client. Never blocks; a client that cannot keep up is closed. */
-    public void send(String frame) {
+    /** Queues one encoded message for this client. */
+    public void send(String text) {
+        send(new OutboundFrame(text));
+    }
+
+    /**
+     * Queues one frame for this client. Never blocks the caller; a client that cannot keep up (more than the
+     * configured number of frames waiting for its socket) is closed as a slow consumer.
+     */
+    public void send(OutboundFrame frame) {
         if (closing.get()) {
             return;
         }
@@ -76,7 +97,10 @@ public final class Connection {
             close(Close.SLOW_CONSUMER);
             return;
         }
-        if (sender.pipelined()) {
+        if (sender.coalesces() && writers != null) {
+            queue.offer(frame);
+            scheduleFlush(0);
+        } else if (sender.pipelined()) {
             dispatch(frame);
         } else {
             queue.offer(frame);
@@ -135,9 +159,9 @@ public final class Connection {
         return pending.get();
     }
 
-    private void dispatch(String frame) {
+    private void dispatch(OutboundFrame frame) {
         try {
-            sender.send(frame, this::sent);
+            sender.send(frame.text(), this::sent);
         } catch (RuntimeException e) {
             sent(new SendResult(e));
         }
@@ -162,13 +186,66 @@ public final class Connection {
         }
         do {
             if (!inFlight) {
-                String next = queue.poll();
+                OutboundFrame next = queue.poll();
                 if (next != null) {
                     inFlight = true;
                     dispatch(next);
                 }
             }
         } while (drainers.decrementAndGet() != 0);
+    }
+
+    private void scheduleFlush(long delayMillis) {
+        if (flushScheduled.compareAndSet(false, true)) {
+            try {
+                if (delayMillis == 0) {
+                    writers.execute(this::flush);
+                } else {
+                    writers.schedule(this::flush, delayMillis, TimeUnit.MILLISECONDS);
+                }
+            } catch (RejectedExecutionException e) {
+                flushScheduled.set(false); // shutting down
+            }
+        }
+    }
+
+    /**
+     * Writes everything queued (up to 64 KiB) in one raw write. While the previous write is still waiting in the
+     * container (the client reads slowly), frames stay queued here, where they count towards the slow-consumer limit.
+     */
+    private void flush() {
+        Future<?> previous = lastWrite;
+        if (previous != null && !previous.isDone()) {
+            flushScheduled.set(false);
+            scheduleFlush(1);
+            return;
+        }
+        List<byte[]> batch = new ArrayList<>();
+        int bytes = 0;
+        OutboundFrame frame;
+        while (bytes < BATCH_BYTES && (frame = queue.poll()) != null) {
+            byte[] wire = frame.wire();
+            batch.add(wire);
+            bytes += wire.length;
+        }
+        if (!batch.isEmpty()) {
+            ByteBuffer buffer = ByteBuffer.allocate(bytes);
+            batch.forEach(buffer::put);
+            buffer.flip();
+            pending.addAndGet(-batch.size());
+            try {
+                if (!closing.get()) {
+                    lastWrite = sender.writeFrames(buffer);
+                }
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "Write to {0} failed: {1}", new Object[] {id, e});
+                close(Close.INTERNAL_ERROR.reason("send failed"));
+            }
+        }
+        flushScheduled.set(false);
+        if (!queue.isEmpty()) {
+            scheduleFlush(0);
+        }
     }
 
     @Override

@@ -39,6 +39,8 @@ public class Connections {
     @Inject
     IdentityResolver identities;
     @Inject
+    SendWorkers sendWorkers;
+    @Inject
     Event<ConnectionOpened> opened;
     @Inject
     Event<ConnectionClosed> closed;
@@ -60,7 +62,8 @@ public class Connections {
             return Optional.empty();
         }
         Connection connection = new Connection(session.getId(), session, identity, FrameSender.of(session),
-                config.maxPendingFrames(), new Connection.Strikes(config.maxStrikes(), config.strikeWindow()));
+                config.maxPendingFrames(), new Connection.Strikes(config.maxStrikes(), config.strikeWindow()),
+                sendWorkers.executor());
         session.getUserProperties().put(KEY, connection);
         byId.put(connection.id(), connection);
         byUser.computeIfAbsent(identity.userId(), u -> ConcurrentHashMap.newKeySet()).add(connection);

@@ -7,6 +7,8 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Field;
+import java.nio.ByteBuffer;
+import java.util.concurrent.Future;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -14,9 +16,10 @@ import java.util.logging.Logger;
  * The container adapter for sending a text frame: the fastest path each container offers, chosen once per
  * connection.
  * <ul>
- * <li>Tyrus (Payara): {@code TyrusWebSocket.sendText(String, SendHandler)} under the session's async remote. The
- * standard {@code RemoteEndpoint.Async} reschedules the session's idle-timeout task on every send, which costs most
- * of Payara's CPU in a broadcast; Switchboard runs its own heartbeat, so that task is not needed.</li>
+ * <li>Tyrus (Payara): the {@code TyrusWebSocket} under the session's async remote, taking pre-encoded frames,
+ * several per write. The standard {@code RemoteEndpoint.Async} reschedules the session's idle-timeout task on every
+ * send, which costs most of Payara's CPU in a broadcast, and each write goes through Grizzly's filter chain and a
+ * flush; Switchboard runs its own heartbeat and coalesces queued frames instead.</li>
  * <li>Undertow (WildFly): the standard async remote, which already queues frames and packs them into few writes.</li>
  * <li>Any other container: the standard async remote, one frame in flight at a time, as the specification requires.</li>
  * </ul>
@@ -34,9 +37,26 @@ public interface FrameSender {
      */
     boolean pipelined();
 
+    /**
+     * Whether this sender takes several complete, pre-encoded frames in one write ({@link #writeFrames}); the
+     * connection then coalesces whatever is queued for it into as few socket writes as possible.
+     */
+    default boolean coalesces() {
+        return false;
+    }
+
+    /**
+     * Writes complete frames (see {@link OutboundFrame#wire()}) as they are.
+     *
+     * @return the write, done once the container has written it to the socket
+     */
+    default Future<?> writeFrames(ByteBuffer frames) {
+        throw new UnsupportedOperationException();
+    }
+
     static FrameSender of(Session session) {
         String implementation = session.getClass().getName();
-        if (implementation.startsWith("org.glassfish.tyrus.")) {
+        if (implementation.startsWith("org.glassfish.tyrus.") && session.getNegotiatedExtensions().isEmpty()) {
             FrameSender tyrus = Tyrus.sender(session);
             if (tyrus != null) {
                 return tyrus;
@@ -53,13 +73,19 @@ public interface FrameSender {
         }
     }
 
-    /** Tyrus' own web socket under the session, reached once per connection by reflection. */
+    /**
+     * Tyrus' own web socket under the session, reached once per connection by reflection. Frames are written raw
+     * ({@code sendRawFrame}), several at a time, which is valid because no extension (compression) was negotiated.
+     */
     final class Tyrus implements FrameSender {
         private static final MethodType SEND_TEXT = MethodType.methodType(void.class, String.class, SendHandler.class);
+        private static final MethodType SEND_RAW = MethodType.methodType(Future.class, ByteBuffer.class);
         private final MethodHandle sendText;
+        private final MethodHandle sendRaw;
 
-        private Tyrus(MethodHandle sendText) {
+        private Tyrus(MethodHandle sendText, MethodHandle sendRaw) {
             this.sendText = sendText;
+            this.sendRaw = sendRaw;
         }
 
         static FrameSender sender(Session session) {
@@ -68,10 +94,9 @@ public interface FrameSender {
                 Field field = field(remote.getClass(), "webSocket");
                 field.setAccessible(true);
                 Object webSocket = field.get(remote);
-                MethodHandle handle = MethodHandles.publicLookup()
-                        .findVirtual(webSocket.getClass(), "sendText", SEND_TEXT)
-                        .bindTo(webSocket);
-                return new Tyrus(handle);
+                MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+                return new Tyrus(lookup.findVirtual(webSocket.getClass(), "sendText", SEND_TEXT).bindTo(webSocket),
+                        lookup.findVirtual(webSocket.getClass(), "sendRawFrame", SEND_RAW).bindTo(webSocket));
             } catch (ReflectiveOperationException | RuntimeException e) {
                 LOG.log(Level.WARNING, "Tyrus fast send path unavailable, using the standard async remote: {0}", e.toString());
                 return null;
@@ -103,6 +128,22 @@ public interface FrameSender {
         @Override
         public boolean pipelined() {
             return true;
+        }
+
+        @Override
+        public boolean coalesces() {
+            return true;
+        }
+
+        @Override
+        public Future<?> writeFrames(ByteBuffer frames) {
+            try {
+                return (Future<?>) sendRaw.invokeExact(frames);
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable e) {
+                throw new IllegalStateException(e);
+            }
         }
     }
 }

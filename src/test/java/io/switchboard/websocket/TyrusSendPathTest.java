@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.glassfish.tyrus.client.ClientManager;
@@ -28,13 +30,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The Tyrus fast send path (the one Payara uses) against a real, in-process Tyrus server: it is chosen for a Tyrus
- * session, and frames queued from several threads at once all arrive, each thread's in its order.
+ * session, and frames queued from several threads at once, coalesced into raw writes, all arrive as separate
+ * messages, each thread's in its order.
  */
 class TyrusSendPathTest {
 
     private static final int THREADS = 4;
     private static final int PER_THREAD = 5_000;
     private static final BlockingQueue<Connection> OPENED = new LinkedBlockingQueue<>();
+    private static final ScheduledExecutorService WRITERS = Executors.newScheduledThreadPool(2);
     private static Server server;
 
     /** A bare endpoint that wraps each session in a {@link Connection} with the sender chosen for it. */
@@ -43,19 +47,20 @@ class TyrusSendPathTest {
         @OnOpen
         public void open(Session session) {
             OPENED.add(new Connection(session.getId(), session, new Identity("u", "u"), FrameSender.of(session),
-                    1_000_000, new Connection.Strikes(10, Duration.ofMinutes(1))));
+                    1_000_000, new Connection.Strikes(10, Duration.ofMinutes(1)), WRITERS));
         }
     }
 
     @BeforeAll
     static void start() throws Exception {
-        server = new Server("127.0.0.1", 0, "/", Map.of(), SendPathEndpoint.class);
+        server = new Server("127.0.0.1", -1, "/", Map.of(), SendPathEndpoint.class); // -1: any free port
         server.start();
     }
 
     @AfterAll
     static void stop() {
         server.stop();
+        WRITERS.shutdownNow();
     }
 
     @Test

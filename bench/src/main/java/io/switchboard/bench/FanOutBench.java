@@ -68,6 +68,8 @@ public final class FanOutBench {
             values.put("warmup", "10");
             values.put("size", "100");
             values.put("connect-concurrency", "50");
+            values.put("client", "nio");
+            values.put("nio-threads", "1");
             values.put("clients", String.valueOf(Math.max(2, Runtime.getRuntime().availableProcessors())));
             values.put("client-threads", "2");
             values.put("setup-timeout", "60");
@@ -85,8 +87,12 @@ public final class FanOutBench {
                 "  --warmup=10                warm-up before the window, in seconds (not counted)",
                 "  --size=100                 message text length in characters (at least ~40, at most 4000)",
                 "  --connect-concurrency=50   connections being opened and joined at once",
-                "  --clients=max(2,cores)     java.net.http clients (each has its own selector thread)",
-                "  --client-threads=2         executor threads per client",
+                "  --client=nio               members' WebSocket client: nio (a minimal selector-based client, cheap on CPU)",
+                "                             or jdk (java.net.http, one HttpClient per --clients); the publisher always uses jdk",
+                "  --nio-threads=1            selector threads of the nio client (all member sockets are spread over them)",
+                "  --clients=max(2,cores)     java.net.http clients (each has its own selector thread); with --client=nio",
+                "                             only the publisher's single client is made",
+                "  --client-threads=2         executor threads per java.net.http client",
                 "  --setup-timeout=60         seconds allowed to connect and join all members",
                 "  --drain=10                 seconds to wait after the window for late deliveries",
                 "  --deadline=auto            hard limit for the whole run in seconds",
@@ -347,6 +353,11 @@ public final class FanOutBench {
                 seq = seq * 10 + (c - '0');
                 i++;
             }
+            record(sent, seq, received);
+        }
+
+        /** Counts one {@code message} frame of ours: embedded send time and sequence number, receive time. */
+        final void record(long sent, long seq, long received) {
             long windowStart = run.windowStart;
             long windowEnd = run.windowEnd;
             synchronized (this) {
@@ -381,7 +392,18 @@ public final class FanOutBench {
             gone("failed: " + error, error);
         }
 
-        private void gone(String what, Throwable error) {
+        /** Whether a connection was ever established (it is closed at the end). */
+        boolean connected() {
+            return socket != null;
+        }
+
+        /** Whether the connection is still open for reading. */
+        boolean open() {
+            WebSocket ws = socket;
+            return ws != null && !ws.isInputClosed();
+        }
+
+        final void gone(String what, Throwable error) {
             if (closed) {
                 return;
             }
@@ -525,7 +547,13 @@ public final class FanOutBench {
         int warmup = options.integer("warmup", 0, 3_600);
         int size = options.integer("size", 1, MAX_TEXT);
         int connectConcurrency = options.integer("connect-concurrency", 1, 10_000);
-        int clientCount = options.integer("clients", 1, 64);
+        String clientKind = options.string("client").trim().toLowerCase(Locale.ROOT);
+        if (!clientKind.equals("nio") && !clientKind.equals("jdk")) {
+            throw new IllegalArgumentException("--client must be nio or jdk, was: " + clientKind);
+        }
+        boolean nio = clientKind.equals("nio");
+        int nioThreads = options.integer("nio-threads", 1, 64);
+        int clientCount = nio ? 1 : options.integer("clients", 1, 64);
         int clientThreads = options.integer("client-threads", 1, 64);
         int setupTimeout = options.integer("setup-timeout", 1, 3_600);
         int drain = options.integer("drain", 0, 600);
@@ -540,6 +568,9 @@ public final class FanOutBench {
         Run run = new Run("bench-" + runId);
         System.out.printf(Locale.ROOT, "fan-out bench: %s, room %s, %d members, %d msg/s, %d s warm-up + %d s measured, %d-char texts, hard deadline %d s%n",
                 url, run.room, members, rate, warmup, seconds, size, deadline);
+        System.out.println(nio
+                ? "members use the nio client (" + nioThreads + " selector thread(s)); the publisher uses java.net.http"
+                : "members use java.net.http (" + clientCount + " client(s) x " + clientThreads + " thread(s))");
 
         List<ExecutorService> executors = new ArrayList<>();
         List<HttpClient> clients = new ArrayList<>();
@@ -548,6 +579,7 @@ public final class FanOutBench {
             executors.add(executor);
             clients.add(HttpClient.newBuilder().executor(executor).connectTimeout(Duration.ofSeconds(10)).build());
         }
+        NioWebSocketClient nioClient = nio ? new NioWebSocketClient(url, nioThreads, run) : null;
 
         // ---- connect and join, a bounded number at a time
         long setupStart = now();
@@ -561,9 +593,17 @@ public final class FanOutBench {
                 System.out.printf("setup timed out after %d of %d connections were started%n", i, members);
                 break;
             }
-            Member member = new Member("m" + i, run, true);
-            all.add(member);
-            connect(clients.get(i % clients.size()), url, member);
+            Member member;
+            if (nio) {
+                NioWebSocketClient.NioMember nioMember = nioClient.member("m" + i);
+                member = nioMember;
+                all.add(member);
+                nioClient.connect(nioMember);
+            } else {
+                member = new Member("m" + i, run, true);
+                all.add(member);
+                connect(clients.get(i % clients.size()), url, member);
+            }
             member.joined.orTimeout(Math.min(30, setupTimeout), TimeUnit.SECONDS).whenComplete((v, error) -> {
                 inFlight.release();
                 if (error == null) {
@@ -600,7 +640,7 @@ public final class FanOutBench {
         if (joined.isEmpty() || !publisher.joined.isDone() || publisher.joined.isCompletedExceptionally()) {
             System.out.println("FAILED: no members or no publisher; nothing to measure");
             printNotes(run);
-            closeAll(run, all, publisher, executors);
+            closeAll(run, all, publisher, executors, nioClient);
             return 2;
         }
 
@@ -707,7 +747,7 @@ public final class FanOutBench {
         System.out.printf(Locale.ROOT, "| %s | %d | %d | %d | %d | %.3f | %.0f | %.2f | %.2f | %.2f | %.2f | %.2f |%n",
                 label.isBlank() ? "?" : label, joined.size(), rate, expected, received, loss, deliveriesPerSecond, p50, p90, p99, p999, max);
 
-        closeAll(run, all, publisher, executors);
+        closeAll(run, all, publisher, executors, nioClient);
         return 0;
     }
 
@@ -747,7 +787,8 @@ public final class FanOutBench {
         return total;
     }
 
-    static void closeAll(Run run, List<Member> members, Publisher publisher, List<ExecutorService> executors) {
+    static void closeAll(Run run, List<Member> members, Publisher publisher, List<ExecutorService> executors,
+            NioWebSocketClient nioClient) {
         run.closing = true;
         List<CompletableFuture<?>> closes = new ArrayList<>();
         List<Member> everyone = new ArrayList<>(members);
@@ -762,6 +803,11 @@ public final class FanOutBench {
                 }
             }
         }
+        int aborted = 0;
+        if (nioClient != null) {
+            // close frames on every nio connection, up to 3 s for the server's replies, then the rest is dropped
+            aborted += nioClient.closeAll(members, TimeUnit.SECONDS.toNanos(3));
+        }
         try {
             CompletableFuture.allOf(closes.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
             // give the server a moment to answer the close handshakes
@@ -772,7 +818,6 @@ public final class FanOutBench {
         } catch (Exception e) {
             // abort below
         }
-        int aborted = 0;
         for (Member m : everyone) {
             WebSocket ws = m.socket;
             if (ws != null && !ws.isInputClosed()) {
@@ -781,7 +826,7 @@ public final class FanOutBench {
             }
         }
         executors.forEach(ExecutorService::shutdownNow);
-        System.out.printf("closed %d connection(s)%s%n", everyone.stream().filter(m -> m.socket != null).count(),
+        System.out.printf("closed %d connection(s)%s%n", everyone.stream().filter(Member::connected).count(),
                 aborted > 0 ? " (" + aborted + " aborted after the close handshake timed out)" : "");
     }
 

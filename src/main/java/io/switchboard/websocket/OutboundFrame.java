@@ -1,0 +1,52 @@
+package io.switchboard.websocket;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One text message for any number of receivers: the JSON text, and its complete RFC 6455 frame (unmasked, as a
+ * server sends it) built once, the first time a connection needs the raw bytes.
+ */
+public final class OutboundFrame {
+
+    private final String text;
+    private volatile byte[] wire;
+
+    public OutboundFrame(String text) {
+        this.text = text;
+    }
+
+    public String text() {
+        return text;
+    }
+
+    /** The whole frame: FIN + text opcode, payload length, UTF-8 payload. */
+    public byte[] wire() {
+        byte[] bytes = wire;
+        if (bytes == null) {
+            bytes = encode(text.getBytes(StandardCharsets.UTF_8));
+            wire = bytes;
+        }
+        return bytes;
+    }
+
+    static byte[] encode(byte[] payload) {
+        int length = payload.length;
+        int header = length < 126 ? 2 : length < 65_536 ? 4 : 10;
+        byte[] frame = new byte[header + length];
+        frame[0] = (byte) 0x81;
+        if (length < 126) {
+            frame[1] = (byte) length;
+        } else if (length < 65_536) {
+            frame[1] = 126;
+            frame[2] = (byte) (length >>> 8);
+            frame[3] = (byte) length;
+        } else {
+            frame[1] = 127;
+            for (int i = 0; i < 8; i++) {
+                frame[2 + i] = (byte) ((long) length >>> (56 - 8 * i));
+            }
+        }
+        System.arraycopy(payload, 0, frame, header, length);
+        return frame;
+    }
+}

@@ -1,0 +1,136 @@
+package io.switchboard.websocket;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.switchboard.identity.Identity;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.SendHandler;
+import jakarta.websocket.SendResult;
+import jakarta.websocket.Session;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** The per-connection send queue: ordering, one frame in flight where required, and the slow-consumer limit. */
+class ConnectionTest {
+
+    /** A session stand-in that only records how it was closed. */
+    private static Session session(AtomicReference<CloseReason> closed) {
+        Map<String, Object> properties = new HashMap<>();
+        return (Session) Proxy.newProxyInstance(Session.class.getClassLoader(), new Class<?>[] {Session.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "close" -> {
+                        closed.set(args == null ? null : (CloseReason) args[0]);
+                        yield null;
+                    }
+                    case "getUserProperties" -> properties;
+                    case "isOpen" -> closed.get() == null;
+                    case "getId" -> "s1";
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    case "equals" -> proxy == args[0];
+                    case "toString" -> "session";
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+    /** A sender that holds every frame until the test completes it, like a client that does not read. */
+    private static final class HeldSender implements FrameSender {
+        final List<String> sent = new ArrayList<>();
+        final List<SendHandler> waiting = new ArrayList<>();
+        final boolean pipelined;
+
+        HeldSender(boolean pipelined) {
+            this.pipelined = pipelined;
+        }
+
+        @Override
+        public void send(String text, SendHandler done) {
+            sent.add(text);
+            waiting.add(done);
+        }
+
+        @Override
+        public boolean pipelined() {
+            return pipelined;
+        }
+
+        void completeAll() {
+            List<SendHandler> handlers = new ArrayList<>(waiting);
+            waiting.clear();
+            handlers.forEach(h -> h.onResult(new SendResult()));
+        }
+    }
+
+    private static Connection connection(FrameSender sender, int maxPending, AtomicReference<CloseReason> closed) {
+        return new Connection("c1", session(closed), new Identity("alice", "alice"), sender, maxPending,
+                new Connection.Strikes(3, Duration.ofMinutes(1)), null);
+    }
+
+    @Test
+    void aClientThatStopsReadingIsClosedAsASlowConsumerOnceItsQueueIsFull() {
+        AtomicReference<CloseReason> closed = new AtomicReference<>();
+        HeldSender sender = new HeldSender(true);
+        Connection connection = connection(sender, 5, closed);
+        for (int i = 0; i < 5; i++) {
+            connection.send("m" + i);
+        }
+        assertNull(closed.get(), "five frames waiting is within the limit");
+        connection.send("m5");
+        assertEquals(4001, closed.get().getCloseCode().getCode());
+        connection.send("m6");
+        assertEquals(5, sender.sent.size(), "nothing more is handed to a closed connection");
+    }
+
+    @Test
+    void completedSendsMakeRoomAgain() {
+        AtomicReference<CloseReason> closed = new AtomicReference<>();
+        HeldSender sender = new HeldSender(true);
+        Connection connection = connection(sender, 5, closed);
+        for (int round = 0; round < 10; round++) {
+            for (int i = 0; i < 5; i++) {
+                connection.send("r" + round + "m" + i);
+            }
+            sender.completeAll();
+        }
+        assertNull(closed.get(), "a client that keeps up is never closed");
+        assertEquals(50, sender.sent.size());
+    }
+
+    @Test
+    void aContainerThatTakesOneFrameAtATimeGetsThemInOrderOneAfterTheOther() {
+        AtomicReference<CloseReason> closed = new AtomicReference<>();
+        HeldSender sender = new HeldSender(false);
+        Connection connection = connection(sender, 100, closed);
+        connection.send("a");
+        connection.send("b");
+        connection.send("c");
+        assertEquals(List.of("a"), sender.sent, "one frame in flight");
+        sender.completeAll();
+        assertEquals(List.of("a", "b"), sender.sent);
+        sender.completeAll();
+        sender.completeAll();
+        assertEquals(List.of("a", "b", "c"), sender.sent);
+        assertNull(closed.get());
+    }
+
+    @Test
+    void tooManyInvalidMessagesCloseWith1008() {
+        AtomicReference<CloseReason> closed = new AtomicReference<>();
+        HeldSender sender = new HeldSender(true);
+        Connection connection = connection(sender, 100, closed);
+        for (int i = 0; i < 3; i++) {
+            assertTrue(connection.reject(InvalidMessage.missing("room")));
+        }
+        assertFalse(connection.reject(InvalidMessage.missing("room")));
+        assertEquals(1008, closed.get().getCloseCode().getCode());
+        assertTrue(sender.sent.get(0).contains("\"code\":\"missing_field\""), sender.sent.get(0));
+    }
+}
