@@ -31,6 +31,7 @@ public final class Connection {
 
     private static final Logger LOG = Logger.getLogger(Connection.class.getName());
     private static final int BATCH_BYTES = 65_536;
+    private static final int BATCH_FRAMES = 256;
     private static final ByteBuffer PING = ByteBuffer.wrap(new byte[] {'h', 'b'}).asReadOnlyBuffer();
 
     private final String id;
@@ -97,7 +98,7 @@ public final class Connection {
             close(Close.SLOW_CONSUMER);
             return;
         }
-        if (sender.coalesces() && writers != null) {
+        if (sender.pipelined() && writers != null) {
             queue.offer(frame);
             scheduleFlush(0);
         } else if (sender.pipelined()) {
@@ -210,16 +211,33 @@ public final class Connection {
     }
 
     /**
-     * Writes everything queued (up to 64 KiB) in one raw write. While the previous write is still waiting in the
-     * container (the client reads slowly), frames stay queued here, where they count towards the slow-consumer limit.
+     * Runs on a send worker, never on the publisher's thread. A coalescing sender gets everything queued (up to
+     * 64 KiB) in one raw write; while its previous write is still waiting in the container (the client reads slowly),
+     * frames stay queued here, where they count towards the slow-consumer limit. Other pipelined senders get the
+     * queued frames one by one.
      */
     private void flush() {
-        Future<?> previous = lastWrite;
-        if (previous != null && !previous.isDone()) {
-            flushScheduled.set(false);
-            scheduleFlush(1);
-            return;
+        if (sender.coalesces()) {
+            Future<?> previous = lastWrite;
+            if (previous != null && !previous.isDone()) {
+                flushScheduled.set(false);
+                scheduleFlush(1);
+                return;
+            }
+            writeBatch();
+        } else {
+            OutboundFrame frame;
+            for (int i = 0; i < BATCH_FRAMES && (frame = queue.poll()) != null; i++) {
+                dispatch(frame);
+            }
         }
+        flushScheduled.set(false);
+        if (!queue.isEmpty()) {
+            scheduleFlush(0);
+        }
+    }
+
+    private void writeBatch() {
         List<byte[]> batch = new ArrayList<>();
         int bytes = 0;
         OutboundFrame frame;
@@ -228,23 +246,20 @@ public final class Connection {
             batch.add(wire);
             bytes += wire.length;
         }
-        if (!batch.isEmpty()) {
-            ByteBuffer buffer = ByteBuffer.allocate(bytes);
-            batch.forEach(buffer::put);
-            buffer.flip();
-            pending.addAndGet(-batch.size());
-            try {
-                if (!closing.get()) {
-                    lastWrite = sender.writeFrames(buffer);
-                }
-            } catch (RuntimeException e) {
-                LOG.log(Level.FINE, "Write to {0} failed: {1}", new Object[] {id, e});
-                close(Close.INTERNAL_ERROR.reason("send failed"));
-            }
+        if (batch.isEmpty()) {
+            return;
         }
-        flushScheduled.set(false);
-        if (!queue.isEmpty()) {
-            scheduleFlush(0);
+        ByteBuffer buffer = ByteBuffer.allocate(bytes);
+        batch.forEach(buffer::put);
+        buffer.flip();
+        pending.addAndGet(-batch.size());
+        try {
+            if (!closing.get()) {
+                lastWrite = sender.writeFrames(buffer);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "Write to {0} failed: {1}", new Object[] {id, e});
+            close(Close.INTERNAL_ERROR.reason("send failed"));
         }
     }
 
