@@ -184,6 +184,7 @@ function renderNav() {
   fill(ui.dms, dms.map(c => entry(c.key, c.name, '', () => openDm(c.name))), 'Pick someone in the online list.');
   const unread = [...convs.values()].reduce((sum, c) => sum + c.unread, 0);
   document.title = unread ? `(${unread}) Switchboard` : 'Switchboard';
+  ui.menu.textContent = unread ? `Rooms (${unread})` : 'Rooms'; // phones: the unread badges are inside the closed drawer
 }
 
 function renderMembers() {

@@ -3,10 +3,12 @@ package io.switchboard.broker;
 import io.switchboard.websocket.Connection;
 import io.switchboard.websocket.Connections;
 import io.switchboard.websocket.OutboundFrame;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.util.Collection;
+import java.util.List;
 
 /** Writes a publication to this node's receivers: encoded once, queued on each connection without blocking. */
 @ApplicationScoped
@@ -17,7 +19,14 @@ public class LocalDelivery {
     @Inject
     Subscriptions subscriptions;
     @Inject
-    Instance<TopicHandler> handlers;
+    Instance<TopicHandler> handlerBeans;
+
+    private List<TopicHandler> handlers;
+
+    @PostConstruct
+    void collectHandlers() {
+        handlers = handlerBeans.stream().toList();
+    }
 
     public void deliver(Publication publication) {
         String topic = publication.topic();

@@ -20,7 +20,7 @@ public enum Close {
     TOO_BIG(1009, "message too big"),
     /** An unexpected server error. */
     INTERNAL_ERROR(1011, "internal error"),
-    /** The server is overloaded; retry with backoff. */
+    /** The server is overloaded (too many of the client's messages waiting); retry with backoff. */
     TRY_AGAIN_LATER(1013, "try again later"),
     /** No frame and no pong within the heartbeat timeout (private-use code). */
     HEARTBEAT_TIMEOUT(4000, "heartbeat timeout"),

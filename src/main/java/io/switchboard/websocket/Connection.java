@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -31,6 +32,7 @@ public final class Connection {
 
     private static final Logger LOG = Logger.getLogger(Connection.class.getName());
     private static final int BATCH_BYTES = 65_536;
+    static final int MAX_INBOUND = 1_024;
     private static final int BATCH_FRAMES = 256;
     private static final ByteBuffer PING = ByteBuffer.wrap(new byte[] {'h', 'b'}).asReadOnlyBuffer();
 
@@ -53,8 +55,14 @@ public final class Connection {
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
     private volatile Future<?> lastWrite;
 
+    // Client messages waiting for a message worker, handled one at a time in arrival order
+    private final Executor handlers;
+    private final Queue<Runnable> inbound = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger inboundSize = new AtomicInteger();
+    private final AtomicBoolean inboundScheduled = new AtomicBoolean();
+
     Connection(String id, Session session, Identity identity, FrameSender sender, int maxPending, Strikes strikes,
-            ScheduledExecutorService writers) {
+            ScheduledExecutorService writers, Executor handlers) {
         this.id = id;
         this.session = session;
         this.identity = identity;
@@ -62,6 +70,47 @@ public final class Connection {
         this.maxPending = maxPending;
         this.strikes = strikes;
         this.writers = writers;
+        this.handlers = handlers;
+    }
+
+    /**
+     * Runs the handling of one client message on a message worker, after this connection's earlier messages. A
+     * client with more than {@value #MAX_INBOUND} messages waiting is closed with 1013.
+     */
+    public void process(Runnable task) {
+        if (handlers == null) {
+            task.run();
+            return;
+        }
+        if (inboundSize.incrementAndGet() > MAX_INBOUND) {
+            inboundSize.decrementAndGet();
+            close(Close.TRY_AGAIN_LATER.reason("too many messages waiting to be processed"));
+            return;
+        }
+        inbound.offer(task);
+        scheduleInbound();
+    }
+
+    private void scheduleInbound() {
+        if (inboundScheduled.compareAndSet(false, true)) {
+            try {
+                handlers.execute(this::runInbound);
+            } catch (RejectedExecutionException e) {
+                inboundScheduled.set(false); // shutting down
+            }
+        }
+    }
+
+    private void runInbound() {
+        Runnable task;
+        for (int i = 0; i < 64 && (task = inbound.poll()) != null; i++) {
+            inboundSize.decrementAndGet();
+            task.run();
+        }
+        inboundScheduled.set(false);
+        if (!inbound.isEmpty()) {
+            scheduleInbound();
+        }
     }
 
     public String id() {
@@ -154,10 +203,6 @@ public final class Connection {
 
     Session session() {
         return session;
-    }
-
-    int pendingFrames() {
-        return pending.get();
     }
 
     private void dispatch(OutboundFrame frame) {

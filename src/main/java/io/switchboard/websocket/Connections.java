@@ -39,7 +39,7 @@ public class Connections {
     @Inject
     IdentityResolver identities;
     @Inject
-    SendWorkers sendWorkers;
+    Workers workers;
     @Inject
     Event<ConnectionOpened> opened;
     @Inject
@@ -63,7 +63,7 @@ public class Connections {
         }
         Connection connection = new Connection(session.getId(), session, identity, FrameSender.of(session),
                 config.maxPendingFrames(), new Connection.Strikes(config.maxStrikes(), config.strikeWindow()),
-                sendWorkers.executor());
+                workers.senders(), workers.handlers());
         session.getUserProperties().put(KEY, connection);
         byId.put(connection.id(), connection);
         byUser.computeIfAbsent(identity.userId(), u -> ConcurrentHashMap.newKeySet()).add(connection);
@@ -106,22 +106,27 @@ public class Connections {
     }
 
     /**
-     * Runs an endpoint's handling of one decoded message for the session's connection. A refused message gets an
-     * error frame and a strike; a server failure gets an {@code internal_error} frame and no strike.
+     * Runs an endpoint's handling of one decoded message for the session's connection, on a message worker, after
+     * the connection's earlier messages. A refused message gets an error frame and a strike; a server failure gets
+     * an {@code internal_error} frame and no strike.
      */
     public void onMessage(Session session, Consumer<Connection> handler) {
         of(session).ifPresent(connection -> {
             connection.touch();
-            try {
-                handler.accept(connection);
-            } catch (InvalidMessage e) {
-                connection.reject(e);
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "Handling a message of " + connection + " failed", e);
-                connection.send(Json.write(new ErrorFrame("error", ErrorCode.INTERNAL_ERROR.wire(),
-                        "the server could not process the message; it was not accepted", null)));
-            }
+            connection.process(() -> handle(connection, handler));
         });
+    }
+
+    private void handle(Connection connection, Consumer<Connection> handler) {
+        try {
+            handler.accept(connection);
+        } catch (InvalidMessage e) {
+            connection.reject(e);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Handling a message of " + connection + " failed", e);
+            connection.send(Json.write(new ErrorFrame("error", ErrorCode.INTERNAL_ERROR.wire(),
+                    "the server could not process the message; it was not accepted", null)));
+        }
     }
 
     /** Handles a binary frame: the protocol is JSON text, so the connection is closed with 1003. */
@@ -147,11 +152,12 @@ public class Connections {
         }
         InvalidMessage invalid = cause(error, InvalidMessage.class);
         if (invalid != null && connection.isPresent()) {
-            connection.get().reject(invalid);
+            connection.get().process(() -> connection.get().reject(invalid)); // in order with the client's other messages
             return;
         }
         if (error instanceof DecodeException && connection.isPresent()) {
-            connection.get().reject(new InvalidMessage(ErrorCode.MALFORMED_JSON, String.valueOf(error.getMessage())));
+            InvalidMessage malformed = new InvalidMessage(ErrorCode.MALFORMED_JSON, String.valueOf(error.getMessage()));
+            connection.get().process(() -> connection.get().reject(malformed));
             return;
         }
         if (!session.isOpen() || isDisconnect(error)) {
@@ -172,14 +178,6 @@ public class Connections {
     public Collection<Connection> ofUser(String userId) {
         Set<Connection> set = byUser.get(userId);
         return set == null ? List.of() : List.copyOf(set);
-    }
-
-    public boolean isOnline(String userId) {
-        return byUser.containsKey(userId);
-    }
-
-    public int count() {
-        return byId.size();
     }
 
     @PreDestroy

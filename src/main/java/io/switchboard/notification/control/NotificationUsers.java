@@ -35,8 +35,9 @@ public class NotificationUsers {
         for (String user : missing) {
             try {
                 self.register(user);
-            } catch (RuntimeException raced) {
-                // created at the same moment by another transaction: it exists, which is all we need
+            } catch (Exception raced) {
+                // created at the same moment by another transaction (the commit fails with a RollbackException,
+                // which the transactional interceptor rethrows as it is): the row exists, which is all we need
             }
         }
     }
