@@ -102,14 +102,17 @@ public final class Connection {
     }
 
     private void runInbound() {
-        Runnable task;
-        for (int i = 0; i < 64 && (task = inbound.poll()) != null; i++) {
-            inboundSize.decrementAndGet();
-            task.run();
-        }
-        inboundScheduled.set(false);
-        if (!inbound.isEmpty()) {
-            scheduleInbound();
+        try {
+            Runnable task;
+            for (int i = 0; i < 64 && (task = inbound.poll()) != null; i++) {
+                inboundSize.decrementAndGet();
+                task.run();
+            }
+        } finally {
+            inboundScheduled.set(false); // whatever a task threw, the connection's later messages still run
+            if (!inbound.isEmpty()) {
+                scheduleInbound();
+            }
         }
     }
 
