@@ -128,10 +128,6 @@ public final class Connection {
         return identity.userId();
     }
 
-    public boolean isOpen() {
-        return !closing.get() && session.isOpen();
-    }
-
     /** Queues one encoded message for this client. */
     public void send(String text) {
         send(new OutboundFrame(text));

@@ -11,13 +11,17 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Users' inboxes: reading them, read state, topic subscriptions and the purge of old notifications. */
 @ApplicationScoped
 @Transactional
 public class Inbox {
 
+    private static final int CHUNK = 500;
     private static final String LIVE = "(e.expiresAt IS NULL OR e.expiresAt > :now)";
 
     @PersistenceContext
@@ -48,6 +52,21 @@ public class Inbox {
                         Long.class)
                 .setParameter("user", userId).setParameter("now", now.toEpochMilli())
                 .getSingleResult();
+    }
+
+    /** Unread counts of many users in a few grouped queries (a user with none is absent from the map). */
+    public Map<String, Long> unread(Collection<String> userIds, Instant now) {
+        List<String> users = List.copyOf(userIds);
+        Map<String, Long> counts = new HashMap<>();
+        for (int from = 0; from < users.size(); from += CHUNK) {
+            em.createQuery("SELECT e.userId, COUNT(e) FROM InboxEntry e WHERE e.userId IN :users AND e.readAt IS NULL AND "
+                            + LIVE + " GROUP BY e.userId", Object[].class)
+                    .setParameter("users", users.subList(from, Math.min(users.size(), from + CHUNK)))
+                    .setParameter("now", now.toEpochMilli())
+                    .getResultList()
+                    .forEach(row -> counts.put((String) row[0], ((Number) row[1]).longValue()));
+        }
+        return counts;
     }
 
     /** Marks one notification read; unknown sequence numbers are refused. */

@@ -13,7 +13,6 @@ import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -87,10 +86,7 @@ public class NotificationPublisher {
         }
         notification.setRecipients(deliveries.size());
         em.flush();
-        Map<String, Long> unread = new HashMap<>();
-        for (NotificationsStored.Delivery delivery : deliveries) {
-            unread.put(delivery.userId(), inbox.unread(delivery.userId(), now));
-        }
+        Map<String, Long> unread = inbox.unread(deliveries.stream().map(NotificationsStored.Delivery::userId).toList(), now);
         stored.fire(new NotificationsStored(notification, deliveries, unread));
         return new Published(notification.getId(), deliveries.size(), false);
     }

@@ -119,19 +119,19 @@ public class NotificationStreams implements TopicHandler {
     private void push(NotificationsStored stored) {
         Notification n = stored.notification();
         for (NotificationsStored.Delivery delivery : stored.deliveries()) {
-            String topic = PREFIX + delivery.userId();
-            broker.publish(new Publication(topic, NotificationCodec.encode(view(n, delivery.seq(), false)), null, delivery.seq()));
-            Long unread = stored.unread().get(delivery.userId());
-            if (unread != null) {
-                broker.publish(new Publication(topic, NotificationCodec.encode(new NotificationEvent.Unread(unread)), null, 0));
-            }
+            publish(delivery.userId(), view(n, delivery.seq(), false), delivery.seq());
+            publish(delivery.userId(), new NotificationEvent.Unread(stored.unread().getOrDefault(delivery.userId(), 0L)), 0);
         }
     }
 
     private void push(ReadChanged changed) {
-        String topic = PREFIX + changed.userId();
-        broker.publish(new Publication(topic, NotificationCodec.encode(new NotificationEvent.Read(changed.seq(), changed.all())), null, 0));
-        broker.publish(new Publication(topic, NotificationCodec.encode(new NotificationEvent.Unread(changed.unread())), null, 0));
+        publish(changed.userId(), new NotificationEvent.Read(changed.seq(), changed.all()), 0);
+        publish(changed.userId(), new NotificationEvent.Unread(changed.unread()), 0);
+    }
+
+    /** Publishes one frame to a user's notification stream; {@code seq} 0 for frames outside the sequence. */
+    private void publish(String userId, NotificationEvent event, long seq) {
+        broker.publish(new Publication(PREFIX + userId, NotificationCodec.encode(event), null, seq));
     }
 
     void closed(@Observes ConnectionClosed closed) {
