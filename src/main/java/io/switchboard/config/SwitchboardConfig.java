@@ -2,6 +2,7 @@ package io.switchboard.config;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Every tunable of Switchboard, read once at start-up. Each key is looked up as a system property
@@ -21,6 +22,22 @@ public class SwitchboardConfig {
     private final int historySize = integer("switchboard.chat.history-size", 50);
     private final Duration notificationRetention = Duration.ofDays(integer("switchboard.notifications.retention-days", 30));
     private final Duration purgeInterval = Duration.ofSeconds(integer("switchboard.notifications.purge-interval", 300));
+    private final String jwtSecret = string("switchboard.auth.jwt.secret", "");
+    private final String jwtPublicKey = string("switchboard.auth.jwt.public-key", "");
+    private final String jwtIssuer = string("switchboard.auth.jwt.issuer", "switchboard");
+    private final String jwtAudience = string("switchboard.auth.jwt.audience", "");
+    private final String rolesClaim = string("switchboard.auth.jwt.roles-claim", "groups");
+    private final boolean devLogin = Boolean.parseBoolean(string("switchboard.auth.dev-login", "false"));
+    private final Duration devTokenLifetime = Duration.ofSeconds(integer("switchboard.auth.dev-token-lifetime", 3_600));
+    private final Duration ticketLifetime = Duration.ofSeconds(integer("switchboard.auth.ticket-lifetime", 30));
+    private final String publisherRole = string("switchboard.auth.publisher-role", "publisher");
+    private final String adminRole = string("switchboard.auth.admin-role", "admin");
+    private final List<String> allowedOrigins = List.of(string("switchboard.security.allowed-origins",
+            "http://localhost:*,http://127.0.0.1:*,https://localhost:*,https://127.0.0.1:*").split("\\s*,\\s*"));
+    private final int messagesPerSecond = integer("switchboard.limits.messages-per-second", 20);
+    private final int userMessagesPerSecond = integer("switchboard.limits.user-messages-per-second", 50);
+    private final int connectionsPerUser = integer("switchboard.limits.connections-per-user", 16);
+    private final int maxConnections = integer("switchboard.limits.connections", 20_000);
 
     /** How long a connection may be silent before the server pings it. */
     public Duration heartbeatInterval() {
@@ -71,12 +88,91 @@ public class SwitchboardConfig {
         return purgeInterval;
     }
 
-    static int integer(String key, int defaultValue) {
+    /** Shared secret (at least 32 bytes) for HS256 tokens; empty when tokens are signed with a private key. */
+    public String jwtSecret() {
+        return jwtSecret;
+    }
+
+    /** Path of a PEM public key (RSA or EC) that verifies RS256/ES256 tokens; empty when a shared secret is used. */
+    public String jwtPublicKey() {
+        return jwtPublicKey;
+    }
+
+    /** The {@code iss} every token must carry. */
+    public String jwtIssuer() {
+        return jwtIssuer;
+    }
+
+    /** The {@code aud} every token must carry; empty to accept any audience. */
+    public String jwtAudience() {
+        return jwtAudience;
+    }
+
+    /** The claim holding the user's roles (an array of strings); MicroProfile JWT calls it {@code groups}. */
+    public String rolesClaim() {
+        return rolesClaim;
+    }
+
+    /** Whether anyone may sign in with just a name ({@code POST /api/auth/dev-login}): development only. */
+    public boolean devLogin() {
+        return devLogin;
+    }
+
+    public Duration devTokenLifetime() {
+        return devTokenLifetime;
+    }
+
+    /** How long a one-time WebSocket ticket stays valid. */
+    public Duration ticketLifetime() {
+        return ticketLifetime;
+    }
+
+    /** The role needed to publish notifications over REST. */
+    public String publisherRole() {
+        return publisherRole;
+    }
+
+    /** The role that may manage any room and revoke users. */
+    public String adminRole() {
+        return adminRole;
+    }
+
+    /** Origins browsers may open WebSockets from; an entry may end in {@code :*} (any port), {@code *} allows all. */
+    public List<String> allowedOrigins() {
+        return allowedOrigins;
+    }
+
+    /** Messages one connection may send per second (bursts of twice that are absorbed). */
+    public int messagesPerSecond() {
+        return messagesPerSecond;
+    }
+
+    /** Messages one user may send per second over all their connections on this node. */
+    public int userMessagesPerSecond() {
+        return userMessagesPerSecond;
+    }
+
+    /** Open connections one user may have on this node. */
+    public int connectionsPerUser() {
+        return connectionsPerUser;
+    }
+
+    /** Open connections this node accepts; beyond that new ones are closed with 1013. */
+    public int maxConnections() {
+        return maxConnections;
+    }
+
+    static String string(String key, String defaultValue) {
         String value = System.getProperty(key);
         if (value == null) {
             value = System.getenv(key.toUpperCase().replace('.', '_').replace('-', '_'));
         }
-        if (value == null || value.isBlank()) {
+        return value == null || value.isBlank() ? defaultValue : value.trim();
+    }
+
+    static int integer(String key, int defaultValue) {
+        String value = string(key, null);
+        if (value == null) {
             return defaultValue;
         }
         try {

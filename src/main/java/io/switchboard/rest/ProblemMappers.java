@@ -56,6 +56,9 @@ public final class ProblemMappers {
     public static class Http implements ExceptionMapper<WebApplicationException> {
         @Override
         public Response toResponse(WebApplicationException e) {
+            if (e.getResponse().hasEntity()) {
+                return e.getResponse(); // already a problem, with its headers (e.g. WWW-Authenticate)
+            }
             Response.Status status = Response.Status.fromStatusCode(e.getResponse().getStatus());
             if (status == null) {
                 status = Response.Status.INTERNAL_SERVER_ERROR;

@@ -14,18 +14,25 @@ public enum Close {
     GOING_AWAY(1001, "server shutting down"),
     /** A binary frame arrived: the protocol is JSON text only. */
     BINARY_NOT_ACCEPTED(1003, "binary frames are not accepted, send JSON text"),
-    /** Identity missing or invalid, or the client kept sending bad messages. */
+    /**
+     * No acceptable credential (missing, malformed, forged, expired or used ticket, revoked), too many connections
+     * of one user, or the client kept sending bad messages or too many messages. The reason says which.
+     */
     POLICY_VIOLATION(1008, "policy violation"),
     /** A text message was larger than the configured maximum. */
     TOO_BIG(1009, "message too big"),
     /** An unexpected server error. */
     INTERNAL_ERROR(1011, "internal error"),
-    /** The server is overloaded (too many of the client's messages waiting); retry with backoff. */
+    /** The server is overloaded (too many of the client's messages waiting, or the node's connection limit); retry with backoff. */
     TRY_AGAIN_LATER(1013, "try again later"),
     /** No frame and no pong within the heartbeat timeout (private-use code). */
     HEARTBEAT_TIMEOUT(4000, "heartbeat timeout"),
     /** The client did not read its messages fast enough and its send queue overflowed (private-use code). */
-    SLOW_CONSUMER(4001, "slow consumer: send queue overflow");
+    SLOW_CONSUMER(4001, "slow consumer: send queue overflow"),
+    /** The credential the connection was opened with expired: get a fresh ticket (and token) and reconnect. */
+    CREDENTIAL_EXPIRED(4002, "credential expired"),
+    /** The user was revoked (signed out everywhere): do not reconnect with the old credential. */
+    REVOKED(4003, "credential revoked");
 
     private final int code;
     private final String defaultReason;

@@ -1,6 +1,7 @@
 package io.switchboard.websocket;
 
 import io.switchboard.identity.Identity;
+import jakarta.websocket.CloseReason;
 import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
 import java.io.IOException;
@@ -43,7 +44,10 @@ public final class Connection {
     private final int maxPending;
     private final AtomicInteger pending = new AtomicInteger();
     private final AtomicBoolean closing = new AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicReference<CloseReason> closeWhenFlushed = new java.util.concurrent.atomic.AtomicReference<>();
+    private volatile boolean sessionClosed;
     private final Strikes strikes;
+    private final RateLimit inboundRate;
     private volatile long lastSeenNanos = System.nanoTime();
 
     // Frames waiting: for containers that take one frame at a time, or for coalesced writes
@@ -62,7 +66,7 @@ public final class Connection {
     private final AtomicBoolean inboundScheduled = new AtomicBoolean();
 
     Connection(String id, Session session, Identity identity, FrameSender sender, int maxPending, Strikes strikes,
-            ScheduledExecutorService writers, Executor handlers) {
+            ScheduledExecutorService writers, Executor handlers, RateLimit inboundRate) {
         this.id = id;
         this.session = session;
         this.identity = identity;
@@ -71,6 +75,12 @@ public final class Connection {
         this.strikes = strikes;
         this.writers = writers;
         this.handlers = handlers;
+        this.inboundRate = inboundRate;
+    }
+
+    /** Whether one more client message fits this connection's rate limit. */
+    boolean admit() {
+        return inboundRate == null || inboundRate.tryAcquire();
     }
 
     /**
@@ -161,10 +171,26 @@ public final class Connection {
     public boolean reject(InvalidMessage problem) {
         send(Json.write(ErrorFrame.of(problem)));
         if (strikes.strike()) {
-            close(Close.POLICY_VIOLATION.reason("too many invalid messages"));
+            closeWhenFlushed(Close.POLICY_VIOLATION.reason(problem.code() == ErrorCode.RATE_LIMITED
+                    ? "too many messages (rate limit)" : "too many invalid messages"));
             return false;
         }
         return true;
+    }
+
+    /**
+     * Closes once the frames already queued for the client are written, so the error frames that explain the close
+     * arrive before it. No frame is queued after this.
+     */
+    public void closeWhenFlushed(CloseReason reason) {
+        if (!sender.pipelined() || writers == null) {
+            close(reason);
+            return;
+        }
+        if (closing.compareAndSet(false, true)) {
+            closeWhenFlushed.set(reason);
+            scheduleFlush(0);
+        }
     }
 
     public void close(Close why) {
@@ -172,10 +198,15 @@ public final class Connection {
     }
 
     /** Closes once; later calls do nothing. The registry forgets the connection when the container reports the close. */
-    public void close(jakarta.websocket.CloseReason reason) {
+    public void close(CloseReason reason) {
         if (!closing.compareAndSet(false, true)) {
             return;
         }
+        closeSession(reason);
+    }
+
+    private void closeSession(CloseReason reason) {
+        sessionClosed = true;
         try {
             session.close(reason);
         } catch (IOException | RuntimeException e) {
@@ -278,6 +309,11 @@ public final class Connection {
         flushScheduled.set(false);
         if (!queue.isEmpty()) {
             scheduleFlush(0);
+        } else if (closeWhenFlushed.get() != null) {
+            CloseReason reason = closeWhenFlushed.getAndSet(null);
+            if (reason != null) {
+                closeSession(reason);
+            }
         }
     }
 
@@ -298,7 +334,7 @@ public final class Connection {
         buffer.flip();
         pending.addAndGet(-batch.size());
         try {
-            if (!closing.get()) {
+            if (!sessionClosed) {
                 lastWrite = sender.writeFrames(buffer);
             }
         } catch (RuntimeException e) {

@@ -33,6 +33,7 @@ public class Connections {
 
     private final Map<String, Connection> byId = new ConcurrentHashMap<>();
     private final Map<String, Set<Connection>> byUser = new ConcurrentHashMap<>();
+    private final Map<String, RateLimit> userRates = new ConcurrentHashMap<>();
 
     @Inject
     SwitchboardConfig config;
@@ -46,9 +47,10 @@ public class Connections {
     Event<ConnectionClosed> closed;
 
     /**
-     * Identifies and registers a newly opened session and applies the message size limits.
+     * Identifies and registers a newly opened session and applies the message size and connection limits.
      *
-     * @return the connection, or empty when it was refused (and is being closed with 1008)
+     * @return the connection, or empty when it was refused (and is being closed with 1008, or 1013 when this node
+     *         has as many connections as it accepts)
      */
     public Optional<Connection> open(Session session) {
         session.setMaxTextMessageBufferSize(config.maxTextMessageBytes());
@@ -61,9 +63,18 @@ public class Connections {
             closeQuietly(session, Close.POLICY_VIOLATION.reason(refusal.getMessage()));
             return Optional.empty();
         }
+        if (byId.size() >= config.maxConnections()) {
+            closeQuietly(session, Close.TRY_AGAIN_LATER.reason("this server has reached its connection limit"));
+            return Optional.empty();
+        }
+        if (ofUser(identity.userId()).size() >= config.connectionsPerUser()) {
+            closeQuietly(session, Close.POLICY_VIOLATION.reason("too many connections for this user (limit "
+                    + config.connectionsPerUser() + ")"));
+            return Optional.empty();
+        }
         Connection connection = new Connection(session.getId(), session, identity, FrameSender.of(session),
                 config.maxPendingFrames(), new Connection.Strikes(config.maxStrikes(), config.strikeWindow()),
-                workers.senders(), workers.handlers());
+                workers.senders(), workers.handlers(), new RateLimit(config.messagesPerSecond()));
         session.getUserProperties().put(KEY, connection);
         byId.put(connection.id(), connection);
         byUser.computeIfAbsent(identity.userId(), u -> ConcurrentHashMap.newKeySet()).add(connection);
@@ -100,7 +111,11 @@ public class Connections {
         }
         byUser.computeIfPresent(connection.userId(), (user, set) -> {
             set.remove(connection);
-            return set.isEmpty() ? null : set;
+            if (set.isEmpty()) {
+                userRates.remove(user);
+                return null;
+            }
+            return set;
         });
         closed.fire(new ConnectionClosed(connection, code));
     }
@@ -108,11 +123,21 @@ public class Connections {
     /**
      * Runs an endpoint's handling of one decoded message for the session's connection, on a message worker, after
      * the connection's earlier messages. A refused message gets an error frame and a strike; a server failure gets
-     * an {@code internal_error} frame and no strike.
+     * an {@code internal_error} frame and no strike. A message over the connection's or the user's rate limit is
+     * not handled: it gets a {@code rate_limited} error frame and a strike, so a client that keeps flooding is
+     * closed with 1008.
      */
     public void onMessage(Session session, Consumer<Connection> handler) {
         of(session).ifPresent(connection -> {
             connection.touch();
+            if (!connection.admit() || !userRates.computeIfAbsent(connection.userId(),
+                    u -> new RateLimit(config.userMessagesPerSecond())).tryAcquire()) {
+                InvalidMessage limited = new InvalidMessage(ErrorCode.RATE_LIMITED, "too many messages: at most "
+                        + config.messagesPerSecond() + " a second per connection and " + config.userMessagesPerSecond()
+                        + " per user; this one was dropped");
+                connection.process(() -> connection.reject(limited));
+                return;
+            }
             connection.process(() -> handle(connection, handler));
         });
     }
@@ -169,6 +194,13 @@ public class Connections {
                 + connection.map(c -> " of user " + c.userId()).orElse(""), error);
         connection.ifPresentOrElse(c -> c.close(Close.INTERNAL_ERROR), () -> closeQuietly(session, Close.INTERNAL_ERROR.reason()));
         closed(session, Close.INTERNAL_ERROR.reason());
+    }
+
+    /** Closes every connection of a user on this node; returns how many there were. */
+    public int closeUser(String userId, Close why) {
+        Collection<Connection> theirs = ofUser(userId);
+        theirs.forEach(connection -> forget(connection, why));
+        return theirs.size();
     }
 
     public Collection<Connection> all() {

@@ -8,6 +8,8 @@ public enum ErrorCode {
     INVALID_FIELD("invalid_field"),
     NOT_JOINED("not_joined"),
     UNKNOWN_USER("unknown_user"),
+    FORBIDDEN("forbidden"),
+    RATE_LIMITED("rate_limited"),
     INTERNAL_ERROR("internal_error");
 
     private final String wire;

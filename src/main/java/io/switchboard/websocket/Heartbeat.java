@@ -10,6 +10,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
@@ -19,7 +20,8 @@ import java.util.logging.Logger;
 
 /**
  * Pings connections that have been silent for the heartbeat interval and closes (4000) those silent for the
- * heartbeat timeout, so a client that vanished without a close frame is removed from rooms and presence.
+ * heartbeat timeout, so a client that vanished without a close frame is removed from rooms and presence; closes
+ * (4002) connections whose credential has expired.
  */
 @ApplicationScoped
 public class Heartbeat {
@@ -49,9 +51,12 @@ public class Heartbeat {
             Duration interval = config.heartbeatInterval();
             Duration timeout = config.heartbeatTimeout();
             List<Connection> alive = new ArrayList<>();
+            Instant now = Instant.now();
             for (Connection connection : connections.all()) {
                 Duration silence = connection.silence();
-                if (silence.compareTo(timeout) >= 0) {
+                if (connection.identity().expired(now)) {
+                    connections.forget(connection, Close.CREDENTIAL_EXPIRED);
+                } else if (silence.compareTo(timeout) >= 0) {
                     LOG.log(Level.FINE, "{0} silent for {1}, closing", new Object[] {connection, silence});
                     connections.forget(connection, Close.HEARTBEAT_TIMEOUT);
                 } else {

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -54,12 +55,15 @@ class NotificationIT {
         tag = "n" + USERS.incrementAndGet() + "x" + System.nanoTime() % 100_000;
     }
 
+    private static final String[] PUBLISHER = Credentials.bearer("ops", "publisher");
+
     private String user(String name) {
         return name + "-" + tag;
     }
 
     private HttpResponse<String> publish(String audience, String title, String... headers) {
-        return Servers.post(http, "/api/notifications", "{" + audience + ",\"title\":\"" + title + "\",\"body\":\"b\"}", headers);
+        String[] all = Stream.concat(Stream.of(PUBLISHER), Stream.of(headers)).toArray(String[]::new);
+        return Servers.post(http, "/api/notifications", "{" + audience + ",\"title\":\"" + title + "\",\"body\":\"b\"}", all);
     }
 
     private HttpResponse<String> publishTo(String user, String title) {
@@ -152,7 +156,7 @@ class NotificationIT {
             assertEquals("committed", n.getString("title"), "the rolled-back notification never arrives");
             assertEquals(1, n.getInt("seq"), "the rolled-back notification used no sequence number");
         }
-        JsonObject inbox = Servers.json(Servers.get(http, "/api/users/" + erin + "/notifications"));
+        JsonObject inbox = Servers.json(Servers.get(http, "/api/users/" + erin + "/notifications", Credentials.bearer(erin)));
         assertEquals(1, inbox.getJsonArray("items").size(), "nothing of the rolled-back one was stored");
     }
 
@@ -187,7 +191,7 @@ class NotificationIT {
             a.send("{\"type\":\"subscribe\",\"topic\":\"" + topic + "\"}");
             assertEquals(List.of(topic), a.expect("subscribed").getJsonArray("topics").getValuesAs(jakarta.json.JsonString.class)
                     .stream().map(jakarta.json.JsonString::getString).toList());
-            assertEquals(200, Servers.put(http, "/api/users/" + ben + "/topics/" + topic).statusCode());
+            assertEquals(200, Servers.put(http, "/api/users/" + ben + "/topics/" + topic, "", Credentials.bearer(ben)).statusCode());
 
             assertEquals(201, publish("\"topic\":\"" + topic + "\"", "to the topic").statusCode());
             assertEquals("to the topic", a.expect("notification").getString("title"));
@@ -221,7 +225,7 @@ class NotificationIT {
                 assertEquals(2, device.expect("read").getInt("seq"));
                 assertEquals(2, device.expect("unread").getInt("count"));
             }
-            assertEquals(204, Servers.post(http, "/api/users/" + gus + "/notifications/read", "").statusCode());
+            assertEquals(204, Servers.post(http, "/api/users/" + gus + "/notifications/read", "", Credentials.bearer(gus)).statusCode());
             for (WsClient device : List.of(phone, laptop)) {
                 assertTrue(device.expect("read").getBoolean("all"));
                 assertEquals(0, device.expect("unread").getInt("count"));
@@ -229,7 +233,7 @@ class NotificationIT {
             phone.send("{\"type\":\"read\",\"seq\":99}");
             assertEquals("invalid_field", phone.expect("error").getString("code"));
         }
-        JsonObject inbox = Servers.json(Servers.get(http, "/api/users/" + gus + "/notifications"));
+        JsonObject inbox = Servers.json(Servers.get(http, "/api/users/" + gus + "/notifications", Credentials.bearer(gus)));
         assertEquals(0, inbox.getInt("unread"));
         assertTrue(inbox.getJsonArray("items").getValuesAs(JsonObject.class).stream().allMatch(n -> n.getBoolean("read")));
     }
@@ -239,7 +243,7 @@ class NotificationIT {
         String hal = user("hal");
         Instant soon = Instant.now().plusMillis(1500);
         HttpResponse<String> response = Servers.post(http, "/api/notifications",
-                "{\"user\":\"" + hal + "\",\"title\":\"fleeting\",\"expiresAt\":\"" + soon + "\"}");
+                "{\"user\":\"" + hal + "\",\"title\":\"fleeting\",\"expiresAt\":\"" + soon + "\"}", PUBLISHER);
         assertEquals(201, response.statusCode(), response.body());
         publishTo(hal, "lasting");
         await().atMost(Duration.ofSeconds(15)).until(() -> Instant.now().isAfter(soon.plusMillis(200)));
@@ -249,7 +253,7 @@ class NotificationIT {
             JsonObject replayed = client.expect("replayed");
             assertEquals(0 + 1, replayed.getInt("unread"), "the expired one does not count as unread");
         }
-        JsonObject inbox = Servers.json(Servers.get(http, "/api/users/" + hal + "/notifications"));
+        JsonObject inbox = Servers.json(Servers.get(http, "/api/users/" + hal + "/notifications", Credentials.bearer(hal)));
         assertEquals(List.of("lasting"), inbox.getJsonArray("items").getValuesAs(JsonObject.class).stream()
                 .map(n -> n.getString("title")).toList());
         // the tests run the purge every second: the expired row itself goes from the database
@@ -269,23 +273,23 @@ class NotificationIT {
     })
     void invalidPublishesGetAProblemNamingTheFieldAndStoreNothing(String body, String field) {
         String ivy = user("ivy");
-        HttpResponse<String> response = Servers.post(http, "/api/notifications", body.replace("USER", ivy));
+        HttpResponse<String> response = Servers.post(http, "/api/notifications", body.replace("USER", ivy), PUBLISHER);
         assertEquals(400, response.statusCode(), response.body());
         assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
         assertEquals(field, Servers.json(response).getString("field"), response.body());
-        assertEquals(0, Servers.json(Servers.get(http, "/api/users/" + ivy + "/notifications")).getInt("lastSeq"));
+        assertEquals(0, Servers.json(Servers.get(http, "/api/users/" + ivy + "/notifications", Credentials.bearer(ivy))).getInt("lastSeq"));
     }
 
     @Test
     void malformedJsonIsAProblemToo() {
-        HttpResponse<String> response = Servers.post(http, "/api/notifications", "{not json");
+        HttpResponse<String> response = Servers.post(http, "/api/notifications", "{not json", PUBLISHER);
         assertEquals(400, response.statusCode(), response.body());
         assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
     }
 
     @Test
     void badSinceIsRefusedWith1008() {
-        WsClient client = WsClient.open(URI.create(ws + "/ws/notifications?name=" + user("jo") + "&since=yesterday"));
+        WsClient client = WsClient.connect(ws, "/ws/notifications?since=yesterday", user("jo"));
         assertEquals(1008, client.closeCode());
         assertFalse(client.closeReason().isBlank());
     }

@@ -67,7 +67,7 @@ class RestartIT {
         }
         for (String text : TEXTS) {
             assertEquals(201, Servers.post(Servers.http(deployment), "/api/notifications",
-                    "{\"user\":\"" + READER + "\",\"title\":\"" + text + "\"}").statusCode());
+                    "{\"user\":\"" + READER + "\",\"title\":\"" + text + "\"}", Credentials.bearer("ops", "publisher")).statusCode());
         }
     }
 
@@ -89,7 +89,7 @@ class RestartIT {
                     .map(m -> m.getString("text")).toList());
         }
         JsonObject page = Json.createReader(new StringReader(
-                Servers.get(Servers.http(deployment), "/api/rooms/" + ROOM + "/messages").body())).readObject();
+                Servers.get(Servers.http(deployment), "/api/rooms/" + ROOM + "/messages", Credentials.bearer("alice")).body())).readObject();
         assertEquals(3, page.getJsonArray("messages").size());
         try (WsClient alice = WsClient.chat(Servers.ws(deployment), "alice")) {
             alice.join(ROOM);

@@ -32,23 +32,43 @@ final class Servers {
         return URI.create("http://127.0.0.1:" + deployment.getPort() + path(deployment));
     }
 
-    static HttpResponse<String> get(URI base, String path) {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+    /** GETs a path; {@code headers} are name, value pairs (e.g. {@link Credentials#bearer}). */
+    static HttpResponse<String> get(URI base, String path, String... headers) {
+        return send(headers(HttpRequest.newBuilder(URI.create(base + path)).GET(), headers));
+    }
+
+    /** A one-time WebSocket ticket for {@code user}, from {@code POST /api/auth/ticket} with a signed token. */
+    static String ticket(URI base, String user) {
+        URI http = URI.create(base.toString().replaceFirst("^ws", "http"));
+        HttpResponse<String> response = post(http, "/api/auth/ticket", "", Credentials.bearer(user));
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("no ticket for " + user + ": " + response.statusCode() + " " + response.body());
+        }
+        return json(response).getString("ticket");
     }
 
     /** POSTs a JSON body; {@code headers} are name, value pairs. */
     static HttpResponse<String> post(URI base, String path, String json, String... headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+        return send(headers(HttpRequest.newBuilder(URI.create(base + path))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json));
+                .POST(HttpRequest.BodyPublishers.ofString(json)), headers));
+    }
+
+    /** PUTs a JSON body (empty: none); {@code headers} are name, value pairs. */
+    static HttpResponse<String> put(URI base, String path, String json, String... headers) {
+        return send(headers(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+                .PUT(json.isEmpty() ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json)), headers));
+    }
+
+    static HttpResponse<String> delete(URI base, String path, String... headers) {
+        return send(headers(HttpRequest.newBuilder(URI.create(base + path)).DELETE(), headers));
+    }
+
+    private static HttpRequest.Builder headers(HttpRequest.Builder request, String... headers) {
         for (int i = 0; i < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);
         }
-        return send(request);
-    }
-
-    static HttpResponse<String> put(URI base, String path) {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).PUT(HttpRequest.BodyPublishers.noBody()));
+        return request;
     }
 
     static jakarta.json.JsonObject json(HttpResponse<String> response) {

@@ -34,9 +34,13 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable {
     private WsClient() {
     }
 
-    /** Connects to {@code path} (e.g. {@code /ws/chat}) as the user {@code name} (null: no name). */
+    /**
+     * Connects to {@code path} (e.g. {@code /ws/chat}, may have a query) as the user {@code name}, with a one-time
+     * ticket obtained for a signed token (null: anonymously).
+     */
     public static WsClient connect(URI base, String path, String name) {
-        String query = name == null ? "" : "?name=" + URLEncoder.encode(name, StandardCharsets.UTF_8);
+        String query = name == null ? "" : (path.contains("?") ? "&" : "?") + "ticket="
+                + URLEncoder.encode(Servers.ticket(base, name), StandardCharsets.UTF_8);
         return open(URI.create(base + path + query));
     }
 
@@ -52,8 +56,7 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable {
 
     /** Connects to the notification endpoint as {@code name}, resuming after {@code since}; waits for the welcome. */
     public static WsClient notifications(URI base, String name, long since) {
-        WsClient client = open(URI.create(base + "/ws/notifications?name=" + URLEncoder.encode(name, StandardCharsets.UTF_8)
-                + "&since=" + since));
+        WsClient client = connect(base, "/ws/notifications?since=" + since, name);
         client.expect("welcome");
         return client;
     }

@@ -71,7 +71,7 @@ class ConnectionTest {
 
     private static Connection connection(FrameSender sender, int maxPending, AtomicReference<CloseReason> closed) {
         return new Connection("c1", session(closed), new Identity("alice", "alice"), sender, maxPending,
-                new Connection.Strikes(3, Duration.ofMinutes(1)), null, null);
+                new Connection.Strikes(3, Duration.ofMinutes(1)), null, null, null);
     }
 
     @Test

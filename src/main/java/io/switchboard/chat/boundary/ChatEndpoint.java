@@ -2,6 +2,7 @@ package io.switchboard.chat.boundary;
 
 import io.switchboard.chat.control.ChatService;
 import io.switchboard.websocket.Connections;
+import io.switchboard.security.boundary.Handshake;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.OnClose;
@@ -14,7 +15,8 @@ import jakarta.websocket.server.ServerEndpoint;
 import java.nio.ByteBuffer;
 
 /** The chat endpoint, one instance per connection: decode, hand to {@link ChatService}, done. */
-@ServerEndpoint(value = "/ws/chat", decoders = ChatCodec.Decoder.class, encoders = ChatCodec.Encoder.class)
+@ServerEndpoint(value = "/ws/chat", decoders = ChatCodec.Decoder.class, encoders = ChatCodec.Encoder.class,
+        configurator = Handshake.class)
 public class ChatEndpoint {
 
     @Inject

@@ -47,14 +47,6 @@ public class ChatHistory {
         }
     }
 
-    public List<ChatRoom> rooms() {
-        return em.createQuery("SELECT r FROM ChatRoom r ORDER BY r.name", ChatRoom.class).getResultList();
-    }
-
-    public boolean roomExists(String room) {
-        return em.find(ChatRoom.class, room) != null;
-    }
-
     /** The newest messages of a room before message id {@code before} (exclusive; null for the newest). */
     public Page page(String room, Long before, int limit) {
         List<ChatMessage> newestFirst = em.createNamedQuery(ChatMessage.ROOM_NEWEST_FIRST, ChatMessage.class)

@@ -11,6 +11,7 @@ import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.presence.control.Presence;
 import io.switchboard.websocket.Connection;
 import io.switchboard.websocket.ConnectionClosed;
+import io.switchboard.websocket.Connections;
 import io.switchboard.websocket.ErrorCode;
 import io.switchboard.websocket.HeartbeatTicked;
 import io.switchboard.websocket.InvalidMessage;
@@ -19,6 +20,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
@@ -31,6 +33,8 @@ import java.util.function.Supplier;
 public class ChatService {
 
     private final Map<String, Object> roomLocks = new ConcurrentHashMap<>();
+    /** Readers of private rooms: they get the room's messages but may not post or type there. */
+    private final Map<String, Set<String>> readOnly = new ConcurrentHashMap<>();
 
     @Inject
     ChatHistory history;
@@ -42,6 +46,10 @@ public class ChatService {
     Subscriptions subscriptions;
     @Inject
     SwitchboardConfig config;
+    @Inject
+    Rooms rooms;
+    @Inject
+    Connections connections;
 
     public void handle(Connection connection, ChatCommand command) {
         if (command instanceof ChatCommand.Join join) {
@@ -52,6 +60,7 @@ public class ChatService {
             post(connection, post);
         } else if (command instanceof ChatCommand.Typing typing) {
             requireJoined(connection, typing.room());
+            requirePoster(connection, typing.room(), null);
             broker.publish(Publication.toRoom(typing.room(), ChatCodec.encode(
                     new ChatEvent.Typing(typing.room(), connection.userId(), typing.active()))).except(connection.userId()));
         } else if (command instanceof ChatCommand.Direct direct) {
@@ -67,6 +76,11 @@ public class ChatService {
 
     private void join(Connection connection, String room) {
         inRoom(room, () -> {
+            Rooms.Access access = rooms.access(room, connection.userId());
+            if (!access.read()) {
+                throw new InvalidMessage(ErrorCode.FORBIDDEN, "room '" + room + "' is private and you are not a member");
+            }
+            restrict(room, connection.userId(), access);
             history.ensureRoom(room);
             if (presence.enter(room, connection.userId(), connection.id())) {
                 broker.publish(Publication.toRoom(room, ChatCodec.encode(ChatEvent.Presence.joined(room, connection.userId()))));
@@ -94,6 +108,7 @@ public class ChatService {
         if (!subscriptions.isSubscribed(Publication.roomTopic(room), connection)) {
             throw new InvalidMessage(ErrorCode.NOT_JOINED, notJoined(room).getMessage(), post.clientId());
         }
+        requirePoster(connection, room, post.clientId());
         ChatHistory.Stored stored = inRoom(room, () -> {
             ChatHistory.Stored result = history.store(room, null, connection.userId(), post.clientId(), post.text());
             if (!result.duplicate()) {
@@ -125,6 +140,44 @@ public class ChatService {
     private void acknowledge(Connection connection, ChatHistory.Stored stored) {
         ChatMessage m = stored.message();
         connection.send(ChatCodec.encode(new ChatEvent.Ack(m.getClientId(), m.getId(), m.getSentAt(), stored.duplicate())));
+    }
+
+    /**
+     * Applies a change of a user's membership of a room to their open connections: a user who may no longer read
+     * the room is taken out of it (they get {@code left}, the room sees them leave); a reader can no longer post.
+     */
+    public void membershipChanged(String room, String user) {
+        inRoom(room, () -> {
+            Rooms.Access access = rooms.access(room, user);
+            restrict(room, user, access);
+            if (!access.read()) {
+                for (Connection connection : connections.ofUser(user)) {
+                    if (subscriptions.unsubscribe(Publication.roomTopic(room), connection)) {
+                        connection.send(ChatCodec.encode(new ChatEvent.Left(room)));
+                        departed(room, connection);
+                    }
+                }
+            }
+            return null;
+        });
+    }
+
+    private void restrict(String room, String user, Rooms.Access access) {
+        if (access.read() && !access.post()) {
+            readOnly.computeIfAbsent(room, r -> ConcurrentHashMap.newKeySet()).add(user);
+        } else {
+            readOnly.computeIfPresent(room, (r, users) -> {
+                users.remove(user);
+                return users.isEmpty() ? null : users;
+            });
+        }
+    }
+
+    private void requirePoster(Connection connection, String room, String clientId) {
+        Set<String> readers = readOnly.get(room);
+        if (readers != null && readers.contains(connection.userId())) {
+            throw new InvalidMessage(ErrorCode.FORBIDDEN, "you may read room '" + room + "' but not post there", clientId);
+        }
     }
 
     /** Takes a closed connection out of every room it was in; users whose last connection it was have left. */

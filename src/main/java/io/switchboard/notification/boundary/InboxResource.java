@@ -4,6 +4,7 @@ import io.switchboard.chat.boundary.Fields;
 import io.switchboard.notification.control.Inbox;
 import io.switchboard.notification.control.NotificationStreams;
 import io.switchboard.websocket.InvalidMessage;
+import io.switchboard.security.boundary.Caller;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
@@ -14,17 +15,23 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.SecurityContext;
 import java.time.Instant;
 import java.util.List;
 
-/** A user's inbox over REST: list, read state and topic subscriptions. */
+/** A user's inbox over REST: list, read state and topic subscriptions; only the user themself may use it (403). */
 @Path("users/{user}")
 @Produces(MediaType.APPLICATION_JSON)
 public class InboxResource {
 
     @Inject
     Inbox inbox;
+    @Context
+    SecurityContext caller;
+    @PathParam("user")
+    String user;
 
     /** One page of the inbox, oldest first; pass the last {@code seq} as {@code after} for the next page. */
     public record InboxPage(String user, List<NotificationEvent.Notification> items, long unread, long lastSeq) {
@@ -35,9 +42,9 @@ public class InboxResource {
 
     @GET
     @Path("notifications")
-    public InboxPage notifications(@PathParam("user") String user, @QueryParam("after") @DefaultValue("0") long after,
+    public InboxPage notifications(@QueryParam("after") @DefaultValue("0") long after,
             @QueryParam("limit") @DefaultValue("50") int limit) {
-        Fields.user("user", user);
+        self();
         if (limit < 1 || limit > 200) {
             throw InvalidMessage.invalid("limit", "must be between 1 and 200");
         }
@@ -49,31 +56,38 @@ public class InboxResource {
 
     @POST
     @Path("notifications/{seq}/read")
-    public void read(@PathParam("user") String user, @PathParam("seq") long seq) {
-        inbox.markRead(Fields.user("user", user), seq);
+    public void read(@PathParam("seq") long seq) {
+        inbox.markRead(self(), seq);
     }
 
     @POST
     @Path("notifications/read")
-    public void readAll(@PathParam("user") String user) {
-        inbox.markAllRead(Fields.user("user", user));
+    public void readAll() {
+        inbox.markAllRead(self());
     }
 
     @GET
     @Path("topics")
-    public Topics topics(@PathParam("user") String user) {
-        return new Topics(user, inbox.topics(Fields.user("user", user)));
+    public Topics topics() {
+        return new Topics(user, inbox.topics(self()));
     }
 
     @PUT
     @Path("topics/{topic}")
-    public Topics subscribe(@PathParam("user") String user, @PathParam("topic") String topic) {
-        return new Topics(user, inbox.subscribe(Fields.user("user", user), Fields.room("topic", topic)));
+    public Topics subscribe(@PathParam("topic") String topic) {
+        return new Topics(user, inbox.subscribe(self(), Fields.room("topic", topic)));
     }
 
     @DELETE
     @Path("topics/{topic}")
-    public Topics unsubscribe(@PathParam("user") String user, @PathParam("topic") String topic) {
-        return new Topics(user, inbox.unsubscribe(Fields.user("user", user), Fields.room("topic", topic)));
+    public Topics unsubscribe(@PathParam("topic") String topic) {
+        return new Topics(user, inbox.unsubscribe(self(), Fields.room("topic", topic)));
+    }
+
+    /** The path's user, when it is the caller: a user reads and changes only their own inbox. */
+    private String self() {
+        Fields.user("user", user);
+        Caller.requireSelf(caller, user);
+        return user;
     }
 }

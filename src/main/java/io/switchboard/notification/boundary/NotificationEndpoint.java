@@ -4,6 +4,7 @@ import io.switchboard.notification.control.NotificationService;
 import io.switchboard.notification.control.NotificationStreams;
 import io.switchboard.websocket.Close;
 import io.switchboard.websocket.Connections;
+import io.switchboard.security.boundary.Handshake;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.OnClose;
@@ -17,10 +18,11 @@ import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
- * The notification endpoint: {@code /ws/notifications?name=alice&since=41} replays the user's notifications after
+ * The notification endpoint: {@code /ws/notifications?ticket=…&since=41} replays the user's notifications after
  * sequence 41, then streams new ones.
  */
-@ServerEndpoint(value = "/ws/notifications", decoders = NotificationCodec.Decoder.class, encoders = NotificationCodec.Encoder.class)
+@ServerEndpoint(value = "/ws/notifications", decoders = NotificationCodec.Decoder.class, encoders = NotificationCodec.Encoder.class,
+        configurator = Handshake.class)
 public class NotificationEndpoint {
 
     @Inject

@@ -3,16 +3,20 @@ package io.switchboard.notification.boundary;
 import io.switchboard.notification.control.NotificationPublisher;
 import io.switchboard.notification.control.NotificationRequest;
 import io.switchboard.websocket.InvalidMessage;
+import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.security.boundary.Caller;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.Response;
 
-/** Publishing notifications from other systems. */
+/** Publishing notifications from other systems: the caller needs the publisher role (or admin); 401/403 otherwise. */
 @Path("notifications")
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
@@ -20,6 +24,10 @@ public class NotificationsResource {
 
     @Inject
     NotificationPublisher publisher;
+    @Inject
+    SwitchboardConfig config;
+    @Context
+    SecurityContext caller;
 
     /**
      * Publishes a notification. 201 with {@code {"id":…,"recipients":…,"duplicate":false}}; 200 with the first
@@ -28,6 +36,7 @@ public class NotificationsResource {
      */
     @POST
     public Response publish(NotificationRequest request, @HeaderParam("Idempotency-Key") String idempotencyKey) {
+        Caller.requireRole(caller, config.publisherRole(), config.adminRole());
         if (request == null) {
             throw new InvalidMessage(io.switchboard.websocket.ErrorCode.MISSING_FIELD, "field 'title' is required: send a JSON body");
         }

@@ -1,0 +1,19 @@
+package io.switchboard.security.boundary;
+
+import io.switchboard.security.control.Origins;
+import jakarta.enterprise.inject.spi.CDI;
+import jakarta.websocket.server.ServerEndpointConfig;
+
+/**
+ * The handshake checks of every Switchboard endpoint: a browser's {@code Origin} must be on the allow-list
+ * ({@code switchboard.security.allowed-origins}), otherwise the container answers 403 and no socket opens, so a
+ * page of another site cannot ride on the user's credentials (cross-site WebSocket hijacking). Requests without
+ * an {@code Origin} come from non-browser clients and are left to authentication.
+ */
+public class Handshake extends ServerEndpointConfig.Configurator {
+
+    @Override
+    public boolean checkOrigin(String origin) {
+        return origin == null || origin.isBlank() || CDI.current().select(Origins.class).get().allowed(origin);
+    }
+}

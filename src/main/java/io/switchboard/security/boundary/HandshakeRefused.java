@@ -1,0 +1,46 @@
+package io.switchboard.security.boundary;
+
+import io.switchboard.rest.Problem;
+import io.switchboard.security.control.Origins;
+import jakarta.inject.Inject;
+import jakarta.servlet.annotation.WebServlet;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+
+/**
+ * What a request to {@code /ws/*} gets when the container did not upgrade it. Undertow (WildFly) passes a
+ * handshake whose origin {@link Handshake#checkOrigin} refused down the filter chain instead of answering 403, so
+ * this answers it: 403 for a refused origin, as Tyrus (Payara) does; 426 for a plain HTTP request; 404 otherwise.
+ */
+@WebServlet(urlPatterns = "/ws/*")
+public class HandshakeRefused extends HttpServlet {
+
+    @Inject
+    Origins origins;
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String origin = request.getHeader("Origin");
+        boolean upgrade = "websocket".equalsIgnoreCase(request.getHeader("Upgrade"));
+        if (upgrade && origin != null && !origin.isBlank() && !origins.allowed(origin)) {
+            write(response, Response.Status.FORBIDDEN, "origin '" + origin + "' is not allowed to open WebSockets here");
+        } else if (!upgrade) {
+            response.setHeader("Upgrade", "websocket");
+            response.setHeader("Connection", "Upgrade");
+            write(response, Response.Status.fromStatusCode(426), "this is a WebSocket endpoint: send a WebSocket handshake");
+        } else {
+            write(response, Response.Status.NOT_FOUND, "no WebSocket endpoint at " + request.getRequestURI());
+        }
+    }
+
+    private static void write(HttpServletResponse response, Response.Status status, String detail) throws IOException {
+        int code = status == null ? 426 : status.getStatusCode();
+        response.setStatus(code);
+        response.setContentType(Problem.MEDIA_TYPE.toString());
+        response.getWriter().write(io.switchboard.websocket.Json.write(new Problem("about:blank",
+                status == null ? "Upgrade Required" : status.getReasonPhrase(), code, detail, null)));
+    }
+}

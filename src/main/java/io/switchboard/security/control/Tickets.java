@@ -1,0 +1,64 @@
+package io.switchboard.security.control;
+
+import io.switchboard.config.SwitchboardConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One-time WebSocket tickets. Browsers cannot put an {@code Authorization} header on a WebSocket handshake, so a
+ * page trades its bearer token for a ticket over REST and opens the socket with {@code ?ticket=}: the ticket is
+ * random, valid for a few seconds and only once, so a URL that leaks into a log is worthless.
+ */
+@ApplicationScoped
+public class Tickets {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private record Pending(Credential credential, Instant expiresAt) {
+    }
+
+    private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+
+    @Inject
+    SwitchboardConfig config;
+    @Inject
+    Revocations revocations;
+
+    public record Ticket(String ticket, Instant expiresAt) {
+    }
+
+    public Ticket issue(Credential credential) {
+        Instant now = Instant.now();
+        pending.values().removeIf(p -> p.expiresAt().isBefore(now));
+        byte[] bytes = new byte[24];
+        RANDOM.nextBytes(bytes);
+        String ticket = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        Instant expiresAt = now.plus(config.ticketLifetime());
+        pending.put(ticket, new Pending(credential, expiresAt));
+        return new Ticket(ticket, expiresAt);
+    }
+
+    /** Takes a ticket, once; throws {@link NotAuthenticated} when it is unknown, used, expired or revoked. */
+    public Credential redeem(String ticket) {
+        Pending found = pending.remove(ticket);
+        if (found == null) {
+            throw new NotAuthenticated("unknown or already used ticket");
+        }
+        Credential credential = found.credential();
+        if (found.expiresAt().isBefore(Instant.now())) {
+            throw new NotAuthenticated("ticket expired");
+        }
+        if (credential.expiresAt() != null && !credential.expiresAt().isAfter(Instant.now())) {
+            throw new NotAuthenticated("token expired");
+        }
+        if (revocations.revokedAfter(credential.user(), credential.issuedAt())) {
+            throw new NotAuthenticated("credential revoked");
+        }
+        return credential;
+    }
+}

@@ -1,0 +1,289 @@
+package io.switchboard.it;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Every refusal of the security model happens, with its documented status or close code, while a well-behaved
+ * client on the same server keeps working.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class SecurityIT {
+
+    private static final AtomicInteger RUNS = new AtomicInteger();
+
+    @ArquillianResource
+    URL deployment;
+
+    private URI ws;
+    private URI http;
+    private String tag;
+
+    @Deployment(testable = false)
+    static WebArchive war() {
+        return Servers.war();
+    }
+
+    @BeforeEach
+    void addresses() {
+        ws = Servers.ws(deployment);
+        http = Servers.http(deployment);
+        tag = "s" + RUNS.incrementAndGet() + "x" + System.nanoTime() % 100_000;
+    }
+
+    private String user(String name) {
+        return name + "-" + tag;
+    }
+
+    @Test
+    void aSocketWithoutATicketOrWithAForgedOneIsClosedWith1008() {
+        for (String path : List.of("/ws/chat", "/ws/notifications", "/ws/chat?ticket=made-up")) {
+            WsClient refused = WsClient.open(URI.create(ws + path));
+            assertEquals(1008, refused.closeCode(), path);
+            assertFalse(refused.closeReason().isBlank(), path);
+        }
+        assertWellBehavedClientWorks();
+    }
+
+    @Test
+    void aTicketWorksOnceAndOnlyBeforeItExpires() {
+        String ann = user("ann");
+        String ticket = Servers.ticket(ws, ann);
+        try (WsClient first = WsClient.open(URI.create(ws + "/ws/chat?ticket=" + ticket))) {
+            assertEquals(ann, first.expect("welcome").getString("user"));
+            WsClient replay = WsClient.open(URI.create(ws + "/ws/chat?ticket=" + ticket));
+            assertEquals(1008, replay.closeCode());
+            assertTrue(replay.closeReason().contains("used"), replay.closeReason());
+        }
+        String stale = Servers.ticket(ws, ann);
+        Instant issued = Instant.now();
+        // tickets live 5 s on the test servers
+        await().atMost(Duration.ofSeconds(15)).until(() -> Instant.now().isAfter(issued.plusSeconds(6)));
+        WsClient late = WsClient.open(URI.create(ws + "/ws/chat?ticket=" + stale));
+        assertEquals(1008, late.closeCode());
+        assertTrue(late.closeReason().contains("expired"), late.closeReason());
+    }
+
+    @Test
+    void restRefusesMissingExpiredAndForgedTokensWith401() {
+        Instant now = Instant.now();
+        String expired = Credentials.sign(Credentials.SECRET, user("old"), now.minusSeconds(7200), now.minusSeconds(3600));
+        String forged = Credentials.sign("another-secret-of-at-least-thirty-two-bytes", user("eve"), now, now.plusSeconds(3600));
+        HttpResponse<String> none = Servers.post(http, "/api/auth/ticket", "");
+        HttpResponse<String> late = Servers.post(http, "/api/auth/ticket", "", "Authorization", "Bearer " + expired);
+        HttpResponse<String> fake = Servers.post(http, "/api/auth/ticket", "", "Authorization", "Bearer " + forged);
+        HttpResponse<String> junk = Servers.post(http, "/api/auth/ticket", "", "Authorization", "Bearer not.a.jwt");
+        for (HttpResponse<String> response : List.of(none, late, fake, junk)) {
+            assertEquals(401, response.statusCode(), response.body());
+            assertTrue(response.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Bearer"), response.headers().toString());
+            assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
+        }
+        assertTrue(Servers.json(late).getString("detail").contains("expired"), late.body());
+        assertTrue(Servers.json(fake).getString("detail").contains("signature"), fake.body());
+        assertEquals(401, Servers.get(http, "/api/rooms").statusCode());
+        assertWellBehavedClientWorks();
+    }
+
+    @Test
+    void aConnectionIsClosedWith4002WhenItsTokenExpires() {
+        String kai = user("kai");
+        Instant now = Instant.now();
+        String shortLived = Credentials.sign(Credentials.SECRET, kai, now, now.plusSeconds(3));
+        HttpResponse<String> ticket = Servers.post(http, "/api/auth/ticket", "", "Authorization", "Bearer " + shortLived);
+        assertEquals(200, ticket.statusCode(), ticket.body());
+        WsClient client = WsClient.open(URI.create(ws + "/ws/chat?ticket=" + Servers.json(ticket).getString("ticket")));
+        client.expect("welcome");
+        assertEquals(4002, client.closeCode());
+        assertWellBehavedClientWorks();
+    }
+
+    @Test
+    void aForeignOriginIsRefusedWith403AtTheHandshake() {
+        String ticket = Servers.ticket(ws, user("ola"));
+        CompletionException refused = assertThrows(CompletionException.class, () -> HttpClient.newHttpClient()
+                .newWebSocketBuilder().header("Origin", "https://evil.example").connectTimeout(WsClient.TIMEOUT)
+                .buildAsync(URI.create(ws + "/ws/chat?ticket=" + ticket), new WebSocket.Listener() { })
+                .orTimeout(WsClient.TIMEOUT.toSeconds(), TimeUnit.SECONDS).join());
+        WebSocketHandshakeException handshake = assertInstanceOf(WebSocketHandshakeException.class, refused.getCause());
+        assertEquals(403, handshake.getResponse().statusCode());
+
+        WebSocket sameSite = HttpClient.newHttpClient().newWebSocketBuilder()
+                .header("Origin", "http://127.0.0.1:" + deployment.getPort()).connectTimeout(WsClient.TIMEOUT)
+                .buildAsync(URI.create(ws + "/ws/chat?ticket=" + Servers.ticket(ws, user("ola"))), new WebSocket.Listener() { })
+                .orTimeout(WsClient.TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
+        sameSite.abort();
+    }
+
+    @Test
+    void privateRoomsAdmitOnlyTheirMembersAndReadersCannotPost() {
+        String owner = user("olga");
+        String member = user("max");
+        String reader = user("rita");
+        String outsider = user("otto");
+        String room = "vault-" + tag;
+        HttpResponse<String> created = Servers.post(http, "/api/rooms",
+                "{\"name\":\"" + room + "\",\"privateRoom\":true,\"members\":[\"" + member + "\"]}", Credentials.bearer(owner));
+        assertEquals(201, created.statusCode(), created.body());
+        assertEquals(200, Servers.put(http, "/api/rooms/" + room + "/members/" + reader, "{\"role\":\"reader\"}",
+                Credentials.bearer(owner)).statusCode());
+        assertEquals(403, Servers.put(http, "/api/rooms/" + room + "/members/" + outsider, "{\"role\":\"member\"}",
+                Credentials.bearer(member)).statusCode(), "only the owner manages members");
+
+        try (WsClient olga = WsClient.chat(ws, owner); WsClient max = WsClient.chat(ws, member);
+                WsClient rita = WsClient.chat(ws, reader); WsClient otto = WsClient.chat(ws, outsider)) {
+            olga.join(room);
+            max.join(room);
+            rita.join(room);
+            otto.send("{\"type\":\"join\",\"room\":\"" + room + "\"}");
+            assertEquals("forbidden", otto.expect("error").getString("code"));
+
+            max.post(room, "members only", "m1-" + tag);
+            assertEquals("members only", rita.expect("message").getString("text"));
+            rita.send(Json.createObjectBuilder().add("type", "post").add("room", room).add("text", "may I?")
+                    .add("clientId", "r1-" + tag).build().toString());
+            JsonObject refused = rita.expect("error");
+            assertEquals("forbidden", refused.getString("code"));
+            assertEquals("r1-" + tag, refused.getString("ref"));
+
+            // history and the room itself are hidden from the outsider
+            assertEquals(403, Servers.get(http, "/api/rooms/" + room + "/messages", Credentials.bearer(outsider)).statusCode());
+            assertEquals(200, Servers.get(http, "/api/rooms/" + room + "/messages", Credentials.bearer(reader)).statusCode());
+            assertFalse(Servers.get(http, "/api/rooms", Credentials.bearer(outsider)).body().contains(room));
+            assertTrue(Servers.get(http, "/api/rooms", Credentials.bearer(member)).body().contains(room));
+
+            // a member who is removed is taken out of the room at once
+            assertEquals(200, Servers.delete(http, "/api/rooms/" + room + "/members/" + member, Credentials.bearer(owner)).statusCode());
+            assertEquals(room, max.expect("left").getString("room"));
+            olga.expect("presence", p -> member.equals(p.getString("user")) && "left".equals(p.getString("event")));
+            olga.post(room, "after max", "o1-" + tag);
+            assertTrue(max.receivesNo("message", Duration.ofMillis(500)));
+        }
+    }
+
+    @Test
+    void aUserReadsOnlyTheirOwnInboxAndPublishingNeedsTheRole() {
+        String pia = user("pia");
+        String quinn = user("quinn");
+        String body = "{\"user\":\"" + pia + "\",\"title\":\"for pia only\"}";
+        assertEquals(401, Servers.post(http, "/api/notifications", body).statusCode());
+        HttpResponse<String> noRole = Servers.post(http, "/api/notifications", body, Credentials.bearer(quinn));
+        assertEquals(403, noRole.statusCode(), noRole.body());
+        assertTrue(Servers.json(noRole).getString("detail").contains("publisher"), noRole.body());
+        assertEquals(201, Servers.post(http, "/api/notifications", body, Credentials.bearer("ops", "publisher")).statusCode());
+
+        assertEquals(403, Servers.get(http, "/api/users/" + pia + "/notifications", Credentials.bearer(quinn)).statusCode());
+        assertEquals(403, Servers.post(http, "/api/users/" + pia + "/notifications/read", "", Credentials.bearer(quinn)).statusCode());
+        assertEquals(401, Servers.get(http, "/api/users/" + pia + "/notifications").statusCode());
+        HttpResponse<String> own = Servers.get(http, "/api/users/" + pia + "/notifications", Credentials.bearer(pia));
+        assertEquals(200, own.statusCode(), own.body());
+        assertEquals(1, Servers.json(own).getInt("unread"));
+        // quinn's stream is quinn's: pia's notification never reaches it
+        try (WsClient stream = WsClient.notifications(ws, quinn, 0)) {
+            assertEquals(0, stream.expect("replayed").getInt("unread"));
+            assertTrue(stream.receivesNo("notification", Duration.ofMillis(300)));
+        }
+    }
+
+    @Test
+    void aFloodingClientGetsRateLimitedThenClosedWith1008WhileOthersAreUnaffected() {
+        String room = "flood-" + tag;
+        try (WsClient flooder = WsClient.chat(ws, user("fred")); WsClient calm = WsClient.chat(ws, user("cleo"));
+                WsClient peer = WsClient.chat(ws, user("pete"))) {
+            flooder.join(room);
+            calm.join(room);
+            peer.join(room);
+            for (int i = 0; i < 200 && flooder.isOpen(); i++) {
+                flooder.send("{\"type\":\"ping\",\"ref\":\"p" + i + "\"}");
+            }
+            assertEquals("rate_limited", flooder.expect("error").getString("code"));
+            assertEquals(1008, flooder.closeCode());
+            calm.post(room, "still here", "c1-" + tag);
+            assertEquals("still here", peer.expect("message", m -> "still here".equals(m.getString("text"))).getString("text"));
+        }
+    }
+
+    @Test
+    void aUserHasAtMostSixteenConnections() {
+        String una = user("una");
+        List<WsClient> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < 16; i++) {
+                open.add(WsClient.chat(ws, una));
+            }
+            WsClient extra = WsClient.connect(ws, "/ws/chat", una);
+            assertEquals(1008, extra.closeCode());
+            assertTrue(extra.closeReason().contains("too many connections"), extra.closeReason());
+        } finally {
+            open.forEach(WsClient::close);
+        }
+        assertWellBehavedClientWorks();
+    }
+
+    @Test
+    void revokingAUserClosesTheirConnectionsWith4003AndRefusesTheirOldTokens() {
+        String vic = user("vic");
+        String oldToken = Credentials.token(vic);
+        try (WsClient chat = WsClient.chat(ws, vic); WsClient inbox = WsClient.notifications(ws, vic, 0)) {
+            assertEquals(403, Servers.post(http, "/api/auth/revocations/" + vic, "", Credentials.bearer(vic)).statusCode());
+            assertEquals(204, Servers.post(http, "/api/auth/revocations/" + vic, "", Credentials.bearer("root", "admin")).statusCode());
+            assertEquals(4003, chat.closeCode());
+            assertEquals(4003, inbox.closeCode());
+        }
+        HttpResponse<String> stale = Servers.post(http, "/api/auth/ticket", "", "Authorization", "Bearer " + oldToken);
+        assertEquals(401, stale.statusCode());
+        assertTrue(Servers.json(stale).getString("detail").contains("revoked"), stale.body());
+        // signing in again later works: a token issued after the revocation is accepted
+        await().atMost(Duration.ofSeconds(10)).until(() -> Servers.post(http, "/api/auth/ticket", "",
+                Credentials.bearer(vic)).statusCode() == 200);
+    }
+
+    @Test
+    void theDevelopmentLoginIssuesAWorkingToken() {
+        HttpResponse<String> login = Servers.post(http, "/api/auth/dev-login", "{\"name\":\"" + user("dee") + "\"}");
+        assertEquals(200, login.statusCode(), login.body());
+        String token = Servers.json(login).getString("token");
+        HttpResponse<String> me = Servers.get(http, "/api/auth/me", "Authorization", "Bearer " + token);
+        assertEquals(user("dee"), Servers.json(me).getString("user"));
+        assertEquals(400, Servers.post(http, "/api/auth/dev-login", "{\"name\":\"no spaces\"}").statusCode());
+    }
+
+    /** A client that plays by the rules still chats on the same server. */
+    private void assertWellBehavedClientWorks() {
+        String room = "calm-" + tag;
+        try (WsClient a = WsClient.chat(ws, user("good")); WsClient b = WsClient.chat(ws, user("fine"))) {
+            a.join(room);
+            b.join(room);
+            a.post(room, "all good", "g-" + tag + "-" + System.nanoTime());
+            assertEquals("all good", b.expect("message").getString("text"));
+        }
+    }
+}
