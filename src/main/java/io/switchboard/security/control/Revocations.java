@@ -25,9 +25,13 @@ public class Revocations {
     Connections connections;
 
     public void revoke(String user) {
-        revokedAt.put(user, Instant.now());
+        revokedAt(user, Instant.now());
         int closed = connections.closeUser(user, Close.REVOKED);
         LOG.log(Level.INFO, "Revoked {0}: {1} connection(s) closed", new Object[] {user, closed});
+    }
+
+    void revokedAt(String user, Instant when) {
+        revokedAt.put(user, when);
     }
 
     /**
