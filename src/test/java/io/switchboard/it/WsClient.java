@@ -44,10 +44,14 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable {
         return open(URI.create(base + path + query));
     }
 
-    public static WsClient open(URI target) {
+    /** Opens a socket to {@code target}; {@code headers} are name, value pairs for the handshake. */
+    public static WsClient open(URI target, String... headers) {
         WsClient client = new WsClient();
-        client.socket = HTTP.newWebSocketBuilder()
-                .connectTimeout(TIMEOUT)
+        WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(TIMEOUT);
+        for (int i = 0; i < headers.length; i += 2) {
+            builder.header(headers[i], headers[i + 1]);
+        }
+        client.socket = builder
                 .buildAsync(target, client)
                 .orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS)
                 .join();

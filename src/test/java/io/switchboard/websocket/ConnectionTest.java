@@ -52,7 +52,7 @@ class ConnectionTest {
         }
 
         @Override
-        public void send(String text, SendHandler done) {
+        public synchronized void send(String text, SendHandler done) {
             sent.add(text);
             waiting.add(done);
         }
@@ -132,5 +132,35 @@ class ConnectionTest {
         assertFalse(connection.reject(InvalidMessage.missing("room")));
         assertEquals(1008, closed.get().getCloseCode().getCode());
         assertTrue(sender.sent.get(0).contains("\"code\":\"missing_field\""), sender.sent.get(0));
+    }
+
+    @Test
+    void theErrorFramesThatExplainAStrikeOutCloseAreWrittenBeforeTheClose() throws Exception {
+        AtomicReference<CloseReason> closed = new AtomicReference<>();
+        List<Integer> framesWrittenAtClose = new java.util.concurrent.CopyOnWriteArrayList<>();
+        HeldSender sender = new HeldSender(true);
+        Session session = session(closed);
+        Session recording = (Session) Proxy.newProxyInstance(Session.class.getClassLoader(), new Class<?>[] {Session.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("close")) {
+                        synchronized (sender) {
+                            framesWrittenAtClose.add(sender.sent.size());
+                        }
+                    }
+                    return method.invoke(session, args);
+                });
+        java.util.concurrent.ScheduledExecutorService writers = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        try {
+            Connection connection = new Connection("c1", recording, new Identity("alice", "alice"), sender, 100,
+                    new Connection.Strikes(3, Duration.ofMinutes(1)), writers, null, null);
+            for (int i = 0; i < 4; i++) {
+                connection.reject(InvalidMessage.missing("room"));
+            }
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> closed.get() != null);
+            assertEquals(1008, closed.get().getCloseCode().getCode());
+            assertEquals(List.of(4), framesWrittenAtClose, "all four error frames went out before the close frame");
+        } finally {
+            writers.shutdownNow();
+        }
     }
 }
