@@ -1,11 +1,19 @@
 package io.switchboard.it;
 
 import java.io.File;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 
@@ -26,6 +34,34 @@ final class Servers {
     /** ws://127.0.0.1:port/context (the injected URL may name another host of this machine). */
     static URI ws(URL deployment) {
         return URI.create("ws://127.0.0.1:" + deployment.getPort() + path(deployment));
+    }
+
+    /**
+     * wss://127.0.0.1:port/context on the server's HTTPS listener: the port the build gave Payara
+     * ({@code switchboard.https.port}), else WildFly's, whose socket bindings move together (https 8443, http 8080).
+     */
+    static URI wss(URL deployment) {
+        String port = System.getProperty("switchboard.https.port");
+        int https = port != null ? Integer.parseInt(port) : deployment.getPort() - 8080 + 8443;
+        return URI.create("wss://127.0.0.1:" + https + path(deployment));
+    }
+
+    /** A TLS context that trusts the build's self-signed certificate (target/tls/switchboard.crt) and nothing else. */
+    static SSLContext trustingTestCertificate() {
+        try (InputStream pem = Files.newInputStream(Path.of(System.getProperty("switchboard.tls.cert", "target/tls/switchboard.crt")))) {
+            KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
+            trusted.load(null, null);
+            trusted.setCertificateEntry("switchboard", CertificateFactory.getInstance("X.509").generateCertificate(pem));
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(trusted);
+            SSLContext tls = SSLContext.getInstance("TLS");
+            tls.init(null, trust.getTrustManagers(), null);
+            return tls;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static URI http(URL deployment) {

@@ -18,6 +18,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import javax.net.ssl.SSLContext;
 
 /** A real WebSocket client (java.net.http) that queues every frame it receives, for tests. */
 public final class WsClient implements WebSocket.Listener, AutoCloseable {
@@ -36,13 +37,24 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable {
 
     /** Connects to {@code path} (e.g. {@code /ws/chat}) as the user {@code name} (null: no name). */
     public static WsClient connect(URI base, String path, String name) {
+        return connect(base, path, name, null);
+    }
+
+    /** As {@link #connect(URI, String, String)}; a {@code wss://} base is reached through {@code tls} (null: the JDK's). */
+    public static WsClient connect(URI base, String path, String name, SSLContext tls) {
         String query = name == null ? "" : "?name=" + URLEncoder.encode(name, StandardCharsets.UTF_8);
-        return open(URI.create(base + path + query));
+        return open(URI.create(base + path + query), tls);
     }
 
     public static WsClient open(URI target) {
+        return open(target, null);
+    }
+
+    /** Opens {@code target}; over TLS the server's certificate must be trusted by {@code tls} (null: the JDK's defaults). */
+    public static WsClient open(URI target, SSLContext tls) {
         WsClient client = new WsClient();
-        client.socket = HTTP.newWebSocketBuilder()
+        HttpClient http = tls == null ? HTTP : HttpClient.newBuilder().sslContext(tls).build();
+        client.socket = http.newWebSocketBuilder()
                 .connectTimeout(TIMEOUT)
                 .buildAsync(target, client)
                 .orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS)
@@ -60,7 +72,12 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable {
 
     /** Connects to the chat endpoint and waits for the welcome frame. */
     public static WsClient chat(URI base, String name) {
-        WsClient client = connect(base, "/ws/chat", name);
+        return chat(base, name, null);
+    }
+
+    /** As {@link #chat(URI, String)}, over TLS trusting what {@code tls} trusts (for a {@code wss://} base). */
+    public static WsClient chat(URI base, String name, SSLContext tls) {
+        WsClient client = connect(base, "/ws/chat", name, tls);
         client.expect("welcome");
         return client;
     }
