@@ -1,11 +1,19 @@
 package io.switchboard.it;
 
 import java.io.File;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 
@@ -28,6 +36,34 @@ final class Servers {
         return URI.create("ws://127.0.0.1:" + deployment.getPort() + path(deployment));
     }
 
+    /**
+     * wss://127.0.0.1:port/context on the server's HTTPS listener: the port the build gave Payara
+     * ({@code switchboard.https.port}), else WildFly's, whose socket bindings move together (https 8443, http 8080).
+     */
+    static URI wss(URL deployment) {
+        String port = System.getProperty("switchboard.https.port");
+        int https = port != null ? Integer.parseInt(port) : deployment.getPort() - 8080 + 8443;
+        return URI.create("wss://127.0.0.1:" + https + path(deployment));
+    }
+
+    /** A TLS context that trusts the build's self-signed certificate (target/tls/switchboard.crt) and nothing else. */
+    static SSLContext trustingTestCertificate() {
+        try (InputStream pem = Files.newInputStream(Path.of(System.getProperty("switchboard.tls.cert", "target/tls/switchboard.crt")))) {
+            KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
+            trusted.load(null, null);
+            trusted.setCertificateEntry("switchboard", CertificateFactory.getInstance("X.509").generateCertificate(pem));
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(trusted);
+            SSLContext tls = SSLContext.getInstance("TLS");
+            tls.init(null, trust.getTrustManagers(), null);
+            return tls;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static URI http(URL deployment) {
         return URI.create("http://127.0.0.1:" + deployment.getPort() + path(deployment));
     }
@@ -39,8 +75,15 @@ final class Servers {
 
     /** A one-time WebSocket ticket for {@code user}, from {@code POST /api/auth/ticket} with a signed token. */
     static String ticket(URI base, String user) {
+        return ticket(base, user, null);
+    }
+
+    /** As {@link #ticket(URI, String)}; a {@code wss://} base asks over https, trusting {@code tls}. */
+    static String ticket(URI base, String user, SSLContext tls) {
         URI http = URI.create(base.toString().replaceFirst("^ws", "http"));
-        HttpResponse<String> response = post(http, "/api/auth/ticket", "", Credentials.bearer(user));
+        HttpRequest.Builder request = headers(HttpRequest.newBuilder(URI.create(http + "/api/auth/ticket"))
+                .POST(HttpRequest.BodyPublishers.noBody()), Credentials.bearer(user));
+        HttpResponse<String> response = tls == null ? send(request) : send(HttpClient.newBuilder().sslContext(tls).build(), request);
         if (response.statusCode() != 200) {
             throw new IllegalStateException("no ticket for " + user + ": " + response.statusCode() + " " + response.body());
         }
@@ -76,8 +119,12 @@ final class Servers {
     }
 
     private static HttpResponse<String> send(HttpRequest.Builder request) {
+        return send(HTTP, request);
+    }
+
+    private static HttpResponse<String> send(HttpClient client, HttpRequest.Builder request) {
         try {
-            return HTTP.send(request.timeout(WsClient.TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
+            return client.send(request.timeout(WsClient.TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -18,6 +18,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import javax.net.ssl.SSLContext;
 
 /** A real WebSocket client (java.net.http) that queues every frame it receives, for tests. */
 public final class WsClient implements WebSocket.Listener, AutoCloseable {
@@ -39,15 +40,29 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable {
      * ticket obtained for a signed token (null: anonymously).
      */
     public static WsClient connect(URI base, String path, String name) {
+        return connect(base, path, name, null);
+    }
+
+    /** As {@link #connect(URI, String, String)}; a {@code wss://} base is reached through {@code tls} (null: the JDK's). */
+    public static WsClient connect(URI base, String path, String name, SSLContext tls) {
         String query = name == null ? "" : (path.contains("?") ? "&" : "?") + "ticket="
-                + URLEncoder.encode(Servers.ticket(base, name), StandardCharsets.UTF_8);
-        return open(URI.create(base + path + query));
+                + URLEncoder.encode(Servers.ticket(base, name, tls), StandardCharsets.UTF_8);
+        return open(URI.create(base + path + query), tls);
     }
 
     /** Opens a socket to {@code target}; {@code headers} are name, value pairs for the handshake. */
     public static WsClient open(URI target, String... headers) {
+        return open(target, (SSLContext) null, headers);
+    }
+
+    /**
+     * Opens {@code target}; over TLS the server's certificate must be trusted by {@code tls} (null: the JDK's
+     * defaults); {@code headers} are name, value pairs for the handshake.
+     */
+    public static WsClient open(URI target, SSLContext tls, String... headers) {
         WsClient client = new WsClient();
-        WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(TIMEOUT);
+        HttpClient http = tls == null ? HTTP : HttpClient.newBuilder().sslContext(tls).build();
+        WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(TIMEOUT);
         for (int i = 0; i < headers.length; i += 2) {
             builder.header(headers[i], headers[i + 1]);
         }
@@ -67,7 +82,12 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable {
 
     /** Connects to the chat endpoint and waits for the welcome frame. */
     public static WsClient chat(URI base, String name) {
-        WsClient client = connect(base, "/ws/chat", name);
+        return chat(base, name, null);
+    }
+
+    /** As {@link #chat(URI, String)}, over TLS trusting what {@code tls} trusts (for a {@code wss://} base). */
+    public static WsClient chat(URI base, String name, SSLContext tls) {
+        WsClient client = connect(base, "/ws/chat", name, tls);
         client.expect("welcome");
         return client;
     }
