@@ -7,6 +7,7 @@ import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.StringReader;
 import java.net.URL;
+import java.net.http.HttpResponse;
 import java.util.List;
 import org.jboss.arquillian.container.test.api.ContainerController;
 import org.jboss.arquillian.container.test.api.Deployer;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Chat history and notification inboxes survive a restart of the server: a second server (the manual "restart" container of arquillian.xml)
+ * Chat history, notification inboxes and revocations survive a restart of the server: a second server (the manual "restart" container of arquillian.xml)
  * is started, given messages, stopped and started again.
  */
 @ExtendWith(ArquillianExtension.class)
@@ -37,6 +38,8 @@ class RestartIT {
     private static final String ROOM = "survivors-" + System.currentTimeMillis();
     private static final List<String> TEXTS = List.of("before", "the", "restart");
     private static final String READER = "reader-" + System.currentTimeMillis();
+    private static final String REVOKED = "revoked-" + System.currentTimeMillis();
+    private static final String REVOKED_TOKEN = Credentials.token(REVOKED);
 
     @ArquillianResource
     ContainerController controller;
@@ -69,6 +72,8 @@ class RestartIT {
             assertEquals(201, Servers.post(Servers.http(deployment), "/api/notifications",
                     "{\"user\":\"" + READER + "\",\"title\":\"" + text + "\"}", Credentials.bearer("ops", "publisher")).statusCode());
         }
+        assertEquals(204, Servers.post(Servers.http(deployment), "/api/auth/revocations/" + REVOKED, "",
+                Credentials.bearer("root", "admin")).statusCode());
     }
 
     @Test
@@ -101,6 +106,9 @@ class RestartIT {
             assertEquals("restart", reader.expect("notification").getString("title"));
             assertEquals(3, reader.expect("replayed").getInt("lastSeq"));
         }
+        HttpResponse<String> revoked = Servers.post(Servers.http(deployment), "/api/auth/ticket", "",
+                "Authorization", "Bearer " + REVOKED_TOKEN);
+        assertEquals(401, revoked.statusCode(), "a revocation survives the restart: " + revoked.body());
     }
 
     @Test

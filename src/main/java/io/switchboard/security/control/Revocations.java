@@ -13,6 +13,7 @@ import java.util.logging.Logger;
 /**
  * Revoked users: every credential issued to them up to the moment of revocation is refused from then on, and
  * their open connections are closed with 4003. A credential issued later (the user signed in again) is accepted.
+ * Revocations are stored, and read once per node into memory, since every authenticated call asks.
  */
 @ApplicationScoped
 public class Revocations {
@@ -20,12 +21,17 @@ public class Revocations {
     private static final Logger LOG = Logger.getLogger(Revocations.class.getName());
 
     private final Map<String, Instant> revokedAt = new ConcurrentHashMap<>();
+    private volatile boolean loaded;
 
     @Inject
     Connections connections;
+    @Inject
+    RevocationStore store;
 
     public void revoke(String user) {
-        revokedAt(user, Instant.now());
+        Instant now = Instant.now();
+        store.save(user, now);
+        revokedAt(user, now);
         int closed = connections.closeUser(user, Close.REVOKED);
         LOG.log(Level.INFO, "Revoked {0}: {1} connection(s) closed", new Object[] {user, closed});
     }
@@ -39,7 +45,17 @@ public class Revocations {
      * token of the same second as the revocation counts as revoked.
      */
     public boolean revokedAfter(String user, Instant issuedAt) {
+        if (!loaded && store != null) {
+            load();
+        }
         Instant revoked = revokedAt.get(user);
         return revoked != null && !issuedAt.isAfter(revoked);
+    }
+
+    private synchronized void load() {
+        if (!loaded) {
+            store.all().forEach(r -> revokedAt.merge(r.getUserId(), r.getRevokedAt(), (a, b) -> a.isAfter(b) ? a : b));
+            loaded = true;
+        }
     }
 }
