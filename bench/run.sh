@@ -6,6 +6,9 @@
 #   wildfly  starts WildFly (a throw-away copy of target/wildfly-*/standalone) with the WAR as ROOT.war, same
 #   none     runs the benchmark against a server that is already running (give --url, default ws://127.0.0.1:PORT/ws/chat)
 # Benchmark options (--members, --rate, --seconds, --warmup, --size, ...) are passed on; see bench/README.md.
+# The servers started here allow the development login (the benchmark signs its users in with it and gets each
+# connection a one-time ticket) and have raised inbound limits: it measures fan-out, not the rate limiter. With
+# 'none', start the server with the same properties (see bench/README.md).
 #
 # Environment: SERVER_HEAP (default 1g), SERVER_JAVA_OPTS (extra server JVM options, e.g. -Dswitchboard.limits.max-pending-frames=8192),
 # BENCH_JAVA_OPTS (benchmark JVM options, default -Xmx1g), START_TIMEOUT (seconds to wait for the server, default 240),
@@ -19,7 +22,7 @@ payara_version=6.2025.10
 wildfly_version=39.0.1.Final
 m2=${MAVEN_REPO:-$HOME/.m2/repository}
 
-usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 64; }
+usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 64; }
 [ $# -ge 1 ] || usage
 server=$1; shift
 case $server in payara|wildfly|none) ;; -h|--help) usage ;; *) echo "unknown server '$server'" >&2; usage ;; esac
@@ -104,6 +107,15 @@ if [ "$server" != none ]; then
     heap=${SERVER_HEAP:-1g}
     # shellcheck disable=SC2206
     extra=(${SERVER_JAVA_OPTS:-})
+    # Development login (members sign in with just a name), tokens that outlive the run, and inbound limits far
+    # above what the publisher sends (it posts up to --rate messages a second from one connection); SERVER_JAVA_OPTS
+    # come after these, so they can override them.
+    token_lifetime=$(( bench_budget + 600 > 3600 ? bench_budget + 600 : 3600 ))
+    bench_props=(-Dswitchboard.auth.dev-login=true
+        "-Dswitchboard.auth.dev-token-lifetime=$token_lifetime"
+        -Dswitchboard.limits.messages-per-second=100000
+        -Dswitchboard.limits.user-messages-per-second=100000
+        -Dswitchboard.limits.connections=200000)
 fi
 
 case $server in
@@ -116,7 +128,7 @@ case $server in
                 -Dartifact="fish.payara.extras:payara-micro:$payara_version" -Dtransitive=false
         fi
         log "starting Payara Micro $payara_version on 127.0.0.1:$port"
-        java "-Xmx$heap" -Dhazelcast.phone.home.enabled=false "${extra[@]}" -jar "$jar" \
+        java "-Xmx$heap" -Dhazelcast.phone.home.enabled=false "${bench_props[@]}" "${extra[@]}" -jar "$jar" \
             --nohazelcast --disablephonehome \
             --rootdir "$tmp/payara-root" \
             --prebootcommandfile "$root/server-config/payara/pre-boot-commands.asadmin" \
@@ -163,7 +175,7 @@ case $server in
         (cd "$home/standalone/configuration" && find . -maxdepth 1 -type f -exec cp {} "$base/configuration/" \;)
         cp "$tmp/switchboard.war" "$base/deployments/ROOT.war"
         log "starting WildFly $wildfly_version on 127.0.0.1:$port (port offset $offset, base dir $base)"
-        JAVA_OPTS="-Xms64m -Xmx$heap -XX:MetaspaceSize=96M -XX:MaxMetaspaceSize=256m -Djava.net.preferIPv4Stack=true -Djava.awt.headless=true ${extra[*]}" \
+        JAVA_OPTS="-Xms64m -Xmx$heap -XX:MetaspaceSize=96M -XX:MaxMetaspaceSize=256m -Djava.net.preferIPv4Stack=true -Djava.awt.headless=true ${bench_props[*]} ${extra[*]}" \
         LAUNCH_JBOSS_IN_BACKGROUND=1 JBOSS_PIDFILE="$tmp/wildfly.pid" \
             "$home/bin/standalone.sh" \
             -Djboss.server.base.dir="$base" \
@@ -177,7 +189,7 @@ esac
 
 if [ "$server" != none ]; then
     http_url="http${url#ws}"
-    http_url="${http_url%%\?*}?name=bench-probe"
+    http_url="${http_url%%\?*}"   # no ticket: the upgrade (101) shows the endpoint is up; the server then closes it (1008)
     start=$(date +%s)
     limit=${START_TIMEOUT:-240}
     log "waiting for $http_url to accept a WebSocket handshake (at most $limit s)"

@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,9 +23,11 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.Consumer;
 import org.HdrHistogram.AbstractHistogram;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.IntCountsHistogram;
@@ -38,6 +41,10 @@ import org.HdrHistogram.IntCountsHistogram;
  * send time is taken when the tick fires, before the frame is queued, so a publisher that falls behind shows up as
  * latency rather than as a lower rate. Messages sent during the warm-up are not counted; the measured window is the
  * {@code --seconds} after it, judged by send time (loss, latency) and by receive time (throughput).
+ *
+ * <p>Every connection is authenticated as the server requires: each member is its own user, signed in (development
+ * login, or a token signed with {@code --jwt-secret}) and given a fresh one-time ticket right before it connects; see
+ * {@link Auth}.
  *
  * <p>Only loopback targets are accepted. Every phase is bounded and a watchdog ends the process at a hard deadline.
  */
@@ -76,6 +83,9 @@ public final class FanOutBench {
             values.put("drain", "10");
             values.put("deadline", "");
             values.put("label", "");
+            values.put("jwt-secret", "");
+            values.put("jwt-issuer", "switchboard");
+            values.put("jwt-audience", "");
         }
 
         static final String USAGE = String.join("\n",
@@ -97,7 +107,12 @@ public final class FanOutBench {
                 "  --drain=10                 seconds to wait after the window for late deliveries",
                 "  --deadline=auto            hard limit for the whole run in seconds",
                 "                             (auto: warmup+seconds+setup-timeout+drain+30)",
-                "  --label=TEXT               first column of the printed results row (e.g. payara)");
+                "  --label=TEXT               first column of the printed results row (e.g. payara)",
+                "  --jwt-secret=SECRET        sign HS256 tokens with the server's switchboard.auth.jwt.secret (>= 32 bytes)",
+                "                             instead of signing in with its development login (POST /api/auth/dev-login)",
+                "  --jwt-issuer=switchboard   iss of tokens signed with --jwt-secret (switchboard.auth.jwt.issuer)",
+                "  --jwt-audience=            aud of tokens signed with --jwt-secret (switchboard.auth.jwt.audience), if any",
+                "Every connection opens with a fresh one-time ticket (POST /api/auth/ticket) fetched right before it connects.");
 
         static Options parse(String[] args) {
             Options options = new Options();
@@ -226,6 +241,10 @@ public final class FanOutBench {
         volatile boolean closing;
         final AtomicLong errorFrames = new AtomicLong();
         final AtomicInteger unexpectedCloses = new AtomicInteger();
+        /** {@code rate_limited} error frames: the server's inbound limits are below the publishing rate. */
+        final AtomicLong rateLimited = new AtomicLong();
+        /** Time from asking for a member's token to holding its ticket, in microseconds; guarded by itself. */
+        final Histogram signInMicros = new Histogram(MAX_LATENCY_MICROS, 2);
         final List<String> notes = new ArrayList<>();
 
         Run(String room) {
@@ -255,6 +274,8 @@ public final class FanOutBench {
         final CompletableFuture<Void> joined = new CompletableFuture<>();
         volatile WebSocket socket;
         volatile boolean closed;
+        /** How far connecting has got, for the note when it times out. */
+        volatile String stage = "signing in";
         private StringBuilder partial;
         private boolean welcomed;
 
@@ -277,6 +298,7 @@ public final class FanOutBench {
         @Override
         public void onOpen(WebSocket webSocket) {
             socket = webSocket;
+            stage = "waiting for welcome";
             webSocket.request(1);
         }
 
@@ -306,6 +328,7 @@ public final class FanOutBench {
                 case WELCOME -> {
                     if (!welcomed) {
                         welcomed = true;
+                        stage = "waiting for joined";
                         webSocket.sendText(run.joinFrame, true).whenComplete((ws, error) -> {
                             if (error != null) {
                                 joined.completeExceptionally(error);
@@ -317,6 +340,9 @@ public final class FanOutBench {
                 case ACK -> acked(frame);
                 case ERROR -> {
                     run.errorFrames.incrementAndGet();
+                    if (indexOf(frame, "\"rate_limited\"", 0) >= 0 && run.rateLimited.getAndIncrement() > 0) {
+                        return; // the first one is noted; the hint at the end says what to do
+                    }
                     run.note(name + " got " + frame);
                 }
                 default -> {
@@ -561,6 +587,12 @@ public final class FanOutBench {
                 ? warmup + seconds + setupTimeout + drain + 30
                 : options.integer("deadline", 1, 24 * 3_600);
         String label = options.string("label");
+        List<ExecutorService> executors = new ArrayList<>();
+        ExecutorService authExecutor = Executors.newFixedThreadPool(2, daemonThreads("bench-auth"));
+        executors.add(authExecutor);
+        // tokens signed here outlive the run, so that no connection is closed with 4002 (token expired) during it
+        Auth auth = new Auth(url, options.string("jwt-secret").trim(), options.string("jwt-issuer").trim(),
+                options.string("jwt-audience").trim(), Duration.ofSeconds(deadline + 300L), authExecutor);
 
         startWatchdog(deadline);
 
@@ -571,8 +603,24 @@ public final class FanOutBench {
         System.out.println(nio
                 ? "members use the nio client (" + nioThreads + " selector thread(s)); the publisher uses java.net.http"
                 : "members use java.net.http (" + clientCount + " client(s) x " + clientThreads + " thread(s))");
+        System.out.println("sign-in: " + auth.describe() + ", one ticket per connection right before it connects");
 
-        List<ExecutorService> executors = new ArrayList<>();
+        // ---- sign the publisher in first: a server that refuses it (dev login off, wrong secret) fails the run at once
+        String publisherName = "pub-" + runId;
+        Auth.Token publisherToken;
+        try {
+            publisherToken = auth.token(publisherName).get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            System.out.println("FAILED: cannot sign in: " + rootCause(e));
+            executors.forEach(ExecutorService::shutdownNow);
+            return 2;
+        }
+        if (publisherToken.expiresAt() != null
+                && publisherToken.expiresAt().isBefore(Instant.now().plusSeconds(deadline))) {
+            run.note("tokens expire at " + publisherToken.expiresAt() + ", before the run's hard deadline ("
+                    + deadline + " s): connections still open then are closed with 4002; raise switchboard.auth.dev-token-lifetime");
+        }
+
         List<HttpClient> clients = new ArrayList<>();
         for (int i = 0; i < clientCount; i++) {
             ExecutorService executor = Executors.newFixedThreadPool(clientThreads, daemonThreads("bench-client-" + i));
@@ -593,17 +641,35 @@ public final class FanOutBench {
                 System.out.printf("setup timed out after %d of %d connections were started%n", i, members);
                 break;
             }
+            // each member is its own user: signed in, then a fresh ticket, then the connection, so no ticket waits
             Member member;
+            Consumer<String> connectWithTicket;
             if (nio) {
                 NioWebSocketClient.NioMember nioMember = nioClient.member("m" + i);
                 member = nioMember;
-                all.add(member);
-                nioClient.connect(nioMember);
+                connectWithTicket = ticket -> nioClient.connect(nioMember, ticket);
             } else {
-                member = new Member("m" + i, run, true);
-                all.add(member);
-                connect(clients.get(i % clients.size()), url, member);
+                Member jdkMember = new Member("m" + i, run, true);
+                member = jdkMember;
+                HttpClient client = clients.get(i % clients.size());
+                connectWithTicket = ticket -> connect(client, url, jdkMember, ticket);
             }
+            all.add(member);
+            long asked = now();
+            auth.ticketFor(member.name).whenComplete((ticket, error) -> {
+                if (error != null) {
+                    member.closed = true;
+                    member.joined.completeExceptionally(error);
+                    return;
+                }
+                synchronized (run.signInMicros) {
+                    run.signInMicros.recordValue(Math.min((now() - asked) / 1_000, MAX_LATENCY_MICROS));
+                }
+                if (!member.joined.isDone()) {
+                    member.stage = "connecting";
+                    connectWithTicket.accept(ticket);
+                }
+            });
             member.joined.orTimeout(Math.min(30, setupTimeout), TimeUnit.SECONDS).whenComplete((v, error) -> {
                 inFlight.release();
                 if (error == null) {
@@ -612,7 +678,8 @@ public final class FanOutBench {
                         System.out.printf(Locale.ROOT, "  %d members joined (%.1f s)%n", n, seconds(now() - setupStart));
                     }
                 } else if (failedCount.getAndIncrement() < 5) {
-                    run.note(member.name + " could not connect and join: " + rootCause(error));
+                    run.note(member.name + " could not connect and join"
+                            + (error instanceof TimeoutException ? " in time (was " + member.stage + ")" : "") + ": " + rootCause(error));
                 }
             });
         }
@@ -627,14 +694,22 @@ public final class FanOutBench {
         double setupSeconds = seconds(now() - setupStart);
         System.out.printf(Locale.ROOT, "%d of %d members joined in %.1f s%s%n", joined.size(), members, setupSeconds,
                 failedCount.get() > 0 ? " (" + failedCount.get() + " failed)" : "");
+        synchronized (run.signInMicros) {
+            System.out.printf(Locale.ROOT, "  of which sign-in + ticket (ms): p50 %.1f  p99 %.1f  max %.1f per member%n",
+                    ms(run.signInMicros, 50), ms(run.signInMicros, 99),
+                    run.signInMicros.getTotalCount() == 0 ? Double.NaN : run.signInMicros.getMaxValue() / 1_000.0);
+        }
 
-        Publisher publisher = new Publisher("pub-" + runId, run, "b" + runId + "-", size, rate);
+        Publisher publisher = new Publisher(publisherName, run, "b" + runId + "-", size, rate);
         if (!joined.isEmpty()) {
-            connect(clients.get(0), url, publisher);
             try {
+                publisher.stage = "getting a ticket";
+                String ticket = auth.ticket(publisherToken).get(15, TimeUnit.SECONDS);
+                publisher.stage = "connecting";
+                connect(clients.get(0), url, publisher, ticket);
                 publisher.joined.get(Math.min(30, setupTimeout), TimeUnit.SECONDS);
             } catch (Exception e) {
-                run.note("publisher could not connect and join: " + rootCause(e));
+                run.note("publisher could not connect and join (was " + publisher.stage + "): " + rootCause(e));
             }
         }
         if (joined.isEmpty() || !publisher.joined.isDone() || publisher.joined.isCompletedExceptionally()) {
@@ -741,6 +816,11 @@ public final class FanOutBench {
                 ms(ack, 50), ms(ack, 99), ack.getTotalCount() == 0 ? Double.NaN : ack.getMaxValue() / 1_000.0);
         System.out.printf(Locale.ROOT, "integrity        %d out-of-order/duplicate, %d error frames, %d member(s) disconnected%n",
                 outOfOrder, run.errorFrames.get(), disconnected);
+        if (run.rateLimited.get() > 0) {
+            System.out.println("note: " + run.rateLimited.get() + " message(s) refused as rate_limited. The benchmark measures"
+                    + " fan-out, not the rate limiter: start the server with -Dswitchboard.limits.messages-per-second=100000"
+                    + " -Dswitchboard.limits.user-messages-per-second=100000 (bench/run.sh does)");
+        }
         printNotes(run);
         System.out.println();
         System.out.println("| server | members | msg/s | expected | received | loss % | deliveries/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms |");
@@ -753,9 +833,10 @@ public final class FanOutBench {
 
     // ------------------------------------------------------------------------------------------------ helpers
 
-    static void connect(HttpClient client, URI url, Member member) {
+    /** Opens a java.net.http connection with a one-time ticket; welcome, join and joined follow in the listener. */
+    static void connect(HttpClient client, URI url, Member member, String ticket) {
         String separator = url.getRawQuery() == null ? "?" : "&";
-        URI target = URI.create(url + separator + "name=" + URLEncoder.encode(member.name, StandardCharsets.UTF_8));
+        URI target = URI.create(url + separator + "ticket=" + URLEncoder.encode(ticket, StandardCharsets.UTF_8));
         client.newWebSocketBuilder()
                 .connectTimeout(Duration.ofSeconds(10))
                 .buildAsync(target, member)

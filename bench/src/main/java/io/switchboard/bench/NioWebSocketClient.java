@@ -73,7 +73,7 @@ final class NioWebSocketClient {
         this.address = new InetSocketAddress(bare, port);
         this.hostHeader = host + ":" + port;
         String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
-        this.pathPrefix = path + (url.getRawQuery() == null ? "?" : "?" + url.getRawQuery() + "&") + "name=";
+        this.pathPrefix = path + (url.getRawQuery() == null ? "?" : "?" + url.getRawQuery() + "&") + "ticket=";
         this.joinFrame = run.joinFrame.getBytes(StandardCharsets.UTF_8);
         this.threads = new IoThread[threadCount];
         for (int i = 0; i < threadCount; i++) {
@@ -91,8 +91,12 @@ final class NioWebSocketClient {
         return new NioMember(name, this, threads[next++ % threads.length]);
     }
 
-    /** Starts connecting: the handshake, welcome, join and joined follow on the member's I/O thread. */
-    void connect(NioMember member) {
+    /**
+     * Starts connecting with a one-time ticket (use it at once: it expires within seconds); the handshake, welcome,
+     * join and joined follow on the member's I/O thread.
+     */
+    void connect(NioMember member, String ticket) {
+        member.ticket = ticket;
         member.io.submit(member::start);
     }
 
@@ -233,6 +237,8 @@ final class NioWebSocketClient {
         private SelectionKey key;
         private int state = CONNECTING;
         private String handshakeKey;
+        /** The one-time ticket of the handshake ({@code ?ticket=}); set before {@link #start()} is submitted. */
+        volatile String ticket;
         private ByteBuffer in = ByteBuffer.allocate(INITIAL_BUFFER);
         /** Bytes not yet written (the socket's send buffer was full), or null. */
         private ByteBuffer out;
@@ -290,7 +296,7 @@ final class NioWebSocketClient {
             byte[] nonce = new byte[16];
             ThreadLocalRandom.current().nextBytes(nonce);
             handshakeKey = Base64.getEncoder().encodeToString(nonce);
-            String request = "GET " + client.pathPrefix + URLEncoder.encode(name, StandardCharsets.UTF_8) + " HTTP/1.1\r\n"
+            String request = "GET " + client.pathPrefix + URLEncoder.encode(ticket, StandardCharsets.UTF_8) + " HTTP/1.1\r\n"
                     + "Host: " + client.hostHeader + "\r\n"
                     + "Upgrade: websocket\r\n"
                     + "Connection: Upgrade\r\n"
@@ -346,6 +352,7 @@ final class NioWebSocketClient {
             in.position(end - headEnd);
             state = OPEN;
             everOpened = true;
+            stage = "waiting for welcome";
             return true;
         }
 
@@ -520,6 +527,7 @@ final class NioWebSocketClient {
             } else if (regionIs(a, at, end, WELCOME)) {
                 if (!welcomed) {
                     welcomed = true;
+                    stage = "waiting for joined";
                     send(OP_TEXT, client.joinFrame, 0, client.joinFrame.length);
                 }
             } else if (regionIs(a, at, end, JOINED)) {
