@@ -30,7 +30,7 @@ case $server in payara|wildfly|none) ;; -h|--help) usage ;; *) echo "unknown ser
 port=8080
 url=
 bench_args=()
-warmup=10 seconds=20 setup=60 drain=10 deadline=
+warmup=10 seconds=20 setup=180 drain=10 deadline=
 for arg in "$@"; do
     case $arg in
         --port=*) port=${arg#--port=}; continue ;;

@@ -79,7 +79,7 @@ public final class FanOutBench {
             values.put("nio-threads", "1");
             values.put("clients", String.valueOf(Math.max(2, Runtime.getRuntime().availableProcessors())));
             values.put("client-threads", "2");
-            values.put("setup-timeout", "60");
+            values.put("setup-timeout", "180");
             values.put("drain", "10");
             values.put("deadline", "");
             values.put("label", "");
@@ -103,7 +103,7 @@ public final class FanOutBench {
                 "  --clients=max(2,cores)     java.net.http clients (each has its own selector thread); with --client=nio",
                 "                             only the publisher's single client is made",
                 "  --client-threads=2         executor threads per java.net.http client",
-                "  --setup-timeout=60         seconds allowed to connect and join all members",
+                "  --setup-timeout=180        seconds allowed to connect and join all members",
                 "  --drain=10                 seconds to wait after the window for late deliveries",
                 "  --deadline=auto            hard limit for the whole run in seconds",
                 "                             (auto: warmup+seconds+setup-timeout+drain+30)",
