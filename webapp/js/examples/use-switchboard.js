@@ -1,3 +1,4 @@
+// @ts-check
 // Example: React hooks over the Switchboard clients (copy into your app; React is not part of Switchboard).
 //
 //   const { state, messages, post } = useSwitchboardRoom('lobby', { name: 'alice', ticket });
@@ -11,16 +12,30 @@ import { useEffect, useMemo, useState } from 'react';
 import { SwitchboardClient } from '../switchboard-client.js';
 import { NotificationClient } from '../notification-client.js';
 
-/** Messages by id, in id order: a rejoin after reconnecting repeats recent history, live ones may overlap. */
+/**
+ * Messages by id, in id order: a rejoin after reconnecting repeats recent history, live ones may overlap.
+ * @param {Message[]} list
+ * @param {Message[]} more
+ */
 const merge = (list, more) => [...new Map([...list, ...more].map(m => [m.id, m])).values()].sort((a, b) => a.id - b.id);
 
-/** Chat in one room while mounted: connection state, messages, who is online, who is typing, and post(). */
+/**
+ * @typedef {import('../switchboard-client.js').Message} Message
+ * @typedef {import('../notification-client.js').Notification} Notification
+ * @typedef {{name?: string, ticket?: import('../switchboard-client.js').ClientOptions['ticket']}} Credentials
+ */
+
+/**
+ * Chat in one room while mounted: connection state, messages, who is online, who is typing, and post().
+ * @param {string} room
+ * @param {Credentials} [credentials]
+ */
 export function useSwitchboardRoom(room, { name, ticket } = {}) {
   const client = useMemo(() => new SwitchboardClient({ ticket }), [ticket]);
   const [state, setState] = useState(client.state);
-  const [messages, setMessages] = useState([]);
-  const [members, setMembers] = useState([]);
-  const [typing, setTyping] = useState([]);
+  const [messages, setMessages] = useState(/** @type {Message[]} */ ([]));
+  const [members, setMembers] = useState(/** @type {string[]} */ ([]));
+  const [typing, setTyping] = useState(/** @type {string[]} */ ([]));
   useEffect(() => {
     setMessages([]);
     const off = [
@@ -41,16 +56,20 @@ export function useSwitchboardRoom(room, { name, ticket } = {}) {
   }, [client, name, room]);
   return {
     state, messages, members, typing,
+    /** @param {string} text */
     post: text => client.post(room, text),        // queued while offline, sent once after reconnecting
     loadOlder: () => client.history(room, messages[0]?.id, 50), // the reply arrives as a `history` event
   };
 }
 
-/** The user's notifications while mounted: unread count, the newest first, and markRead(seq) / markAllRead(). */
+/**
+ * The user's notifications while mounted: unread count, the newest first, and markRead(seq) / markAllRead().
+ * @param {Credentials} [credentials]
+ */
 export function useNotifications({ name, ticket } = {}) {
   const client = useMemo(() => new NotificationClient({ ticket }), [ticket]);
-  const [unread, setUnread] = useState(null);
-  const [items, setItems] = useState([]);
+  const [unread, setUnread] = useState(/** @type {number|null} */ (null));
+  const [items, setItems] = useState(/** @type {Notification[]} */ ([]));
   useEffect(() => {
     const off = [
       client.on('notification', n => setItems(list => [n, ...list.filter(x => x.seq !== n.seq)])),
@@ -64,5 +83,5 @@ export function useNotifications({ name, ticket } = {}) {
       client.close();
     };
   }, [client, name]);
-  return { unread, items, markRead: seq => client.markRead(seq), markAllRead: () => client.markAllRead() };
+  return { unread, items, markRead: (/** @type {number} */ seq) => client.markRead(seq), markAllRead: () => client.markAllRead() };
 }

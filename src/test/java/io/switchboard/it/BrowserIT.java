@@ -184,6 +184,7 @@ class BrowserIT {
 
         bell.click();
         waitFor(alice).until(textToBePresentInElementLocated(By.id("notif-list"), "Deploy <b>v2.3</b> finished"));
+        assertTrue(alice.driver().findElements(By.cssSelector("#notif-list b")).isEmpty(), "the title's markup is text");
         alice.screenshot(SCREENSHOTS, "05-notifications");
         alice.driver().findElement(By.xpath("//ol[@id='notif-list']//button[starts-with(normalize-space(.), 'Mark read')]")).click();
         waitFor(alice).until(invisibilityOfElementLocated(By.id("bell-count")));
