@@ -1,5 +1,5 @@
 // Switchboard chat page. All user-provided text goes through textContent (see el()), never innerHTML.
-import { SwitchboardClient, USER_NAME, ROOM_NAME } from './switchboard-client.js';
+import { SwitchboardClient, CredentialError, USER_NAME, ROOM_NAME, SIGNED_OUT } from './switchboard-client.js';
 import { NotificationClient, TOPIC_NAME } from './notification-client.js';
 
 /** Every element with an id, by camel-cased id: ui.statusText is #status-text. */
@@ -32,6 +32,9 @@ const notifs = new Map();   // seq -> notification (the newest KEEP)
 let notifUnread = null;     // the server's unread count, once known
 let notifLive = false;      // replay done on the current connection: what arrives now is new
 let notifRender = 0, liveTimer = 0, topicsVersion = 0;
+
+let auth = null;            // { user, token, expiresAt } from the server's dev login; null: the ?name= identity
+let renewing = null;        // the token renewal in progress, shared by both clients and REST calls
 
 /** Reads (no value), writes or removes (null) a Web Storage entry; storage may be disabled or blocked. */
 function store(areaName, key, value) {
@@ -304,8 +307,7 @@ const handlers = {
     if (d.state === 'connected') {
       everConnected = true;
       loadRooms();
-    } else if (d.state === 'offline' && !everConnected && d.code === 1008) {
-      signOut(`The server refused this name: ${d.reason || 'policy violation'}`);
+    } else if (refusedSession(d)) {
       return;
     }
     for (const note of document.querySelectorAll('.pending .note')) note.textContent = pendingNote();
@@ -386,6 +388,14 @@ const handlers = {
     renderStatus();
   },
 };
+
+/** Offline because the server refused the credential (1008) or signed the user out (4003): back to sign-in. */
+function refusedSession(d) {
+  if (d.state !== 'offline' || (d.code !== 1008 && d.code !== SIGNED_OUT)) return false;
+  const why = d.reason ? `: ${d.reason}` : '';
+  signOut(d.code === SIGNED_OUT ? `You were signed out${why}.` : `The server refused the sign-in${why}.`);
+  return true;
+}
 
 // ---- notifications ----
 
@@ -550,6 +560,7 @@ function renderNotifState(d) {
 
 const notifHandlers = {
   state(d) {
+    if (refusedSession(d)) return;
     if (d.state !== 'connected') notifLive = false;
     renderNotifState(d);
   },
@@ -575,7 +586,7 @@ const notifHandlers = {
 };
 
 function startNotifications(name) {
-  const own = new NotificationClient();
+  const own = new NotificationClient(auth ? { ticket } : {});
   notifier = own;
   for (const [type, handler] of Object.entries(notifHandlers)) {
     own.addEventListener(type, event => notifier === own && handler(event.detail)); // ignore a signed-out client
@@ -600,17 +611,79 @@ function stopNotifications() {
   ui.topic.value = '';
 }
 
+// ---- credentials and REST ----
+// A server with a dev login (POST api/auth/dev-login) gives a bearer token: REST calls send it, and every WebSocket
+// connection first gets a one-time ticket with it (POST api/auth/ticket). A server without one (404) takes the
+// development identity ?name= as it is.
+
+/** What the server said when it refused a request: the problem's detail, else the HTTP status. */
+async function reason(response) {
+  try {
+    const body = await response.json();
+    if (body?.detail) return String(body.detail);
+  } catch { /* not JSON */ }
+  return `HTTP ${response.status}`;
+}
+
+function post(path, body, token) {
+  const headers = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (token) headers.Authorization = `Bearer ${token}`;
+  return fetch(new URL(path, location.href), { method: 'POST', headers, body: body === undefined ? undefined : JSON.stringify(body) });
+}
+
+/** Signs in with the server's dev login: the session, or null when the server has none (then ?name= is used). */
+async function devLogin(name) {
+  const response = await post('api/auth/dev-login', { name });
+  if (response.status === 404) return null;
+  if (!response.ok) throw new CredentialError(await reason(response));
+  const body = await response.json();
+  if (typeof body?.token !== 'string' || typeof body.user !== 'string') throw new Error('unexpected dev-login reply');
+  return { user: body.user, token: body.token, expiresAt: Date.parse(body.expiresAt) || Infinity };
+}
+
+/** A fresh token for the signed-in user (dev login again); one renewal at a time. */
+function renewToken() {
+  const own = auth;
+  renewing ??= devLogin(me).then(session => {
+    if (!session) throw new CredentialError('the server no longer offers this sign-in');
+    if (auth === own) auth = session;
+    return session;
+  }).finally(() => { renewing = null; });
+  return renewing;
+}
+
+/** The clients' ticket function: a one-time ticket for the next connection attempt. */
+async function ticket({ expired }) {
+  if (expired || !auth || auth.expiresAt - Date.now() < 30_000) await renewToken();
+  let response = await post('api/auth/ticket', undefined, auth.token);
+  if (response.status === 401) { // expired or revoked token: a fresh sign-in settles which
+    await renewToken();
+    response = await post('api/auth/ticket', undefined, auth.token);
+  }
+  if (response.status === 401 || response.status === 403) throw new CredentialError(await reason(response));
+  if (!response.ok) throw new Error(await reason(response)); // retried with backoff
+  const body = await response.json();
+  return body.ticket;
+}
+
+/** GET of the page's REST resources, with the bearer token when there is one (renewed once on 401). */
 async function getJson(path) {
-  const response = await fetch(new URL(path, location.href), { headers: { Accept: 'application/json' } });
-  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  const get = () => fetch(new URL(path, location.href), {
+    headers: auth ? { Accept: 'application/json', Authorization: `Bearer ${auth.token}` } : { Accept: 'application/json' },
+  });
+  let response = await get();
+  if (response.status === 401 && auth) {
+    await renewToken();
+    response = await get();
+  }
+  if (!response.ok) throw new Error(await reason(response));
   return response.json();
 }
 
 async function loadRooms() {
   try {
-    const response = await fetch(new URL('api/rooms', location.href), { headers: { Accept: 'application/json' } });
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    roomList = await response.json();
+    roomList = await getJson('api/rooms');
   } catch (err) {
     notice(`Could not load the room list (${err.message}).`);
   }
@@ -619,10 +692,29 @@ async function loadRooms() {
 
 // ---- session ----
 
-function signIn(name) {
+/** Signs in as `name`: the server's dev login when it has one, else the ?name= identity. */
+async function signIn(name) {
+  ui.signinSubmit.disabled = true;
+  ui.signin.setAttribute('aria-busy', 'true');
+  ui.signinError.textContent = '';
+  let session;
+  try {
+    session = await devLogin(name);
+  } catch (err) {
+    const why = err instanceof CredentialError ? err.message : `the server cannot be reached (${err.message})`;
+    return signOut(`Could not sign in: ${why}.`, name);
+  } finally {
+    ui.signinSubmit.disabled = false;
+    ui.signin.removeAttribute('aria-busy');
+  }
+  start(session?.user ?? name, session);
+}
+
+function start(name, session) {
+  auth = session;
   me = name;
   everConnected = false;
-  const own = new SwitchboardClient();
+  const own = new SwitchboardClient(auth ? { ticket } : {});
   client = own;
   for (const [type, handler] of Object.entries(handlers)) {
     own.addEventListener(type, event => client === own && handler(event.detail)); // ignore a signed-out client
@@ -639,12 +731,13 @@ function signIn(name) {
   loadRooms();
 }
 
-function signOut(error) {
+function signOut(error, name = me) {
   stopTyping();
   const old = client;
   client = null;
   old?.close();
   stopNotifications();
+  auth = null;
   convs.clear();
   pending.clear();
   active = wanted = null;
@@ -654,7 +747,7 @@ function signOut(error) {
   ui.chatView.hidden = ui.signout.hidden = ui.menu.hidden = true;
   ui.signinView.hidden = false;
   ui.signinError.textContent = error || '';
-  ui.name.value = me;
+  ui.name.value = name;
   ui.name.focus();
 }
 
@@ -676,6 +769,7 @@ ui.signin.addEventListener('submit', event => {
   event.preventDefault();
   const name = ui.name.value.trim();
   if (!validate(ui.name, ui.signinError, USER_NAME.test(name), "Use 1–32 letters, digits, '.', '_' or '-'.")) return;
+  if (client || ui.signinSubmit.disabled) return;
   store('localStorage', 'name', name);
   signIn(name);
 });

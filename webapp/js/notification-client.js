@@ -9,7 +9,9 @@
  *
  * Exactly once: the client remembers the highest `seq` it has seen (`lastSeq`, persisted per user in localStorage)
  * and every connection attempt asks for `since=lastSeq`, so a reconnect replays what was missed and nothing else.
- * A `notification` with `seq <= lastSeq` is dropped without an event.
+ * A `notification` with `seq <= lastSeq` is dropped without an event. (With the `ticket` option, pass the user's
+ * name to `connect` all the same: it is the key under which `lastSeq` is kept; without it, memory only.)
+ * Credentials, close codes and reconnection work as in `switchboard-client.js`; types in `notification-client.d.ts`.
  *
  * Commands issued while not connected (`markRead`, `markAllRead`, `subscribe`, `unsubscribe`) are queued and sent
  * once the next connection is welcomed; all of them are idempotent on the server.
@@ -32,6 +34,8 @@ const NOTIFICATION_EVENTS = ['welcome', 'notification', 'replayed', 'unread', 'r
  * @typedef {{type:'unread', count:number}} Unread
  * @typedef {{type:'read', seq?:number, all:boolean}} Read
  * @typedef {{type:'subscribed'|'unsubscribed', topic:string, topics:string[]}} Topics
+ * @typedef {{type:'pong', ref?:string}} Pong
+ * @typedef {{type:'error', code:string, message:string, ref?:string}} ErrorFrame
  * @typedef {Pick<Storage, 'getItem'|'setItem'>} LastSeqStorage
  *
  * @typedef {object} NotificationExtraOptions
@@ -54,6 +58,7 @@ const isSeq = n => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0;
 
 export class NotificationClient extends ReconnectingClient {
     /** @type {LastSeqStorage|null} */ #storage;
+    #keyOnly; // with the ticket option the name is only the storage key, not checked as an identity
     /** @type {string|null} */ #owner = null; // the name whose lastSeq this client holds
     #lastSeq = 0;
     /** @type {number|null} */ #unread = null;
@@ -64,6 +69,7 @@ export class NotificationClient extends ReconnectingClient {
     constructor(options = {}) {
         super('ws/notifications', NOTIFICATION_EVENTS, options);
         this.#storage = options.storage === undefined ? defaultStorage() : options.storage;
+        this.#keyOnly = !!options.ticket;
     }
 
     /** The highest notification `seq` received (0: none); the next connection asks for what follows it. */
@@ -75,11 +81,12 @@ export class NotificationClient extends ReconnectingClient {
 
     /**
      * Opens the notification stream of `name`, starting after the `lastSeq` stored for that user (or kept by this
-     * client, when it was connected as the same user before).
-     * @param {string} name
+     * client, when it was connected as the same user before). With the `ticket` option `name` is not sent, only
+     * used as that key.
+     * @param {string} [name]
      */
     connect(name) {
-        if (USER_NAME.test(name) && name !== this.#owner) {
+        if (typeof name === 'string' && name !== this.#owner && (this.#keyOnly || USER_NAME.test(name))) {
             if (this.#owner !== null) this.#queue.clear(); // another user's commands
             this.#owner = name;
             this.#lastSeq = this.#load();
@@ -177,6 +184,7 @@ export class NotificationClient extends ReconnectingClient {
     }
 
     #load() {
+        if (this.#owner === null) return 0;
         try {
             const seq = Number(this.#storage?.getItem(this.#key()));
             return isSeq(seq) ? seq : 0;
@@ -188,6 +196,7 @@ export class NotificationClient extends ReconnectingClient {
     /** @param {number} seq */
     #setLastSeq(seq) {
         this.#lastSeq = seq;
+        if (this.#owner === null) return;
         try {
             this.#storage?.setItem(this.#key(), String(seq));
         } catch {

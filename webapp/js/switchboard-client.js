@@ -6,7 +6,15 @@
  * and full jitter, sends `{"type":"ping"}` periodically and treats a silent connection as dead (after the server's
  * `welcome.heartbeatTimeoutSeconds`, unless `deadAfter` is given), and re-dispatches server frames as
  * `CustomEvent`s named after their `type` (`detail` is the frame). Connection changes are dispatched as `state`
- * events (`detail` is a {@link StateDetail}).
+ * events (`detail` is a {@link StateDetail}). `client.on(type, listener)` is the short form: the listener gets
+ * the frame itself, and the call returns a function that removes it.
+ *
+ * Credentials: with the `ticket` option (an async function returning a one-time ticket, called before every
+ * connection attempt) the client connects with `?ticket=...`; without it, with the development `?name=...`.
+ * Close codes: 1008 (credential or identity refused), 4003 (user signed out or revoked) and 1003 end in state
+ * `offline` (no blind retries; `reason` says why); 4002 (credential expired) asks `ticket({expired: true})` for a
+ * fresh credential and reconnects at once; anything else the client did not ask for is retried with backoff.
+ * Types for editors: `switchboard-client.d.ts` beside this file.
  *
  * {@link SwitchboardClient} is the chat client for `/ws/chat`. Events: welcome, joined, left, message, ack,
  * presence, typing, direct, history, pong, error, state. It rejoins the rooms it was asked to join after every
@@ -26,6 +34,24 @@ export const USER_NAME = /^[\p{L}\p{N}._-]{1,32}$/u;
 export const ROOM_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 /** Longest chat text the server accepts, in characters. */
 export const MAX_TEXT = 4000;
+
+/** Close code: the credential expired; reconnect with a fresh one. */
+export const CREDENTIAL_EXPIRED = 4002;
+/** Close code: the user was signed out or revoked; do not reconnect. */
+export const SIGNED_OUT = 4003;
+
+/**
+ * Thrown (rejected) by a `ticket` function when the user's credential is refused for good (e.g. HTTP 401 or 403 that
+ * a fresh sign-in cannot fix): the client stops in state `offline` with code 1008 and this message as `reason`.
+ * Any other rejection counts as a failed connection attempt and is retried with backoff.
+ */
+export class CredentialError extends Error {
+    /** @param {string} message */
+    constructor(message) {
+        super(message);
+        this.name = 'CredentialError';
+    }
+}
 
 /** A connection that lasted this long (ms) resets the backoff; one that drops sooner keeps backing off. */
 const STABLE_AFTER = 10_000;
@@ -53,21 +79,28 @@ const CHAT_EVENTS = ['welcome', 'joined', 'left', 'message', 'ack', 'presence', 
  * @typedef {{type:'typing', room:string, user:string, active:boolean}} Typing
  * @typedef {{type:'direct', id:number, from:string, to:string, text:string, ts:string, clientId?:string}} Direct
  * @typedef {{type:'history', room:string, messages:Message[], more:boolean}} History
+ * @typedef {{type:'left', room:string}} Left
+ * @typedef {{type:'pong', ref?:string}} Pong
  * @typedef {{type:'error', code:string, message:string, ref?:string}} ErrorFrame
+ * @typedef {{expired:boolean, attempt:number}} TicketRequest `expired`: the last connection was closed with 4002,
+ *   so the credential behind the ticket must be renewed first; `attempt`: consecutive failed attempts so far
  * @typedef {{type:'post', room:string, text:string, clientId:string}
  *   | {type:'direct', to:string, text:string, clientId:string}} QueuedCommand
  *
  * @typedef {object} ClientOptions
  * @property {string|URL} [url] endpoint; default `ws/chat` (or `ws/notifications`) relative to the page
- *   (`location.href`), http(s) switched to ws(s). Query parameters (`name`, ...) are added by `connect`.
+ *   (`location.href`), http(s) switched to ws(s). Query parameters (`ticket` or `name`, ...) are added by `connect`.
+ * @property {(request: TicketRequest) => Promise<string>|string} [ticket] called before every connection attempt
+ *   for a fresh one-time ticket, sent as `?ticket=`; without it the client sends `?name=` (development identity).
+ *   Reject with a {@link CredentialError} when the credential is refused for good.
  * @property {number} [baseDelay=500] backoff base in ms: attempt n waits random(0, min(maxDelay, baseDelay·2ⁿ))
  * @property {number} [maxDelay=30000] backoff cap in ms
  * @property {number} [pingInterval=20000] ms between application-level pings (at most half of `deadAfter`)
  * @property {number} [deadAfter] ms without any frame after which the connection is dropped and retried
  *   (in hidden tabs, whose timers run late, only once a ping has gone unanswered for deadAfter - pingInterval).
  *   Default: the `heartbeatTimeoutSeconds` of the connection's `welcome`, or 45000 before (or without) it.
- * @property {number[]} [fatalCodes=[1003,1008]] close codes after which the client stays offline; any other
- *   close the client did not ask for (1001, 1006, 1011, 1013, 4000, 4001, ...) is retried
+ * @property {number[]} [fatalCodes=[1003,1008,4003]] close codes after which the client stays offline; any other
+ *   close the client did not ask for (1001, 1006, 1011, 1013, 4000, 4001, 4002, ...) is retried
  * @property {typeof WebSocket} [WebSocket] WebSocket implementation (default: the global one)
  * @typedef {ClientOptions} SwitchboardOptions
  */
@@ -85,7 +118,7 @@ export function newClientId() {
  * `_`-prefixed hooks, which are not part of the public API.
  */
 export class ReconnectingClient extends EventTarget {
-    /** @type {Required<Omit<ClientOptions, 'url'|'WebSocket'|'deadAfter'>> & ClientOptions} */
+    /** @type {Required<Omit<ClientOptions, 'url'|'WebSocket'|'deadAfter'|'ticket'>> & ClientOptions} */
     #opts;
     #path;
     /** @type {Set<string>} */ #events;
@@ -101,6 +134,9 @@ export class ReconnectingClient extends EventTarget {
     #lastFrameAt = 0;
     #welcomedAt = 0;
     #pingedAt = 0; // first ping sent after the last frame arrived
+    #generation = 0; // bumped by every teardown: a ticket that arrives for an abandoned attempt is ignored
+    #expired = false; // the last close was 4002: ask the ticket function for a renewed credential
+    #renewed = false; // a renewed credential was already tried since the last welcome
     #onOnline = () => this.reconnectNow();
 
     /**
@@ -112,7 +148,8 @@ export class ReconnectingClient extends EventTarget {
         super();
         this.#path = path;
         this.#events = new Set(events);
-        this.#opts = { baseDelay: 500, maxDelay: 30_000, pingInterval: 20_000, fatalCodes: [1003, 1008], ...options };
+        this.#opts = { baseDelay: 500, maxDelay: 30_000, pingInterval: 20_000, fatalCodes: [1003, 1008, SIGNED_OUT],
+            ...options };
     }
 
     /** @returns {ConnectionState} */
@@ -125,16 +162,34 @@ export class ReconnectingClient extends EventTarget {
     get retryAt() { return this.#retryAt; }
 
     /**
-     * Opens the connection as `name` (dev login: 1-32 letters, digits, '.', '_' or '-').
-     * @param {string} name
+     * Opens the connection. With the `ticket` option, `name` is only the user this client expects (optional, any
+     * string; the server says who it is in `welcome`); without it, `name` is the development identity sent as
+     * `?name=` (1-32 letters, digits, '.', '_' or '-').
+     * @param {string} [name]
      */
     connect(name) {
-        if (!USER_NAME.test(name)) throw new TypeError("name must be 1-32 letters, digits, '.', '_' or '-'");
+        if (this.#opts.ticket ? name !== undefined && typeof name !== 'string' : !USER_NAME.test(name ?? '')) {
+            throw new TypeError("name must be 1-32 letters, digits, '.', '_' or '-'");
+        }
         this.#teardown();
-        this.#name = name;
+        this.#name = name ?? null;
         this.#attempt = 0;
+        this.#expired = this.#renewed = false;
         globalThis.addEventListener?.('online', this.#onOnline);
         this.#open();
+    }
+
+    /**
+     * Listens to one event type; the listener gets the frame (or, for `state`, the {@link StateDetail}) itself.
+     * @param {string} type
+     * @param {(detail: any) => void} listener
+     * @returns {() => void} removes the listener
+     */
+    on(type, listener) {
+        /** @param {Event} event */
+        const wrapped = event => listener(/** @type {CustomEvent} */ (event).detail);
+        this.addEventListener(type, wrapped);
+        return () => this.removeEventListener(type, wrapped);
     }
 
     /** Closes the connection for good (code 1000); no reconnect until `connect` is called again. */
@@ -212,17 +267,39 @@ export class ReconnectingClient extends EventTarget {
     #open() {
         this.#teardown();
         this.#welcome = null;
+        const generation = this.#generation;
+        this.#setState('connecting');
+        this.#touch(); // a ticket request or a handshake that hangs counts as a dead connection too
+        const ticket = this.#opts.ticket;
+        if (!ticket) {
+            this.#dial({ name: /** @type {string} */ (this.#name) });
+            return;
+        }
+        const request = { expired: this.#expired, attempt: this.#attempt };
+        Promise.resolve().then(() => ticket(request)).then(value => {
+            if (generation !== this.#generation) return; // closed or retried meanwhile
+            if (typeof value !== 'string' || !value) throw new TypeError('the ticket function returned no ticket');
+            this.#expired = false;
+            this.#dial({ ticket: value });
+        }).catch(err => {
+            if (generation !== this.#generation) return;
+            const reason = err instanceof Error ? err.message : String(err);
+            if (err instanceof CredentialError) this.#stop(1008, reason);
+            else this.#lost(1006, `no ticket: ${reason}`);
+        });
+    }
+
+    /** @param {Record<string, string>} credential query parameters that say who connects */
+    #dial(credential) {
         const url = new URL(this.#opts.url ?? this.#path, globalThis.location?.href);
         url.protocol = url.protocol.replace(/^http/, 'ws');
-        url.searchParams.set('name', /** @type {string} */ (this.#name));
+        for (const [key, value] of Object.entries(credential)) url.searchParams.set(key, value);
         this._prepare(url);
         const ws = new (this.#opts.WebSocket ?? WebSocket)(url.href);
         this.#ws = ws;
-        this.#touch(); // a handshake that hangs counts as a dead connection too
         ws.onopen = () => this.#startPings();
         ws.onmessage = event => this.#receive(event.data);
         ws.onclose = event => this.#lost(event.code, event.reason);
-        this.#setState('connecting');
     }
 
     /** @param {unknown} data */
@@ -236,6 +313,7 @@ export class ReconnectingClient extends EventTarget {
         if (frame?.type === 'welcome') {
             this.#welcome = frame;
             this.#welcomedAt = Date.now();
+            this.#renewed = false;
             this.#startPings(); // the server's heartbeat timeout may change the timing
         }
         this.#touch();
@@ -290,17 +368,31 @@ export class ReconnectingClient extends EventTarget {
         this.#welcome = null;
         if (this.#state === 'offline' || this.#state === 'idle') return;
         if (this.#opts.fatalCodes.includes(code)) {
-            globalThis.removeEventListener?.('online', this.#onOnline);
-            this.#setState('offline', { code, reason });
+            this.#stop(code, reason);
             return;
         }
         if (stable) this.#attempt = 0; // a connection that flaps keeps backing off
+        // Credential expired: renew it (the ticket function is told) and reconnect at once, unless a renewed one
+        // was already refused as expired, which then backs off like any other failure.
+        const renewNow = code === CREDENTIAL_EXPIRED && !!this.#opts.ticket && !this.#renewed;
+        if (code === CREDENTIAL_EXPIRED) this.#expired = this.#renewed = true;
         const ceiling = Math.min(this.#opts.maxDelay, this.#opts.baseDelay * 2 ** this.#attempt);
-        const delay = Math.random() * ceiling; // full jitter
-        this.#attempt++;
+        const delay = renewNow ? 0 : Math.random() * ceiling; // full jitter
+        if (!renewNow) this.#attempt++;
         this.#retryAt = Date.now() + delay;
         this.#retryTimer = setTimeout(() => this.#open(), delay);
         this.#setState('reconnecting', { code, reason, retryAt: this.#retryAt });
+    }
+
+    /**
+     * Gives up: state `offline` with the close code and reason that ended it.
+     * @param {number} code
+     * @param {string} reason
+     */
+    #stop(code, reason) {
+        this.#teardown();
+        globalThis.removeEventListener?.('online', this.#onOnline);
+        this.#setState('offline', { code, reason });
     }
 
     /**
@@ -312,6 +404,7 @@ export class ReconnectingClient extends EventTarget {
         clearInterval(this.#pingTimer);
         clearTimeout(this.#deadTimer);
         clearTimeout(this.#retryTimer);
+        this.#generation++;
         const ws = this.#ws;
         this.#ws = null;
         if (!ws) return;
@@ -352,9 +445,9 @@ export class SwitchboardClient extends ReconnectingClient {
     get pending() { return [...this.#outbox.values()]; }
 
     /**
-     * Opens the connection as `name` (dev login: 1-32 letters, digits, '.', '_' or '-'). Rooms and queued
-     * messages of an earlier session of this client are kept.
-     * @param {string} name
+     * Opens the connection (see {@link ReconnectingClient#connect} for `name`). Rooms and queued messages of an
+     * earlier session of this client are kept.
+     * @param {string} [name]
      */
     connect(name) {
         super.connect(name);
@@ -455,37 +548,4 @@ function checkText(text, welcome) {
     return text;
 }
 
-/**
- * Example (not executed): a React hook over the client. Works under StrictMode's mount/unmount/mount, since
- * `connect()` after `close()` simply starts again.
- *
- * @example
- * import { useEffect, useMemo, useState } from 'react';
- * import { SwitchboardClient } from './switchboard-client.js';
- *
- * // Connects as `name` while mounted; returns the client, its connection state and one room's messages.
- * export function useSwitchboard(name, room) {
- *   const client = useMemo(() => new SwitchboardClient(), []);
- *   const [state, setState] = useState(client.state);
- *   const [messages, setMessages] = useState([]);
- *   useEffect(() => {
- *     setMessages([]);
- *     const merge = more => setMessages(list => // by id: a rejoin after reconnecting repeats recent history
- *       [...new Map([...list, ...more].map(m => [m.id, m])).values()].sort((a, b) => a.id - b.id));
- *     const on = {
- *       state: e => setState(e.detail.state),
- *       joined: e => e.detail.room === room && merge(e.detail.history),
- *       message: e => e.detail.room === room && merge([e.detail]),
- *     };
- *     for (const [type, listener] of Object.entries(on)) client.addEventListener(type, listener);
- *     client.connect(name);
- *     client.join(room);
- *     return () => {
- *       for (const [type, listener] of Object.entries(on)) client.removeEventListener(type, listener);
- *       client.leave(room);
- *       client.close();
- *     };
- *   }, [client, name, room]);
- *   return { client, state, messages, post: text => client.post(room, text) };
- * }
- */
+// A React hook over this client: examples/use-switchboard.js beside this file.

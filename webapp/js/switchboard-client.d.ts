@@ -1,0 +1,233 @@
+// Types of switchboard-client.js for editors and TypeScript front ends (React, Angular, ...). The module itself is
+// plain JavaScript: import it as it is served (`<context>/js/switchboard-client.js`), no build step needed.
+// The wire format is described in docs/protocol.md.
+
+/** `connecting` also covers reconnection attempts (`attempt` > 0); `reconnecting` waits for the next attempt
+ *  (see `retryAt`); `offline`: closed by `close()` or by a close code the client does not retry. */
+export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'offline';
+
+/** `detail` of the `state` event. */
+export interface StateDetail {
+    state: ConnectionState;
+    /** Consecutive failed attempts so far. */
+    attempt: number;
+    /** Close code that caused this state (1008 also when the ticket function threw a CredentialError). */
+    code?: number;
+    /** Close reason that caused this state. */
+    reason?: string;
+    /** Epoch ms of the next attempt (state `reconnecting`). */
+    retryAt?: number;
+}
+
+/** First frame of every connection, on both endpoints. */
+export interface Welcome {
+    type: 'welcome';
+    connectionId: string;
+    /** The user the server identified (may differ from the name asked for). */
+    user: string;
+    heartbeatSeconds: number;
+    heartbeatTimeoutSeconds?: number;
+    maxTextBytes: number;
+}
+
+export interface Pong {
+    type: 'pong';
+    ref?: string;
+}
+
+/** A refused command; the connection stays open. `ref` is the refused command's clientId (or ref). */
+export interface ErrorFrame {
+    type: 'error';
+    code: 'malformed_json' | 'missing_field' | 'unknown_type' | 'invalid_field' | 'not_joined' | 'internal_error' | string;
+    message: string;
+    ref?: string;
+}
+
+// ---- chat frames (server -> client) ----
+
+export interface Message {
+    type?: 'message';
+    id: number;
+    room: string;
+    from: string;
+    text: string;
+    /** ISO-8601 instant. */
+    ts: string;
+    clientId?: string;
+}
+
+export interface Joined {
+    type: 'joined';
+    room: string;
+    /** The newest messages of the room, oldest first. */
+    history: Message[];
+    members: string[];
+}
+
+export interface Left {
+    type: 'left';
+    room: string;
+}
+
+export interface Ack {
+    type: 'ack';
+    clientId: string;
+    id: number;
+    ts: string;
+    /** True when the clientId had been stored before: this was a retry, stored and delivered once. */
+    duplicate: boolean;
+}
+
+export interface Presence {
+    type: 'presence';
+    room: string;
+    user: string;
+    event: 'joined' | 'left';
+}
+
+export interface Typing {
+    type: 'typing';
+    room: string;
+    user: string;
+    active: boolean;
+}
+
+export interface Direct {
+    type: 'direct';
+    id: number;
+    from: string;
+    to: string;
+    text: string;
+    ts: string;
+    clientId?: string;
+}
+
+export interface History {
+    type: 'history';
+    room: string;
+    messages: Message[];
+    /** Older messages exist. */
+    more: boolean;
+}
+
+/** Commands kept until the server acks them, re-sent once after every reconnect. */
+export type QueuedCommand =
+    | { type: 'post'; room: string; text: string; clientId: string }
+    | { type: 'direct'; to: string; text: string; clientId: string };
+
+/** Events every client dispatches. */
+export interface BaseEventMap {
+    state: StateDetail;
+    welcome: Welcome;
+    pong: Pong;
+    error: ErrorFrame;
+}
+
+/** Events of SwitchboardClient: event type -> `detail`. */
+export interface ChatEventMap extends BaseEventMap {
+    joined: Joined;
+    left: Left;
+    message: Message;
+    ack: Ack;
+    presence: Presence;
+    typing: Typing;
+    direct: Direct;
+    history: History;
+}
+
+/** What the `ticket` function is told about the attempt it is called for. */
+export interface TicketRequest {
+    /** The last connection was closed with 4002 (credential expired): renew the credential before asking. */
+    expired: boolean;
+    /** Consecutive failed attempts so far. */
+    attempt: number;
+}
+
+export interface ClientOptions {
+    /** Endpoint; default `ws/chat` (or `ws/notifications`) relative to the page, http(s) switched to ws(s). */
+    url?: string | URL;
+    /** Called before every connection attempt for a fresh one-time ticket, sent as `?ticket=`. Without it the
+     *  client sends `?name=` (development identity). Reject with CredentialError when refused for good. */
+    ticket?: (request: TicketRequest) => Promise<string> | string;
+    /** Backoff base in ms: attempt n waits random(0, min(maxDelay, baseDelay * 2^n)). Default 500. */
+    baseDelay?: number;
+    /** Backoff cap in ms. Default 30000. */
+    maxDelay?: number;
+    /** Ms between application-level pings (at most half of deadAfter). Default 20000. */
+    pingInterval?: number;
+    /** Ms without any frame after which the connection is declared dead and retried. Default: the welcome's
+     *  heartbeatTimeoutSeconds, or 45000 before it. */
+    deadAfter?: number;
+    /** Close codes after which the client stays offline. Default [1003, 1008, 4003]. */
+    fatalCodes?: number[];
+    /** WebSocket implementation (default: the global one). */
+    WebSocket?: typeof WebSocket;
+}
+
+export type SwitchboardOptions = ClientOptions;
+
+export declare const USER_NAME: RegExp;
+export declare const ROOM_NAME: RegExp;
+export declare const MAX_TEXT: number;
+export declare const CREDENTIAL_EXPIRED: 4002;
+export declare const SIGNED_OUT: 4003;
+
+/** Rejected by a ticket function when the credential is refused for good: the client goes offline (code 1008). */
+export declare class CredentialError extends Error {
+    constructor(message: string);
+}
+
+/** A fresh client-side message id; the server de-duplicates retries by it. */
+export declare function newClientId(): string;
+
+/** Connection machinery shared by both clients: backoff with full jitter, pings, dead-connection timer. */
+export declare class ReconnectingClient<M extends BaseEventMap = BaseEventMap> extends EventTarget {
+    constructor(path: string, events: Iterable<string>, options?: ClientOptions);
+    readonly state: ConnectionState;
+    /** The user the server confirmed in `welcome`, else the name given to connect. */
+    readonly user: string | null;
+    readonly welcome: Welcome | null;
+    /** Epoch ms of the next attempt while `state` is `reconnecting`. */
+    readonly retryAt: number;
+    /** Opens the connection; `name` is required without the `ticket` option. */
+    connect(name?: string): void;
+    /** Closes for good (1000); no reconnect until connect() is called again. */
+    close(): void;
+    /** Skips the backoff wait (e.g. a "Retry now" button). */
+    reconnectNow(): void;
+    ping(ref?: string): boolean;
+    /** Listens to one event type with the frame itself; returns a function that removes the listener. */
+    on<K extends keyof M & string>(type: K, listener: (detail: M[K]) => void): () => void;
+    addEventListener<K extends keyof M & string>(type: K, listener: (event: CustomEvent<M[K]>) => void,
+        options?: boolean | AddEventListenerOptions): void;
+    addEventListener(type: string, listener: EventListenerOrEventListenerObject | null,
+        options?: boolean | AddEventListenerOptions): void;
+    removeEventListener<K extends keyof M & string>(type: K, listener: (event: CustomEvent<M[K]>) => void,
+        options?: boolean | EventListenerOptions): void;
+    removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null,
+        options?: boolean | EventListenerOptions): void;
+    protected _prepare(url: URL): void;
+    protected _receive(frame: any): boolean;
+    protected _sendIfReady(command: object): boolean;
+    protected _send(command: object): boolean;
+}
+
+/** The chat client for `/ws/chat`. */
+export declare class SwitchboardClient extends ReconnectingClient<ChatEventMap> {
+    constructor(options?: SwitchboardOptions);
+    /** Rooms this client is in (or will rejoin after reconnecting). */
+    readonly rooms: string[];
+    /** Posts and direct messages not yet acknowledged, oldest first. */
+    readonly pending: QueuedCommand[];
+    /** Joins now or once connected; rejoined after every reconnect. */
+    join(room: string): void;
+    leave(room: string): void;
+    /** Posts to a joined room (queued while offline); returns the clientId. */
+    post(room: string, text: string): string;
+    /** Sends a direct message (queued while offline); returns the clientId. */
+    direct(to: string, text: string): string;
+    /** Not queued: false when it could not be sent now. */
+    typing(room: string, active: boolean): boolean;
+    /** Asks for older messages (a `history` event follows); not queued. */
+    history(room: string, before?: number, limit?: number): boolean;
+}
