@@ -350,6 +350,6 @@ class BrowserIT {
     private void publish(String user, String title, String severity) {
         String body = jakarta.json.Json.createObjectBuilder().add("user", user).add("title", title).add("severity", severity)
                 .build().toString();
-        assertEquals(201, Servers.post(http, "/api/notifications", body).statusCode());
+        assertEquals(201, Servers.post(http, "/api/notifications", body, Credentials.bearer("ops", "publisher")).statusCode());
     }
 }
