@@ -7,6 +7,7 @@ const ui = {};
 for (const node of document.querySelectorAll('[id]')) ui[node.id.replace(/-(\w)/g, (_, c) => c.toUpperCase())] = node;
 
 const PAGE = 50;             // messages per "history" request
+const REST_TIMEOUT = 10000; // a REST call (ticket, history...) that hangs this long fails (then the client backs off)
 const TYPING_IDLE = 3000;    // send "typing: false" after this much quiet
 const TYPING_REFRESH = 5000; // re-send "typing: true" while still typing
 const TYPING_EXPIRE = 8000;  // forget someone's "typing" when no update comes
@@ -295,6 +296,11 @@ function startTyping() {
 function stopTyping() {
   clearTimeout(typingTimer);
   if (typingSent) client?.typing(typingSent, false);
+  typingSent = null;
+}
+
+function forgetTyping() {
+  clearTimeout(typingTimer);
   typingSent = null;
 }
 
@@ -629,7 +635,8 @@ function post(path, body, token) {
   const headers = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (token) headers.Authorization = `Bearer ${token}`;
-  return fetch(new URL(path, location.href), { method: 'POST', headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  return fetch(new URL(path, location.href), { method: 'POST', headers, signal: AbortSignal.timeout(REST_TIMEOUT),
+    body: body === undefined ? undefined : JSON.stringify(body) });
 }
 
 /** Signs in with the server's dev login: the session, or null when the server has none (then ?name= is used). */
@@ -670,6 +677,7 @@ async function ticket({ expired }) {
 /** GET of the page's REST resources, with the bearer token when there is one (renewed once on 401). */
 async function getJson(path) {
   const get = () => fetch(new URL(path, location.href), {
+    signal: AbortSignal.timeout(REST_TIMEOUT),
     headers: auth ? { Accept: 'application/json', Authorization: `Bearer ${auth.token}` } : { Accept: 'application/json' },
   });
   let response = await get();
@@ -798,7 +806,7 @@ ui.compose.addEventListener('submit', event => {
   active.list.append(li);
   pending.set(clientId, { c: active, li, m });
   ui.text.value = '';
-  stopTyping();
+  forgetTyping(); // the message itself ends the others' "is typing" (no extra frame: it counts towards the rate limit)
   scrollBottom();
   renderStatus();
 });

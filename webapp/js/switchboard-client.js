@@ -21,7 +21,8 @@
  * reconnect and keeps `post`/`direct` commands in an outbox until the server acks them, re-sending them once after
  * every reconnect (their `clientId` never changes, so the server's de-duplication makes the retries idempotent).
  * An `error` whose `ref` is the `clientId` of a queued command removes it from the outbox, whatever the code:
- * the server refused that very message, so re-sending it would not help.
+ * the server refused that very message, so re-sending it would not help. A `rate_limited` error (the client sent
+ * faster than the server allows) keeps the outbox and re-sends it after about a second.
  *
  * The notification client for `/ws/notifications` is `NotificationClient` in `notification-client.js`.
  *
@@ -433,6 +434,7 @@ export class ReconnectingClient extends EventTarget {
 export class SwitchboardClient extends ReconnectingClient {
     /** @type {Set<string>} */ #rooms = new Set();
     /** @type {Map<string, QueuedCommand>} */ #outbox = new Map();
+    /** @type {ReturnType<typeof setTimeout>|null} */ #resend = null;
 
     /** @param {SwitchboardOptions} [options] */
     constructor(options = {}) {
@@ -525,6 +527,13 @@ export class SwitchboardClient extends ReconnectingClient {
             for (const command of this.#outbox.values()) this._send(command); // joins first: same session, in order
         } else if (frame.type === 'ack') {
             this.#outbox.delete(frame.clientId);
+        } else if (frame.type === 'error' && frame.code === 'rate_limited') {
+            // Sent faster than the server's rate limit: the dropped command is still in the outbox. Re-send what is
+            // not acked yet after a pause (the clientId makes a second copy of an accepted one harmless).
+            this.#resend ??= setTimeout(() => {
+                this.#resend = null;
+                for (const command of this.#outbox.values()) this._sendIfReady(command);
+            }, 1_000 + Math.random() * 500);
         } else if (frame.type === 'error' && typeof frame.ref === 'string') {
             // The server names the refused message by its clientId, whatever the error code: re-sending that very
             // message would be refused again. (internal_error frames carry no ref: that message stays queued and

@@ -36,6 +36,7 @@ public class SwitchboardConfig {
             "http://localhost:*,http://127.0.0.1:*,https://localhost:*,https://127.0.0.1:*").split("\\s*,\\s*"));
     private final int messagesPerSecond = integer("switchboard.limits.messages-per-second", 20);
     private final int userMessagesPerSecond = integer("switchboard.limits.user-messages-per-second", 50);
+    private final int maxDropped = integer("switchboard.limits.max-dropped", 100);
     private final int connectionsPerUser = integer("switchboard.limits.connections-per-user", 16);
     private final int maxConnections = integer("switchboard.limits.connections", 20_000);
 
@@ -150,6 +151,14 @@ public class SwitchboardConfig {
     /** Messages one user may send per second over all their connections on this node. */
     public int userMessagesPerSecond() {
         return userMessagesPerSecond;
+    }
+
+    /**
+     * Messages dropped for going over a rate limit that a connection may send within {@link #strikeWindow()} before
+     * it is closed with 1008 (a client that keeps flooding); a short burst is only slowed down.
+     */
+    public int maxDropped() {
+        return maxDropped;
     }
 
     /** Open connections one user may have on this node. */

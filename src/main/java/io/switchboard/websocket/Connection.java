@@ -48,6 +48,7 @@ public final class Connection {
     private volatile boolean sessionClosed;
     private final Strikes strikes;
     private final RateLimit inboundRate;
+    private final Strikes drops;
     private volatile long lastSeenNanos = System.nanoTime();
 
     // Frames waiting: for containers that take one frame at a time, or for coalesced writes
@@ -66,7 +67,7 @@ public final class Connection {
     private final AtomicBoolean inboundScheduled = new AtomicBoolean();
 
     Connection(String id, Session session, Identity identity, FrameSender sender, int maxPending, Strikes strikes,
-            ScheduledExecutorService writers, Executor handlers, RateLimit inboundRate) {
+            ScheduledExecutorService writers, Executor handlers, RateLimit inboundRate, Strikes drops) {
         this.id = id;
         this.session = session;
         this.identity = identity;
@@ -76,6 +77,7 @@ public final class Connection {
         this.writers = writers;
         this.handlers = handlers;
         this.inboundRate = inboundRate;
+        this.drops = drops == null ? strikes : drops;
     }
 
     /** Whether one more client message fits this connection's rate limit. */
@@ -167,12 +169,15 @@ public final class Connection {
         }
     }
 
-    /** Sends an error frame for a refused message; returns false when the client has used up its strikes. */
+    /**
+     * Sends an error frame for a refused message; returns false when the client has used up its strikes (invalid
+     * messages) or kept flooding (messages dropped by the rate limit, counted apart).
+     */
     public boolean reject(InvalidMessage problem) {
         send(Json.write(ErrorFrame.of(problem)));
-        if (strikes.strike()) {
-            closeWhenFlushed(Close.POLICY_VIOLATION.reason(problem.code() == ErrorCode.RATE_LIMITED
-                    ? "too many messages (rate limit)" : "too many invalid messages"));
+        boolean flood = problem.code() == ErrorCode.RATE_LIMITED;
+        if (flood ? drops.strike() : strikes.strike()) {
+            closeWhenFlushed(Close.POLICY_VIOLATION.reason(flood ? "too many messages (rate limit)" : "too many invalid messages"));
             return false;
         }
         return true;

@@ -74,7 +74,8 @@ public class Connections {
         }
         Connection connection = new Connection(session.getId(), session, identity, FrameSender.of(session),
                 config.maxPendingFrames(), new Connection.Strikes(config.maxStrikes(), config.strikeWindow()),
-                workers.senders(), workers.handlers(), new RateLimit(config.messagesPerSecond()));
+                workers.senders(), workers.handlers(), new RateLimit(config.messagesPerSecond()),
+                new Connection.Strikes(config.maxDropped(), config.strikeWindow()));
         session.getUserProperties().put(KEY, connection);
         byId.put(connection.id(), connection);
         byUser.computeIfAbsent(identity.userId(), u -> ConcurrentHashMap.newKeySet()).add(connection);
@@ -124,8 +125,8 @@ public class Connections {
      * Runs an endpoint's handling of one decoded message for the session's connection, on a message worker, after
      * the connection's earlier messages. A refused message gets an error frame and a strike; a server failure gets
      * an {@code internal_error} frame and no strike. A message over the connection's or the user's rate limit is
-     * not handled: it gets a {@code rate_limited} error frame and a strike, so a client that keeps flooding is
-     * closed with 1008.
+     * not handled: it gets a {@code rate_limited} error frame, and a client that keeps flooding (more than
+     * {@code switchboard.limits.max-dropped} dropped within the strike window) is closed with 1008.
      */
     public void onMessage(Session session, Consumer<Connection> handler) {
         of(session).ifPresent(connection -> {

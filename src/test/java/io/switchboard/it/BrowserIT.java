@@ -197,10 +197,16 @@ class BrowserIT {
     @Test
     @Order(6)
     void olderMessagesLoadWhenScrollingUp() {
+        // 54 older messages from two other people (each within the server's burst of 40 per connection), then bob's
+        URI ws = Servers.ws(deployment);
+        try (WsClient first = WsClient.chat(ws, "seed-a-" + RUN); WsClient second = WsClient.chat(ws, "seed-b-" + RUN)) {
+            first.join(HISTORY_ROOM);
+            second.join(HISTORY_ROOM);
+            IntStream.rangeClosed(1, 54).forEach(i -> (i <= 27 ? first : second)
+                    .post(HISTORY_ROOM, String.format("older-%02d", i), "seed-" + i + "-" + RUN));
+        }
         openRoom(bob, HISTORY_ROOM);
-        StringBuilder keys = new StringBuilder(); // one typed burst: each Enter sends a message
-        IntStream.rangeClosed(1, 55).forEach(i -> keys.append(String.format("older-%02d", i)).append(Keys.ENTER));
-        bob.driver().findElement(By.id("text")).sendKeys(keys);
+        say(bob, "older-55");
         waitFor(bob).until(textToBePresentInElementLocated(By.id("log"), "older-55"));
         waitFor(bob).until(invisibilityOfElementLocated(By.cssSelector("#log .msg.pending")));
 

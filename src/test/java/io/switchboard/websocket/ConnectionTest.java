@@ -71,7 +71,7 @@ class ConnectionTest {
 
     private static Connection connection(FrameSender sender, int maxPending, AtomicReference<CloseReason> closed) {
         return new Connection("c1", session(closed), new Identity("alice", "alice"), sender, maxPending,
-                new Connection.Strikes(3, Duration.ofMinutes(1)), null, null, null);
+                new Connection.Strikes(3, Duration.ofMinutes(1)), null, null, null, null);
     }
 
     @Test
@@ -152,7 +152,7 @@ class ConnectionTest {
         java.util.concurrent.ScheduledExecutorService writers = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
         try {
             Connection connection = new Connection("c1", recording, new Identity("alice", "alice"), sender, 100,
-                    new Connection.Strikes(3, Duration.ofMinutes(1)), writers, null, null);
+                    new Connection.Strikes(3, Duration.ofMinutes(1)), writers, null, null, null);
             for (int i = 0; i < 4; i++) {
                 connection.reject(InvalidMessage.missing("room"));
             }

@@ -47,7 +47,7 @@ class TyrusSendPathTest {
         @OnOpen
         public void open(Session session) {
             OPENED.add(new Connection(session.getId(), session, new Identity("u", "u"), FrameSender.of(session),
-                    1_000_000, new Connection.Strikes(10, Duration.ofMinutes(1)), WRITERS, null, null));
+                    1_000_000, new Connection.Strikes(10, Duration.ofMinutes(1)), WRITERS, null, null, null));
         }
     }
 
