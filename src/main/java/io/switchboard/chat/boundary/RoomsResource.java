@@ -4,7 +4,6 @@ import io.switchboard.chat.control.ChatHistory;
 import io.switchboard.chat.control.ChatService;
 import io.switchboard.chat.entity.ChatRoom;
 import io.switchboard.presence.control.Presence;
-import io.switchboard.websocket.InvalidMessage;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -18,7 +17,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-/** Rooms, their history and who is online, for pages and other systems. */
+/**
+ * Rooms, their history and who is online, for pages and other systems. Parameters are checked by their constraints
+ * before a method runs: a violation is a 400 problem naming the parameter ({@code ProblemMappers.InvalidParameter}).
+ */
 @Path("rooms")
 @Produces(MediaType.APPLICATION_JSON)
 public class RoomsResource {
@@ -49,25 +51,21 @@ public class RoomsResource {
 
     @GET
     @Path("{room}/messages")
-    public HistoryView messages(@PathParam("room") String room, @QueryParam("before") Long before,
-            @QueryParam("limit") @DefaultValue("50") int limit) {
+    public HistoryView messages(@PathParam("room") @Fields.RoomName String room, @QueryParam("before") Long before,
+            @QueryParam("limit") @DefaultValue("50") @Fields.PageLimit int limit) {
         known(room);
-        if (limit < 1 || limit > 200) {
-            throw InvalidMessage.invalid("limit", "must be between 1 and 200");
-        }
         ChatHistory.Page page = history.page(room, before, limit);
         return new HistoryView(room, ChatService.views(page.messages()), page.more());
     }
 
     @GET
     @Path("{room}/presence")
-    public PresenceView presence(@PathParam("room") String room) {
+    public PresenceView presence(@PathParam("room") @Fields.RoomName String room) {
         known(room);
         return new PresenceView(room, presence.members(room));
     }
 
     private void known(String room) {
-        Fields.room("room", room);
         if (!history.roomExists(room)) {
             throw new NotFoundException("no room '" + room + "'");
         }

@@ -3,7 +3,6 @@ package io.switchboard.notification.boundary;
 import io.switchboard.chat.boundary.Fields;
 import io.switchboard.notification.control.Inbox;
 import io.switchboard.notification.control.NotificationStreams;
-import io.switchboard.websocket.InvalidMessage;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
@@ -18,7 +17,10 @@ import jakarta.ws.rs.core.MediaType;
 import java.time.Instant;
 import java.util.List;
 
-/** A user's inbox over REST: list, read state and topic subscriptions. */
+/**
+ * A user's inbox over REST: list, read state and topic subscriptions. Parameters are checked by their constraints
+ * before a method runs: a violation is a 400 problem naming the parameter ({@code ProblemMappers.InvalidParameter}).
+ */
 @Path("users/{user}")
 @Produces(MediaType.APPLICATION_JSON)
 public class InboxResource {
@@ -35,12 +37,9 @@ public class InboxResource {
 
     @GET
     @Path("notifications")
-    public InboxPage notifications(@PathParam("user") String user, @QueryParam("after") @DefaultValue("0") long after,
-            @QueryParam("limit") @DefaultValue("50") int limit) {
-        Fields.user("user", user);
-        if (limit < 1 || limit > 200) {
-            throw InvalidMessage.invalid("limit", "must be between 1 and 200");
-        }
+    public InboxPage notifications(@PathParam("user") @Fields.UserName String user,
+            @QueryParam("after") @DefaultValue("0") long after,
+            @QueryParam("limit") @DefaultValue("50") @Fields.PageLimit int limit) {
         Instant now = Instant.now();
         List<NotificationEvent.Notification> items = inbox.between(user, after, Long.MAX_VALUE, limit, now).stream()
                 .map(e -> NotificationStreams.view(e.getNotification(), e.getSeq(), e.isRead())).toList();
@@ -49,31 +48,33 @@ public class InboxResource {
 
     @POST
     @Path("notifications/{seq}/read")
-    public void read(@PathParam("user") String user, @PathParam("seq") long seq) {
-        inbox.markRead(Fields.user("user", user), seq);
+    public void read(@PathParam("user") @Fields.UserName String user, @PathParam("seq") long seq) {
+        inbox.markRead(user, seq);
     }
 
     @POST
     @Path("notifications/read")
-    public void readAll(@PathParam("user") String user) {
-        inbox.markAllRead(Fields.user("user", user));
+    public void readAll(@PathParam("user") @Fields.UserName String user) {
+        inbox.markAllRead(user);
     }
 
     @GET
     @Path("topics")
-    public Topics topics(@PathParam("user") String user) {
-        return new Topics(user, inbox.topics(Fields.user("user", user)));
+    public Topics topics(@PathParam("user") @Fields.UserName String user) {
+        return new Topics(user, inbox.topics(user));
     }
 
     @PUT
     @Path("topics/{topic}")
-    public Topics subscribe(@PathParam("user") String user, @PathParam("topic") String topic) {
-        return new Topics(user, inbox.subscribe(Fields.user("user", user), Fields.room("topic", topic)));
+    public Topics subscribe(@PathParam("user") @Fields.UserName String user,
+            @PathParam("topic") @Fields.RoomName String topic) {
+        return new Topics(user, inbox.subscribe(user, topic));
     }
 
     @DELETE
     @Path("topics/{topic}")
-    public Topics unsubscribe(@PathParam("user") String user, @PathParam("topic") String topic) {
-        return new Topics(user, inbox.unsubscribe(Fields.user("user", user), Fields.room("topic", topic)));
+    public Topics unsubscribe(@PathParam("user") @Fields.UserName String user,
+            @PathParam("topic") @Fields.RoomName String topic) {
+        return new Topics(user, inbox.unsubscribe(user, topic));
     }
 }
