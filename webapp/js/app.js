@@ -793,7 +793,8 @@ ui.join.addEventListener('submit', event => {
 
 ui.compose.addEventListener('submit', event => {
   event.preventDefault();
-  const text = ui.text.value;
+  // pasted text may break lines with VT, FF, NEL or U+2028/U+2029, which the server refuses: send LF instead
+  const text = ui.text.value.replace(/[\u000b\u000c\u0085\u2028\u2029]/g, '\n');
   if (!active || !text.trim()) return;
   let clientId;
   try {

@@ -35,6 +35,9 @@ export const USER_NAME = /^[\p{L}\p{N}._-]{1,32}$/u;
 export const ROOM_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 /** Longest chat text the server accepts, in characters. */
 export const MAX_TEXT = 4000;
+/** What the server's @PlainText refuses in chat text: C0 controls but tab, LF and CR; DEL; C1; U+2028/U+2029; unpaired surrogates. */
+const REFUSED_CHARACTER =
+    /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** Close code: the credential expired; reconnect with a fresh one. */
 export const CREDENTIAL_EXPIRED = 4002;
@@ -549,8 +552,11 @@ export class SwitchboardClient extends ReconnectingClient {
  * @param {Welcome|null} welcome
  */
 function checkText(text, welcome) {
-    // Java's isBlank() also counts U+001C-U+001F as white space
-    if (typeof text !== 'string' || /^[\s\u001c-\u001f]*$/.test(text)) throw new TypeError('text must not be blank');
+    // the server's @NotBlank trims every character up to U+0020, control characters included
+    if (typeof text !== 'string' || /^[\s\u0000-\u001f]*$/.test(text)) throw new TypeError('text must not be blank');
+    if (REFUSED_CHARACTER.test(text)) {
+        throw new TypeError('text must not contain control characters (except tab and line breaks), U+2028/U+2029 or unpaired surrogates');
+    }
     if (text.length > MAX_TEXT) throw new RangeError(`text must be at most ${MAX_TEXT} characters`);
     const limit = (welcome?.maxTextBytes ?? 65_536) - 256; // room for the rest of the JSON frame
     if (new TextEncoder().encode(JSON.stringify(text)).length > limit) throw new RangeError('text is too large');

@@ -1,11 +1,26 @@
 package io.switchboard.rest;
 
+import io.switchboard.validation.Constraints;
 import io.switchboard.websocket.InvalidMessage;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.ElementKind;
+import jakarta.validation.Path;
+import jakarta.ws.rs.CookieParam;
+import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.MatrixParam;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.ProcessingException;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Method;
+import java.util.Collection;
+import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -23,6 +38,96 @@ public final class ProblemMappers {
             String message = e.getMessage();
             String field = message.startsWith("field '") ? message.substring(7, message.indexOf('\'', 7)) : null;
             return Problem.response(Response.Status.BAD_REQUEST, message, field);
+        }
+    }
+
+    /**
+     * A resource method parameter that broke its constraint ({@code @QueryParam("limit") @Fields.PageLimit int limit}):
+     * 400 naming the parameter as the client sent it. A violation that is not about a parameter (a return value, an
+     * entity checked on persist) is the server's fault: logged, and a 500 problem.
+     */
+    @Provider
+    public static class InvalidParameter implements ExceptionMapper<ConstraintViolationException> {
+        @Override
+        public Response toResponse(ConstraintViolationException e) {
+            Collection<ConstraintViolation<?>> violations = e.getConstraintViolations();
+            if (violations == null || violations.isEmpty()
+                    || !violations.stream().allMatch(InvalidParameter::isParameter)) {
+                return new Unexpected().toResponse(e);
+            }
+            return new InvalidField().toResponse(invalid(violations));
+        }
+
+        /** The error for the first violated parameter, in the order of the method's parameters. */
+        static InvalidMessage invalid(Collection<ConstraintViolation<?>> violations) {
+            return Constraints.first(violations, InvalidParameter::wireName, v -> node(v, ElementKind.PARAMETER)
+                    .map(p -> p.as(Path.ParameterNode.class).getParameterIndex()).orElse(Integer.MAX_VALUE));
+        }
+
+        private static boolean isParameter(ConstraintViolation<?> violation) {
+            return node(violation, ElementKind.PARAMETER).isPresent()
+                    && node(violation, ElementKind.RETURN_VALUE).isEmpty();
+        }
+
+        /**
+         * The name in {@code @QueryParam}, {@code @PathParam}, ... of the violated parameter, looked up on the
+         * resource class (a CDI proxy subclass does not repeat the annotations); for a field of a bean parameter,
+         * the field's name.
+         */
+        private static String wireName(ConstraintViolation<?> violation) {
+            Path.Node parameter = node(violation, ElementKind.PARAMETER).orElseThrow();
+            boolean afterParameter = false;
+            for (Path.Node node : violation.getPropertyPath()) {
+                if (afterParameter && node.getKind() == ElementKind.PROPERTY) {
+                    return node.getName();
+                }
+                afterParameter |= node.getKind() == ElementKind.PARAMETER;
+            }
+            Path.MethodNode method = node(violation, ElementKind.METHOD)
+                    .map(m -> m.as(Path.MethodNode.class)).orElse(null);
+            int index = parameter.as(Path.ParameterNode.class).getParameterIndex();
+            for (Class<?> type = violation.getRootBeanClass(); method != null && type != null && type != Object.class;
+                    type = type.getSuperclass()) {
+                try {
+                    Method declared = type.getDeclaredMethod(method.getName(),
+                            method.getParameterTypes().toArray(Class<?>[]::new));
+                    for (Annotation annotation : declared.getParameterAnnotations()[index]) {
+                        String name = paramName(annotation);
+                        if (name != null) {
+                            return name;
+                        }
+                    }
+                } catch (NoSuchMethodException e) {
+                    // declared further up
+                }
+            }
+            return parameter.getName();
+        }
+
+        private static String paramName(Annotation annotation) {
+            if (annotation instanceof QueryParam query) {
+                return query.value();
+            } else if (annotation instanceof PathParam path) {
+                return path.value();
+            } else if (annotation instanceof HeaderParam header) {
+                return header.value();
+            } else if (annotation instanceof FormParam form) {
+                return form.value();
+            } else if (annotation instanceof MatrixParam matrix) {
+                return matrix.value();
+            } else if (annotation instanceof CookieParam cookie) {
+                return cookie.value();
+            }
+            return null;
+        }
+
+        private static Optional<Path.Node> node(ConstraintViolation<?> violation, ElementKind kind) {
+            for (Path.Node node : violation.getPropertyPath()) {
+                if (node.getKind() == kind) {
+                    return Optional.of(node);
+                }
+            }
+            return Optional.empty();
         }
     }
 

@@ -1,6 +1,7 @@
 package io.switchboard.websocket;
 
 import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.validation.Constraints;
 import jakarta.enterprise.inject.spi.CDI;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
@@ -24,7 +25,8 @@ import java.util.stream.Collectors;
 
 /**
  * JSON-B codec over a sealed interface of records whose {@link JsonbTypeInfo} names a {@code type} discriminator.
- * Decoding checks the JSON, the discriminator and the fields in that order, so a client learns exactly what was
+ * Decoding checks the JSON, the discriminator, the JSON type of each field and then, on the bound record, the Bean
+ * Validation constraints of its components ({@link Constraints}), in that order, so a client learns exactly what was
  * wrong: a {@link DecodeException} caused by an {@link InvalidMessage} carries the error code.
  *
  * @param <T> the sealed message interface
@@ -82,10 +84,7 @@ public class TextCodec<T> {
         } catch (JsonbException e) {
             throw new InvalidMessage(ErrorCode.INVALID_FIELD, "a field has the wrong type: " + rootMessage(e));
         }
-        if (message instanceof Validated validated) {
-            validated.validate();
-        }
-        return message;
+        return Constraints.check(message);
     }
 
     private static String reference(JsonObject object) {
@@ -104,7 +103,7 @@ public class TextCodec<T> {
     /** JSON-B would turn {@code "maybe"} into {@code false}: insist on the JSON type the field is declared with. */
     private static void checkType(RecordComponent field, JsonValue value) {
         if (value == null || value == JsonValue.NULL) {
-            return; // absent: the message's own validation says whether it is required
+            return; // absent: the record's constraints say whether it is required
         }
         Class<?> type = field.getType();
         JsonValue.ValueType actual = value.getValueType();
@@ -149,12 +148,6 @@ public class TextCodec<T> {
         MessageTooBig(int maxBytes) {
             super("a message may have at most " + maxBytes + " bytes", null, false, false);
         }
-    }
-
-    /** A decoded message that checks its own fields. */
-    public interface Validated {
-        /** @throws InvalidMessage naming the first field that is missing or invalid */
-        void validate();
     }
 
     /**

@@ -234,6 +234,47 @@ class ChatIT {
     }
 
     @Test
+    void aPostWithAControlCharacterIsRefusedAsInvalidFieldAndTheConnectionKeepsWorking() {
+        try (WsClient alice = WsClient.chat(ws, "alice"); WsClient bob = WsClient.chat(ws, "bob")) {
+            alice.join(room);
+            bob.join(room);
+            String refused = "ctl-" + room;
+            // an escaped BEL: valid JSON, but not text anyone should be shown
+            alice.send("{\"type\":\"post\",\"room\":\"" + room + "\",\"text\":\"ring \\u0007 bell\",\"clientId\":\""
+                    + refused + "\"}");
+            JsonObject error = alice.expect("error");
+            assertEquals("invalid_field", error.getString("code"), error.toString());
+            assertEquals(refused, error.getString("ref"));
+            assertEquals("field 'text' must not contain control characters except tab, LF and CR: found U+0007 at character 6",
+                    error.getString("message"));
+
+            String text = "emoji \ud83d\udc4b\ud83c\udffd, a new line\nand a\ttab";
+            JsonObject ack = alice.post(room, text, "ok-" + room);
+            JsonObject message = bob.expect("message");
+            assertEquals(text, message.getString("text"), "the refused post was never delivered; the next arrives intact");
+            assertEquals(ack.getJsonNumber("id").longValue(), message.getJsonNumber("id").longValue());
+            assertEquals(List.of(text), texts(history()));
+        }
+    }
+
+    @Test
+    void restParametersThatBreakTheirRulesGetProblemsNamingTheParameter() {
+        try (WsClient alice = WsClient.chat(ws, "alice")) {
+            alice.join(room);
+        }
+        HttpResponse<String> badLimit = Servers.get(http, "/api/rooms/" + room + "/messages?limit=0", Credentials.bearer("alice"));
+        assertEquals(400, badLimit.statusCode(), badLimit.body());
+        assertTrue(badLimit.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"),
+                badLimit.headers().toString());
+        assertEquals("limit", json(badLimit).asJsonObject().getString("field"), badLimit.body());
+        assertEquals("field 'limit' must be between 1 and 200", json(badLimit).asJsonObject().getString("detail"));
+
+        HttpResponse<String> badRoom = Servers.get(http, "/api/rooms/-" + room + "/presence", Credentials.bearer("alice"));
+        assertEquals(400, badRoom.statusCode(), badRoom.body());
+        assertEquals("room", json(badRoom).asJsonObject().getString("field"), badRoom.body());
+    }
+
+    @Test
     void aClientThatKeepsSendingGarbageIsClosedWith1008AndItsMessagesStay() {
         try (WsClient alice = WsClient.chat(ws, "alice"); WsClient bob = WsClient.chat(ws, "bob")) {
             alice.join(room);

@@ -270,6 +270,9 @@ class NotificationIT {
             "{\"user\":\"USER\",\"title\":\"x\",\"expiresAt\":\"2001-01-01T00:00:00Z\"}|expiresAt",
             "{\"user\":\"USER\",\"title\":\"x\",\"link\":\"javascript:alert(1)\"}|link",
             "{\"users\":[\"ok\",\"not ok!\"],\"title\":\"x\"}|users",
+            "{\"user\":\"USER\",\"title\":\"two\\nlines\"}|title",
+            "{\"user\":\"USER\",\"title\":\"x\",\"body\":\"bell \\u0007\"}|body",
+            "{\"user\":\"USER\",\"title\":\"x\",\"link\":\"/\\\\evil.example\"}|link",
     })
     void invalidPublishesGetAProblemNamingTheFieldAndStoreNothing(String body, String field) {
         String ivy = user("ivy");
@@ -278,6 +281,32 @@ class NotificationIT {
         assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
         assertEquals(field, Servers.json(response).getString("field"), response.body());
         assertEquals(0, Servers.json(Servers.get(http, "/api/users/" + ivy + "/notifications", Credentials.bearer(ivy))).getInt("lastSeq"));
+    }
+
+    @Test
+    void aNotificationWithEmojiAndLineBreaksArrivesIntact() {
+        String lia = user("lia");
+        String body = "line one\nline two \ud83d\ude80\tdone";
+        try (WsClient client = WsClient.notifications(ws, lia, 0)) {
+            client.expect("replayed");
+            HttpResponse<String> response = Servers.post(http, "/api/notifications", jakarta.json.Json.createObjectBuilder()
+                    .add("user", lia).add("title", "Deploy \ud83d\ude80 finished").add("body", body).build().toString(), PUBLISHER);
+            assertEquals(201, response.statusCode(), response.body());
+            JsonObject n = client.expect("notification");
+            assertEquals("Deploy \ud83d\ude80 finished", n.getString("title"));
+            assertEquals(body, n.getString("body"));
+        }
+    }
+
+    @Test
+    void badInboxParametersGetAProblemNamingTheParameter() {
+        HttpResponse<String> badLimit = Servers.get(http, "/api/users/" + user("mo") + "/notifications?limit=500", Credentials.bearer(user("mo")));
+        assertEquals(400, badLimit.statusCode(), badLimit.body());
+        assertTrue(badLimit.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
+        assertEquals("limit", Servers.json(badLimit).getString("field"), badLimit.body());
+        HttpResponse<String> badTopic = Servers.put(http, "/api/users/" + user("mo") + "/topics/-" + tag, "", Credentials.bearer(user("mo")));
+        assertEquals(400, badTopic.statusCode(), badTopic.body());
+        assertEquals("topic", Servers.json(badTopic).getString("field"), badTopic.body());
     }
 
     @Test

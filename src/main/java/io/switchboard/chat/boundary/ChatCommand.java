@@ -1,10 +1,16 @@
 package io.switchboard.chat.boundary;
 
-import io.switchboard.websocket.TextCodec;
+import io.switchboard.validation.PlainText;
 import jakarta.json.bind.annotation.JsonbSubtype;
 import jakarta.json.bind.annotation.JsonbTypeInfo;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
 
-/** What a client sends on {@code /ws/chat}; the {@code type} field says which. */
+/**
+ * What a client sends on {@code /ws/chat}; the {@code type} field says which. The constraints on the components are
+ * checked when a message is decoded ({@link io.switchboard.websocket.TextCodec}).
+ */
 @JsonbTypeInfo(key = "type", value = {
         @JsonbSubtype(alias = "join", type = ChatCommand.Join.class),
         @JsonbSubtype(alias = "leave", type = ChatCommand.Leave.class),
@@ -14,69 +20,45 @@ import jakarta.json.bind.annotation.JsonbTypeInfo;
         @JsonbSubtype(alias = "history", type = ChatCommand.History.class),
         @JsonbSubtype(alias = "ping", type = ChatCommand.Ping.class)
 })
-public sealed interface ChatCommand extends TextCodec.Validated {
+public sealed interface ChatCommand {
 
     /** {@code {"type":"join","room":"lobby"}}: enter a room; the reply is {@code joined}. */
-    record Join(String room) implements ChatCommand {
-        @Override
-        public void validate() {
-            Fields.room("room", room);
-        }
+    record Join(@NotNull @Fields.RoomName String room) implements ChatCommand {
     }
 
     /** {@code {"type":"leave","room":"lobby"}}. */
-    record Leave(String room) implements ChatCommand {
-        @Override
-        public void validate() {
-            Fields.room("room", room);
-        }
+    record Leave(@NotNull @Fields.RoomName String room) implements ChatCommand {
     }
 
     /** {@code {"type":"post","room":"lobby","text":"hi","clientId":"c-1"}}: the reply is {@code ack}. */
-    record Post(String room, String text, String clientId) implements ChatCommand {
-        @Override
-        public void validate() {
-            Fields.room("room", room);
-            Fields.clientId("clientId", clientId);
-            Fields.text("text", text);
-        }
+    record Post(
+            @NotNull @Fields.RoomName String room,
+            @NotBlank(message = "must not be blank")
+            @Size(max = Fields.MAX_TEXT, message = Fields.TEXT_LENGTH_RULE)
+            @PlainText String text,
+            @NotNull @Fields.ClientId String clientId) implements ChatCommand {
     }
 
     /** {@code {"type":"typing","room":"lobby","active":true}}: relayed to the room, never stored. */
-    record Typing(String room, Boolean active) implements ChatCommand {
-        @Override
-        public void validate() {
-            Fields.room("room", room);
-            Fields.required("active", active);
-        }
+    record Typing(@NotNull @Fields.RoomName String room, @NotNull Boolean active) implements ChatCommand {
     }
 
     /** {@code {"type":"direct","to":"bob","text":"hi","clientId":"c-2"}}: to one user only. */
-    record Direct(String to, String text, String clientId) implements ChatCommand {
-        @Override
-        public void validate() {
-            Fields.user("to", to);
-            Fields.clientId("clientId", clientId);
-            Fields.text("text", text);
-        }
+    record Direct(
+            @NotNull @Fields.UserName String to,
+            @NotBlank(message = "must not be blank")
+            @Size(max = Fields.MAX_TEXT, message = Fields.TEXT_LENGTH_RULE)
+            @PlainText String text,
+            @NotNull @Fields.ClientId String clientId) implements ChatCommand {
     }
 
     /** {@code {"type":"history","room":"lobby","before":1234,"limit":50}}: older messages of a joined room. */
-    record History(String room, Long before, Integer limit) implements ChatCommand {
-        @Override
-        public void validate() {
-            Fields.room("room", room);
-            if (limit != null && (limit < 1 || limit > 200)) {
-                throw io.switchboard.websocket.InvalidMessage.invalid("limit", "must be between 1 and 200");
-            }
-        }
+    record History(@NotNull @Fields.RoomName String room, Long before, @Fields.PageLimit Integer limit)
+            implements ChatCommand {
     }
 
     /** {@code {"type":"ping"}}: an application-level ping for clients that cannot send ping frames. */
-    record Ping(String ref) implements ChatCommand {
-        @Override
-        public void validate() {
-            // nothing to check
-        }
+    record Ping(@Size(max = 64, message = "must be at most 64 characters") @PlainText(multiline = false) String ref)
+            implements ChatCommand {
     }
 }

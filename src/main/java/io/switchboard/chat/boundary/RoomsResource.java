@@ -8,8 +8,10 @@ import io.switchboard.chat.entity.RoomMember;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.presence.control.Presence;
 import io.switchboard.security.boundary.Caller;
+import io.switchboard.validation.Constraints;
 import io.switchboard.websocket.InvalidMessage;
 import jakarta.inject.Inject;
+import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.ClientErrorException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -33,7 +35,9 @@ import java.util.Map;
 
 /**
  * Rooms, their history, who is online and, for private rooms, who belongs: for pages and other systems. Every call
- * needs an authenticated caller; private rooms are invisible to non-members (403 when named directly).
+ * needs an authenticated caller; private rooms are invisible to non-members (403 when named directly). Parameters
+ * are checked by their constraints before a method runs: a violation is a 400 problem naming the parameter
+ * ({@code ProblemMappers.InvalidParameter}).
  */
 @Path("rooms")
 @Produces(MediaType.APPLICATION_JSON)
@@ -64,7 +68,7 @@ public class RoomsResource {
     }
 
     /** {@code {"name":"team","privateRoom":true,"members":["bob"]}}: the caller owns the new room. */
-    public record NewRoom(String name, Boolean privateRoom, List<String> members) {
+    public record NewRoom(@NotNull @Fields.RoomName String name, Boolean privateRoom, List<@NotNull @Fields.UserName String> members) {
     }
 
     public record MemberView(String user, String role) {
@@ -91,9 +95,8 @@ public class RoomsResource {
         if (request == null) {
             throw InvalidMessage.missing("name");
         }
-        String name = Fields.room("name", request.name());
+        String name = Constraints.check(request).name();
         List<String> members = request.members() == null ? List.of() : request.members();
-        members.forEach(member -> Fields.user("members", member));
         ChatRoom created = rooms.create(name, Boolean.TRUE.equals(request.privateRoom()), owner, members)
                 .orElseThrow(() -> new ClientErrorException("room '" + name + "' exists", Response.Status.CONFLICT));
         return Response.status(Response.Status.CREATED).entity(view(created, 0)).build();
@@ -101,26 +104,23 @@ public class RoomsResource {
 
     @GET
     @Path("{room}/messages")
-    public HistoryView messages(@PathParam("room") String room, @QueryParam("before") Long before,
-            @QueryParam("limit") @DefaultValue("50") int limit) {
+    public HistoryView messages(@PathParam("room") @Fields.RoomName String room, @QueryParam("before") Long before,
+            @QueryParam("limit") @DefaultValue("50") @Fields.PageLimit int limit) {
         readable(room);
-        if (limit < 1 || limit > 200) {
-            throw InvalidMessage.invalid("limit", "must be between 1 and 200");
-        }
         ChatHistory.Page page = history.page(room, before, limit);
         return new HistoryView(room, ChatService.views(page.messages()), page.more());
     }
 
     @GET
     @Path("{room}/presence")
-    public PresenceView presence(@PathParam("room") String room) {
+    public PresenceView presence(@PathParam("room") @Fields.RoomName String room) {
         readable(room);
         return new PresenceView(room, presence.members(room));
     }
 
     @GET
     @Path("{room}/members")
-    public MembersView members(@PathParam("room") String room) {
+    public MembersView members(@PathParam("room") @Fields.RoomName String room) {
         ChatRoom found = readable(room);
         return new MembersView(room, found.getOwner(), rooms.members(room).stream()
                 .map(m -> new MemberView(m.getUserId(), m.getRole().name().toLowerCase(Locale.ROOT))).toList());
@@ -130,9 +130,9 @@ public class RoomsResource {
     @PUT
     @Path("{room}/members/{user}")
     @Consumes(MediaType.APPLICATION_JSON)
-    public MembersView setMember(@PathParam("room") String room, @PathParam("user") String user, Membership membership) {
+    public MembersView setMember(@PathParam("room") @Fields.RoomName String room,
+            @PathParam("user") @Fields.UserName String user, Membership membership) {
         managed(room);
-        Fields.user("user", user);
         String role = membership == null || membership.role() == null ? "member" : membership.role();
         RoomMember.Role parsed = switch (role) {
             case "member" -> RoomMember.Role.MEMBER;
@@ -147,11 +147,12 @@ public class RoomsResource {
     /** Removes a member (the room's owner, an admin, or the member themself); they are taken out of the room at once. */
     @DELETE
     @Path("{room}/members/{user}")
-    public MembersView removeMember(@PathParam("room") String room, @PathParam("user") String user) {
+    public MembersView removeMember(@PathParam("room") @Fields.RoomName String room,
+            @PathParam("user") @Fields.UserName String user) {
         if (!Caller.user(caller).equals(user)) {
             managed(room);
         }
-        if (!rooms.removeMember(room, Fields.user("user", user))) {
+        if (!rooms.removeMember(room, user)) {
             throw new NotFoundException("'" + user + "' is not a member of room '" + room + "'");
         }
         chat.membershipChanged(room, user);
@@ -180,7 +181,6 @@ public class RoomsResource {
     }
 
     private ChatRoom known(String room) {
-        Fields.room("room", room);
         return rooms.find(room).orElseThrow(() -> new NotFoundException("no room '" + room + "'"));
     }
 

@@ -3,7 +3,6 @@ package io.switchboard.notification.boundary;
 import io.switchboard.chat.boundary.Fields;
 import io.switchboard.notification.control.Inbox;
 import io.switchboard.notification.control.NotificationStreams;
-import io.switchboard.websocket.InvalidMessage;
 import io.switchboard.security.boundary.Caller;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DELETE;
@@ -21,7 +20,11 @@ import jakarta.ws.rs.core.SecurityContext;
 import java.time.Instant;
 import java.util.List;
 
-/** A user's inbox over REST: list, read state and topic subscriptions; only the user themself may use it (403). */
+/**
+ * A user's inbox over REST: list, read state and topic subscriptions; only the user themself may use it (403).
+ * Parameters are checked by their constraints
+ * before a method runs: a violation is a 400 problem naming the parameter ({@code ProblemMappers.InvalidParameter}).
+ */
 @Path("users/{user}")
 @Produces(MediaType.APPLICATION_JSON)
 public class InboxResource {
@@ -30,8 +33,6 @@ public class InboxResource {
     Inbox inbox;
     @Context
     SecurityContext caller;
-    @PathParam("user")
-    String user;
 
     /** One page of the inbox, oldest first; pass the last {@code seq} as {@code after} for the next page. */
     public record InboxPage(String user, List<NotificationEvent.Notification> items, long unread, long lastSeq) {
@@ -42,12 +43,10 @@ public class InboxResource {
 
     @GET
     @Path("notifications")
-    public InboxPage notifications(@QueryParam("after") @DefaultValue("0") long after,
-            @QueryParam("limit") @DefaultValue("50") int limit) {
-        self();
-        if (limit < 1 || limit > 200) {
-            throw InvalidMessage.invalid("limit", "must be between 1 and 200");
-        }
+    public InboxPage notifications(@PathParam("user") @Fields.UserName String user,
+            @QueryParam("after") @DefaultValue("0") long after,
+            @QueryParam("limit") @DefaultValue("50") @Fields.PageLimit int limit) {
+        self(user);
         Instant now = Instant.now();
         List<NotificationEvent.Notification> items = inbox.between(user, after, Long.MAX_VALUE, limit, now).stream()
                 .map(e -> NotificationStreams.view(e.getNotification(), e.getSeq(), e.isRead())).toList();
@@ -56,37 +55,38 @@ public class InboxResource {
 
     @POST
     @Path("notifications/{seq}/read")
-    public void read(@PathParam("seq") long seq) {
-        inbox.markRead(self(), seq);
+    public void read(@PathParam("user") @Fields.UserName String user, @PathParam("seq") long seq) {
+        inbox.markRead(self(user), seq);
     }
 
     @POST
     @Path("notifications/read")
-    public void readAll() {
-        inbox.markAllRead(self());
+    public void readAll(@PathParam("user") @Fields.UserName String user) {
+        inbox.markAllRead(self(user));
     }
 
     @GET
     @Path("topics")
-    public Topics topics() {
-        return new Topics(user, inbox.topics(self()));
+    public Topics topics(@PathParam("user") @Fields.UserName String user) {
+        return new Topics(user, inbox.topics(self(user)));
     }
 
     @PUT
     @Path("topics/{topic}")
-    public Topics subscribe(@PathParam("topic") String topic) {
-        return new Topics(user, inbox.subscribe(self(), Fields.room("topic", topic)));
+    public Topics subscribe(@PathParam("user") @Fields.UserName String user,
+            @PathParam("topic") @Fields.RoomName String topic) {
+        return new Topics(user, inbox.subscribe(self(user), topic));
     }
 
     @DELETE
     @Path("topics/{topic}")
-    public Topics unsubscribe(@PathParam("topic") String topic) {
-        return new Topics(user, inbox.unsubscribe(self(), Fields.room("topic", topic)));
+    public Topics unsubscribe(@PathParam("user") @Fields.UserName String user,
+            @PathParam("topic") @Fields.RoomName String topic) {
+        return new Topics(user, inbox.unsubscribe(self(user), topic));
     }
 
     /** The path's user, when it is the caller: a user reads and changes only their own inbox. */
-    private String self() {
-        Fields.user("user", user);
+    private String self(String user) {
         Caller.requireSelf(caller, user);
         return user;
     }

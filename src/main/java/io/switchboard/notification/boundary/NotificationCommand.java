@@ -1,12 +1,17 @@
 package io.switchboard.notification.boundary;
 
 import io.switchboard.chat.boundary.Fields;
-import io.switchboard.websocket.InvalidMessage;
-import io.switchboard.websocket.TextCodec;
+import io.switchboard.validation.PlainText;
 import jakarta.json.bind.annotation.JsonbSubtype;
 import jakarta.json.bind.annotation.JsonbTypeInfo;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.Size;
 
-/** What a client sends on {@code /ws/notifications}. */
+/**
+ * What a client sends on {@code /ws/notifications}. The constraints on the components are checked when a message
+ * is decoded ({@link io.switchboard.websocket.TextCodec}).
+ */
 @JsonbTypeInfo(key = "type", value = {
         @JsonbSubtype(alias = "read", type = NotificationCommand.Read.class),
         @JsonbSubtype(alias = "readAll", type = NotificationCommand.ReadAll.class),
@@ -14,47 +19,27 @@ import jakarta.json.bind.annotation.JsonbTypeInfo;
         @JsonbSubtype(alias = "unsubscribe", type = NotificationCommand.Unsubscribe.class),
         @JsonbSubtype(alias = "ping", type = NotificationCommand.Ping.class)
 })
-public sealed interface NotificationCommand extends TextCodec.Validated {
+public sealed interface NotificationCommand {
 
     /** {@code {"type":"read","seq":12}}: mark one notification read. */
-    record Read(Long seq) implements NotificationCommand {
-        @Override
-        public void validate() {
-            if (Fields.required("seq", seq) < 1) {
-                throw InvalidMessage.invalid("seq", "must be a positive sequence number");
-            }
-        }
+    record Read(@NotNull @Positive(message = "must be a positive sequence number") Long seq) implements NotificationCommand {
     }
 
     /** {@code {"type":"readAll"}}: mark every notification read. */
-    record ReadAll(String ref) implements NotificationCommand {
-        @Override
-        public void validate() {
-            // nothing to check
-        }
+    record ReadAll(@Size(max = 64, message = "must be at most 64 characters") @PlainText(multiline = false) String ref)
+            implements NotificationCommand {
     }
 
     /** {@code {"type":"subscribe","topic":"deploys"}}: receive the topic's notifications from now on. */
-    record Subscribe(String topic) implements NotificationCommand {
-        @Override
-        public void validate() {
-            Fields.room("topic", topic);
-        }
+    record Subscribe(@NotNull @Fields.RoomName String topic) implements NotificationCommand {
     }
 
     /** {@code {"type":"unsubscribe","topic":"deploys"}}. */
-    record Unsubscribe(String topic) implements NotificationCommand {
-        @Override
-        public void validate() {
-            Fields.room("topic", topic);
-        }
+    record Unsubscribe(@NotNull @Fields.RoomName String topic) implements NotificationCommand {
     }
 
     /** {@code {"type":"ping"}}: answered with {@code pong}. */
-    record Ping(String ref) implements NotificationCommand {
-        @Override
-        public void validate() {
-            // nothing to check
-        }
+    record Ping(@Size(max = 64, message = "must be at most 64 characters") @PlainText(multiline = false) String ref)
+            implements NotificationCommand {
     }
 }

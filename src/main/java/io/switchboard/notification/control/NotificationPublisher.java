@@ -55,7 +55,7 @@ public class NotificationPublisher {
     /** Publishes once per idempotency key: a repeated key returns the first publication and notifies no one. */
     public Published publish(NotificationRequest request, String idempotencyKey) {
         Instant now = Instant.now();
-        request.validate(now);
+        request.validate();
         if (idempotencyKey != null) {
             if (idempotencyKey.isBlank() || idempotencyKey.length() > 128) {
                 throw InvalidMessage.invalid("Idempotency-Key", "must be 1-128 characters");

@@ -6,8 +6,10 @@ import io.switchboard.security.control.Credential;
 import io.switchboard.security.control.Revocations;
 import io.switchboard.security.control.Tickets;
 import io.switchboard.security.control.Tokens;
+import io.switchboard.validation.Constraints;
 import io.switchboard.websocket.InvalidMessage;
 import jakarta.inject.Inject;
+import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
@@ -42,7 +44,7 @@ public class AuthResource {
     @Inject
     Authenticated authenticated;
 
-    public record DevLogin(String name, List<String> roles) {
+    public record DevLogin(@NotNull @Fields.UserName String name, List<String> roles) {
     }
 
     public record Session(String user, List<String> roles, String token, Instant expiresAt) {
@@ -65,7 +67,7 @@ public class AuthResource {
         if (login == null) {
             throw InvalidMessage.missing("name");
         }
-        String user = Fields.user("name", login.name());
+        String user = Constraints.check(login).name();
         Set<String> roles = new TreeSet<>(login.roles() == null ? List.of() : login.roles());
         if (!DEV_ROLES.containsAll(roles)) {
             throw InvalidMessage.invalid("roles", "may only contain " + new TreeSet<>(DEV_ROLES));
@@ -91,8 +93,8 @@ public class AuthResource {
     /** Revokes a user (admin role): their credentials issued until now stop working, their connections close (4003). */
     @POST
     @Path("revocations/{user}")
-    public void revoke(@Context SecurityContext caller, @PathParam("user") String user) {
+    public void revoke(@Context SecurityContext caller, @PathParam("user") @Fields.UserName String user) {
         Caller.requireRole(caller, config.adminRole());
-        revocations.revoke(Fields.user("user", user));
+        revocations.revoke(user);
     }
 }
