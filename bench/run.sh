@@ -154,6 +154,13 @@ case $server in
                 mv "$home.partial/wildfly-$wildfly_version" "$home" && rmdir "$home.partial"
             fi
         fi
+        # server-config/wildfly/configure-tls.cli reads its key store from the environment: without one of the user's,
+        # a throw-away self-signed one (the benchmark itself speaks plain ws://)
+        if [ -z "${SWITCHBOARD_TLS_KEYSTORE:-}" ]; then
+            export SWITCHBOARD_TLS_KEYSTORE_PASSWORD="bench-$$-$RANDOM" SWITCHBOARD_TLS_KEY_ALIAS=switchboard
+            export SWITCHBOARD_TLS_KEYSTORE="$tmp/tls/switchboard.p12"
+            bash "$root/server-config/self-signed-keystore.sh" "$tmp/tls" >/dev/null 2>&1
+        fi
         if [ ! -f "$home/standalone/configuration/.switchboard-configured" ]; then
             log "applying server-config/wildfly to $home"
             timeout 300 bash "$root/server-config/wildfly/apply-offline.sh" "$home"
