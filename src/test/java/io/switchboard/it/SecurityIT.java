@@ -232,6 +232,55 @@ class SecurityIT {
     }
 
     @Test
+    void aUsersConnectionsShareOneRateLimit() {
+        String una = user("uma");
+        List<WsClient> tabs = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                tabs.add(WsClient.chat(ws, una));
+            }
+            // 3 x 40 messages: each tab stays within its own burst of 40, together they exceed the user's burst of 100
+            for (int i = 0; i < 40; i++) {
+                for (WsClient tab : tabs) {
+                    tab.send("{\"type\":\"ping\",\"ref\":\"u" + i + "\"}");
+                }
+            }
+            long limited = tabs.stream().filter(tab -> !tab.receivesNo("error", Duration.ofMillis(1500))).count();
+            assertTrue(limited > 0, "some of the user's messages were refused as rate_limited");
+            assertTrue(tabs.stream().allMatch(WsClient::isOpen), "a burst is slowed down, not closed");
+        } finally {
+            tabs.forEach(WsClient::close);
+        }
+        assertWellBehavedClientWorks();
+    }
+
+    @Test
+    void aNodeRefusesConnectionsBeyondItsLimitWith1013() {
+        // the test servers accept 150 connections (switchboard.limits.connections in the build)
+        List<WsClient> open = new ArrayList<>();
+        int refusedWith = 0;
+        try {
+            for (int i = 0; i < 200 && refusedWith == 0; i++) {
+                WsClient client = WsClient.connect(ws, "/ws/chat", user("n" + i));
+                if (client.welcomed()) {
+                    open.add(client);
+                } else {
+                    refusedWith = client.closeCode();
+                }
+            }
+            assertEquals(1013, refusedWith, "refused once the node is full, after " + open.size() + " connections");
+        } finally {
+            open.forEach(WsClient::close);
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            try (WsClient probe = WsClient.connect(ws, "/ws/chat", user("probe"))) {
+                return probe.welcomed(); // the closed connections have left the node
+            }
+        });
+        assertWellBehavedClientWorks();
+    }
+
+    @Test
     void aUserHasAtMostSixteenConnections() {
         String una = user("una");
         List<WsClient> open = new ArrayList<>();

@@ -128,6 +128,26 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable {
         }
     }
 
+    /** Waits for the first frame: true when it is the welcome, false when the server closed the connection first. */
+    public boolean welcomed() {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        try {
+            while (System.nanoTime() < deadline) {
+                JsonObject frame = frames.poll(50, TimeUnit.MILLISECONDS);
+                if (frame != null) {
+                    return "welcome".equals(frame.getString("type", null));
+                }
+                if (closeCode.isDone()) {
+                    return false;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+        throw new AssertionError("neither a welcome nor a close within " + TIMEOUT);
+    }
+
     public JsonObject expect(String type) {
         return expect(type, f -> true);
     }
