@@ -162,7 +162,7 @@ public class RoomsResource {
     private ChatRoom readable(String room) {
         String user = Caller.user(caller);
         ChatRoom found = known(room);
-        if (!rooms.access(room, user).read()) {
+        if (!rooms.access(found, user).read()) {
             throw Caller.forbidden("room '" + room + "' is private and you are not a member");
         }
         return found;

@@ -1,7 +1,6 @@
 package io.switchboard.chat.control;
 
 import io.switchboard.chat.entity.ChatMessage;
-import io.switchboard.chat.entity.ChatRoom;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
@@ -39,12 +38,6 @@ public class ChatHistory {
         em.persist(message);
         em.flush();
         return new Stored(message, false);
-    }
-
-    public void ensureRoom(String room) {
-        if (em.find(ChatRoom.class, room) == null) {
-            em.persist(new ChatRoom(room, Instant.now()));
-        }
     }
 
     /** The newest messages of a room before message id {@code before} (exclusive; null for the newest). */

@@ -76,12 +76,11 @@ public class ChatService {
 
     private void join(Connection connection, String room) {
         inRoom(room, () -> {
-            Rooms.Access access = rooms.access(room, connection.userId());
+            Rooms.Access access = rooms.enter(room, connection.userId());
             if (!access.read()) {
                 throw new InvalidMessage(ErrorCode.FORBIDDEN, "room '" + room + "' is private and you are not a member");
             }
             restrict(room, connection.userId(), access);
-            history.ensureRoom(room);
             if (presence.enter(room, connection.userId(), connection.id())) {
                 broker.publish(Publication.toRoom(room, ChatCodec.encode(ChatEvent.Presence.joined(room, connection.userId()))));
             }

@@ -28,12 +28,29 @@ public class Rooms {
     }
 
     public Access access(String room, String user) {
-        ChatRoom found = em.find(ChatRoom.class, room);
-        if (found == null || !found.isPrivate() || user.equals(found.getOwner())) {
+        return access(em.find(ChatRoom.class, room), user);
+    }
+
+    /** What a user may do in a room already looked up ({@code null}: it does not exist yet). */
+    public Access access(ChatRoom room, String user) {
+        if (room == null || !room.isPrivate() || user.equals(room.getOwner())) {
             return Access.FULL;
         }
-        return member(room, user).map(m -> m.getRole() == RoomMember.Role.MEMBER ? Access.FULL : new Access(true, false))
+        return member(room.getName(), user).map(m -> m.getRole() == RoomMember.Role.MEMBER ? Access.FULL : new Access(true, false))
                 .orElse(Access.NONE);
+    }
+
+    /**
+     * What a user joining a room may do there; a room that does not exist yet is created, public, in the same
+     * transaction.
+     */
+    public Access enter(String room, String user) {
+        ChatRoom found = em.find(ChatRoom.class, room);
+        if (found == null) {
+            em.persist(new ChatRoom(room, Instant.now()));
+            return Access.FULL;
+        }
+        return access(found, user);
     }
 
     /** Creates a room owned by {@code owner}; empty when a room of that name exists. */

@@ -30,9 +30,6 @@ import java.util.TreeSet;
 @Produces(MediaType.APPLICATION_JSON)
 public class AuthResource {
 
-    /** Roles a development login may ask for. */
-    private static final Set<String> DEV_ROLES = Set.of("publisher", "admin");
-
     @Inject
     SwitchboardConfig config;
     @Inject
@@ -69,8 +66,9 @@ public class AuthResource {
         }
         String user = Constraints.check(login).name();
         Set<String> roles = new TreeSet<>(login.roles() == null ? List.of() : login.roles());
-        if (!DEV_ROLES.containsAll(roles)) {
-            throw InvalidMessage.invalid("roles", "may only contain " + new TreeSet<>(DEV_ROLES));
+        Set<String> known = new TreeSet<>(Set.of(config.publisherRole(), config.adminRole()));
+        if (!known.containsAll(roles)) {
+            throw InvalidMessage.invalid("roles", "may only contain " + known);
         }
         Instant expiresAt = Instant.now().plus(config.devTokenLifetime());
         return new Session(user, List.copyOf(roles), tokens.issue(user, roles, expiresAt), expiresAt);

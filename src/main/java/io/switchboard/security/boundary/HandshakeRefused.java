@@ -2,12 +2,12 @@ package io.switchboard.security.boundary;
 
 import io.switchboard.rest.Problem;
 import io.switchboard.security.control.Origins;
+import io.switchboard.websocket.Json;
 import jakarta.inject.Inject;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 
 /**
@@ -26,21 +26,19 @@ public class HandshakeRefused extends HttpServlet {
         String origin = request.getHeader("Origin");
         boolean upgrade = "websocket".equalsIgnoreCase(request.getHeader("Upgrade"));
         if (upgrade && origin != null && !origin.isBlank() && !origins.allowed(origin)) {
-            write(response, Response.Status.FORBIDDEN, "origin '" + origin + "' is not allowed to open WebSockets here");
+            write(response, 403, "Forbidden", "origin '" + origin + "' is not allowed to open WebSockets here");
         } else if (!upgrade) {
             response.setHeader("Upgrade", "websocket");
             response.setHeader("Connection", "Upgrade");
-            write(response, Response.Status.fromStatusCode(426), "this is a WebSocket endpoint: send a WebSocket handshake");
+            write(response, 426, "Upgrade Required", "this is a WebSocket endpoint: send a WebSocket handshake");
         } else {
-            write(response, Response.Status.NOT_FOUND, "no WebSocket endpoint at " + request.getRequestURI());
+            write(response, 404, "Not Found", "no WebSocket endpoint at " + request.getRequestURI());
         }
     }
 
-    private static void write(HttpServletResponse response, Response.Status status, String detail) throws IOException {
-        int code = status == null ? 426 : status.getStatusCode();
-        response.setStatus(code);
+    private static void write(HttpServletResponse response, int status, String title, String detail) throws IOException {
+        response.setStatus(status);
         response.setContentType(Problem.MEDIA_TYPE.toString());
-        response.getWriter().write(io.switchboard.websocket.Json.write(new Problem("about:blank",
-                status == null ? "Upgrade Required" : status.getReasonPhrase(), code, detail, null)));
+        response.getWriter().write(Json.write(new Problem("about:blank", title, status, detail, null)));
     }
 }

@@ -45,7 +45,7 @@ public class Revocations {
      * token of the same second as the revocation counts as revoked.
      */
     public boolean revokedAfter(String user, Instant issuedAt) {
-        if (!loaded && store != null) {
+        if (!loaded) {
             load();
         }
         Instant revoked = revokedAt.get(user);

@@ -99,6 +99,12 @@ class TokensTest {
         Tokens tokens = new Tokens();
         tokens.config = new SwitchboardConfig();
         tokens.revocations = new Revocations();
+        tokens.revocations.store = new RevocationStore() { // none stored yet
+            @Override
+            public List<io.switchboard.security.entity.Revocation> all() {
+                return List.of();
+            }
+        };
         tokens.init();
         return tokens;
     }
