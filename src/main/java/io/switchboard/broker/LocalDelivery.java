@@ -44,12 +44,6 @@ public class LocalDelivery {
         } else {
             receivers = subscriptions.subscribers(topic);
         }
-        String except = publication.exceptUser();
-        OutboundFrame frame = new OutboundFrame(publication.payload());
-        for (Connection connection : receivers) {
-            if (except == null || !except.equals(connection.userId())) {
-                connection.send(frame);
-            }
-        }
+        Connection.broadcast(receivers, publication.exceptUser(), new OutboundFrame(publication.payload()));
     }
 }

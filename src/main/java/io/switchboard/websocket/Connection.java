@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -55,10 +54,10 @@ public final class Connection {
     private final Queue<OutboundFrame> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger drainers = new AtomicInteger();
     private volatile boolean inFlight;
-    // Coalesced writes (FrameSender#coalesces()): at most one flush task per connection at a time
-    private final ScheduledExecutorService writers;
+    // This connection's send loop (one thread, tasks in order): frames are queued and written there, so they keep
+    // the order in which they were handed over; at most one flush per connection at a time
+    private final ScheduledExecutorService loop;
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
-    private volatile Future<?> lastWrite;
 
     // Client messages waiting for a message worker, handled one at a time in arrival order
     private final Executor handlers;
@@ -66,15 +65,19 @@ public final class Connection {
     private final AtomicInteger inboundSize = new AtomicInteger();
     private final AtomicBoolean inboundScheduled = new AtomicBoolean();
 
+    /**
+     * @param loop the send loop: a single thread running its tasks in order (null: queue and send on the caller)
+     * @param handlers runs the handling of client messages (null: on the caller)
+     */
     Connection(String id, Session session, Identity identity, FrameSender sender, int maxPending, Strikes strikes,
-            ScheduledExecutorService writers, Executor handlers, RateLimit inboundRate, Strikes drops) {
+            ScheduledExecutorService loop, Executor handlers, RateLimit inboundRate, Strikes drops) {
         this.id = id;
         this.session = session;
         this.identity = identity;
         this.sender = sender;
         this.maxPending = maxPending;
         this.strikes = strikes;
-        this.writers = writers;
+        this.loop = loop;
         this.handlers = handlers;
         this.inboundRate = inboundRate;
         this.drops = drops == null ? strikes : drops;
@@ -146,10 +149,63 @@ public final class Connection {
     }
 
     /**
-     * Queues one frame for this client. Never blocks the caller; a client that cannot keep up (more than the
-     * configured number of frames waiting for its socket) is closed as a slow consumer.
+     * Queues one frame for this client, after every frame handed over before it. Never blocks the caller; a client
+     * that cannot keep up (more than the configured number of frames waiting for its socket) is closed as a slow
+     * consumer.
      */
     public void send(OutboundFrame frame) {
+        if (loop == null) {
+            enqueue(frame);
+        } else if (!closing.get()) {
+            onLoop(() -> enqueue(frame));
+        }
+    }
+
+    /**
+     * Queues one frame for each of {@code receivers} but those of user {@code exceptUser} (may be null): one task per
+     * send loop for all of its connections, so a broadcast costs the publisher a few hand-overs, not one per receiver.
+     */
+    public static void broadcast(Iterable<Connection> receivers, String exceptUser, OutboundFrame frame) {
+        List<ScheduledExecutorService> loops = new ArrayList<>(4);
+        List<List<Connection>> groups = new ArrayList<>(4);
+        for (Connection connection : receivers) {
+            if (exceptUser != null && exceptUser.equals(connection.userId())) {
+                continue;
+            }
+            if (connection.loop == null) {
+                connection.enqueue(frame);
+                continue;
+            }
+            int group = 0;
+            while (group < loops.size() && loops.get(group) != connection.loop) {
+                group++;
+            }
+            if (group == loops.size()) {
+                loops.add(connection.loop);
+                groups.add(new ArrayList<>());
+            }
+            groups.get(group).add(connection);
+        }
+        for (int group = 0; group < loops.size(); group++) {
+            List<Connection> connections = groups.get(group);
+            try {
+                loops.get(group).execute(() -> connections.forEach(c -> c.enqueue(frame)));
+            } catch (RejectedExecutionException e) {
+                // shutting down
+            }
+        }
+    }
+
+    private void onLoop(Runnable task) {
+        try {
+            loop.execute(task);
+        } catch (RejectedExecutionException e) {
+            // shutting down
+        }
+    }
+
+    /** On the send loop (or the caller, without one): queues the frame and writes what is queued. */
+    private void enqueue(OutboundFrame frame) {
         if (closing.get()) {
             return;
         }
@@ -158,9 +214,11 @@ public final class Connection {
             close(Close.SLOW_CONSUMER);
             return;
         }
-        if (sender.pipelined() && writers != null) {
+        if (sender.pipelined() && loop != null) {
             queue.offer(frame);
-            scheduleFlush(0);
+            if (flushScheduled.compareAndSet(false, true)) {
+                flush(); // on this connection's loop: no other flush of it runs now
+            }
         } else if (sender.pipelined()) {
             dispatch(frame);
         } else {
@@ -188,14 +246,16 @@ public final class Connection {
      * arrive before it. No frame is queued after this.
      */
     public void closeWhenFlushed(CloseReason reason) {
-        if (!sender.pipelined() || writers == null) {
+        if (!sender.pipelined() || loop == null) {
             close(reason);
             return;
         }
-        if (closing.compareAndSet(false, true)) {
-            closeWhenFlushed.set(reason);
-            scheduleFlush(0);
-        }
+        onLoop(() -> {
+            if (closing.compareAndSet(false, true)) {
+                closeWhenFlushed.set(reason);
+                scheduleFlush(0);
+            }
+        });
     }
 
     public void close(Close why) {
@@ -280,9 +340,9 @@ public final class Connection {
         if (flushScheduled.compareAndSet(false, true)) {
             try {
                 if (delayMillis == 0) {
-                    writers.execute(this::flush);
+                    loop.execute(this::flush);
                 } else {
-                    writers.schedule(this::flush, delayMillis, TimeUnit.MILLISECONDS);
+                    loop.schedule(this::flush, delayMillis, TimeUnit.MILLISECONDS);
                 }
             } catch (RejectedExecutionException e) {
                 flushScheduled.set(false); // shutting down
@@ -291,15 +351,14 @@ public final class Connection {
     }
 
     /**
-     * Runs on a send worker, never on the publisher's thread. A coalescing sender gets everything queued (up to
-     * 64 KiB) in one raw write; while its previous write is still waiting in the container (the client reads slowly),
-     * frames stay queued here, where they count towards the slow-consumer limit. Other pipelined senders get the
-     * queued frames one by one.
+     * Runs on the connection's send loop, never on the publisher's thread. A coalescing sender gets everything
+     * queued (up to 64 KiB) in one raw write; while its earlier writes still wait in the container (the client reads
+     * slowly), frames stay queued here, where they count towards the slow-consumer limit. Other pipelined senders
+     * get the queued frames one by one.
      */
     private void flush() {
         if (sender.coalesces()) {
-            Future<?> previous = lastWrite;
-            if (previous != null && !previous.isDone()) {
+            if (sender.writing()) {
                 flushScheduled.set(false);
                 scheduleFlush(1);
                 return;
@@ -323,24 +382,33 @@ public final class Connection {
     }
 
     private void writeBatch() {
-        List<byte[]> batch = new ArrayList<>();
-        int bytes = 0;
-        OutboundFrame frame;
-        while (bytes < BATCH_BYTES && (frame = queue.poll()) != null) {
-            byte[] wire = frame.wire();
-            batch.add(wire);
-            bytes += wire.length;
-        }
-        if (batch.isEmpty()) {
+        OutboundFrame first = queue.poll();
+        if (first == null) {
             return;
         }
-        ByteBuffer buffer = ByteBuffer.allocate(bytes);
-        batch.forEach(buffer::put);
-        buffer.flip();
-        pending.addAndGet(-batch.size());
+        int frames = 1;
+        ByteBuffer buffer;
+        if (queue.isEmpty()) {
+            buffer = ByteBuffer.wrap(first.wire()); // the frame's bytes are never changed: no copy needed
+        } else {
+            List<byte[]> batch = new ArrayList<>();
+            batch.add(first.wire());
+            int bytes = first.wire().length;
+            OutboundFrame frame;
+            while (bytes < BATCH_BYTES && (frame = queue.poll()) != null) {
+                byte[] wire = frame.wire();
+                batch.add(wire);
+                bytes += wire.length;
+            }
+            buffer = ByteBuffer.allocate(bytes);
+            batch.forEach(buffer::put);
+            buffer.flip();
+            frames = batch.size();
+        }
+        pending.addAndGet(-frames);
         try {
             if (!sessionClosed) {
-                lastWrite = sender.writeFrames(buffer);
+                sender.writeFrames(buffer);
             }
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, "Write to {0} failed: {1}", new Object[] {id, e});

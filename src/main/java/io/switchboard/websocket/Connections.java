@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -34,6 +35,7 @@ public class Connections {
     private final Map<String, Connection> byId = new ConcurrentHashMap<>();
     private final Map<String, Set<Connection>> byUser = new ConcurrentHashMap<>();
     private final Map<String, RateLimit> userRates = new ConcurrentHashMap<>();
+    private final AtomicBoolean sendPathLogged = new AtomicBoolean();
 
     @Inject
     SwitchboardConfig config;
@@ -72,9 +74,13 @@ public class Connections {
                     + config.connectionsPerUser() + ")"));
             return Optional.empty();
         }
-        Connection connection = new Connection(session.getId(), session, identity, FrameSender.of(session),
+        FrameSender sender = FrameSender.of(session);
+        if (sendPathLogged.compareAndSet(false, true)) {
+            LOG.log(Level.INFO, "Switchboard sends WebSocket frames through {0}", sender.path());
+        }
+        Connection connection = new Connection(session.getId(), session, identity, sender,
                 config.maxPendingFrames(), new Connection.Strikes(config.maxStrikes(), config.strikeWindow()),
-                workers.senders(), workers.handlers(), new RateLimit(config.messagesPerSecond()),
+                workers.nextSendLoop(), workers.handlers(), new RateLimit(config.messagesPerSecond()),
                 new Connection.Strikes(config.maxDropped(), config.strikeWindow()));
         session.getUserProperties().put(KEY, connection);
         byId.put(connection.id(), connection);

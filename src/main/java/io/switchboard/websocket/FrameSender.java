@@ -6,8 +6,8 @@ import jakarta.websocket.Session;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
+import java.util.Locale;
 import java.util.concurrent.Future;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -16,10 +16,11 @@ import java.util.logging.Logger;
  * The container adapter for sending a text frame: the fastest path each container offers, chosen once per
  * connection.
  * <ul>
- * <li>Tyrus (Payara): the {@code TyrusWebSocket} under the session's async remote, taking pre-encoded frames,
- * several per write. The standard {@code RemoteEndpoint.Async} reschedules the session's idle-timeout task on every
- * send, which costs most of Payara's CPU in a broadcast, and each write goes through Grizzly's filter chain and a
- * flush; Switchboard runs its own heartbeat and coalesces queued frames instead.</li>
+ * <li>Tyrus (Payara): pre-encoded frames, several per write, straight to the Grizzly connection's write queue on
+ * a plain connection, through the {@code TyrusWebSocket} under the session's async remote otherwise (TLS). The
+ * standard {@code RemoteEndpoint.Async} reschedules the session's idle-timeout task on every send, which costs most
+ * of Payara's CPU in a broadcast, and each of its writes is copied into a new buffer and sent down the HTTP filter
+ * chain with a flush; Switchboard runs its own heartbeat and coalesces queued frames instead.</li>
  * <li>Undertow (WildFly): the standard async remote, which already queues frames and packs them into few writes.</li>
  * <li>Any other container: the standard async remote, one frame in flight at a time, as the specification requires.</li>
  * </ul>
@@ -45,13 +46,19 @@ public interface FrameSender {
         return false;
     }
 
-    /**
-     * Writes complete frames (see {@link OutboundFrame#wire()}) as they are.
-     *
-     * @return the write, done once the container has written it to the socket
-     */
-    default Future<?> writeFrames(ByteBuffer frames) {
+    /** Writes complete frames (see {@link OutboundFrame#wire()}) as they are, without waiting for the socket. */
+    default void writeFrames(ByteBuffer frames) {
         throw new UnsupportedOperationException();
+    }
+
+    /** Whether frames handed to {@link #writeFrames} are still waiting in the container for the socket. */
+    default boolean writing() {
+        return false;
+    }
+
+    /** What this sender writes through, for the log. */
+    default String path() {
+        return getClass().getSimpleName();
     }
 
     static FrameSender of(Session session) {
@@ -71,53 +78,76 @@ public interface FrameSender {
         public void send(String text, SendHandler done) {
             session.getAsyncRemote().sendText(text, done);
         }
+
+        @Override
+        public String path() {
+            return "the standard async remote (" + (pipelined ? "container queue" : "one frame in flight") + ")";
+        }
     }
 
     /**
-     * Tyrus' own web socket under the session, reached once per connection by reflection. Frames are written raw
-     * ({@code sendRawFrame}), several at a time, which is valid because no extension (compression) was negotiated.
+     * Tyrus' own web socket under the session, reached once per connection by reflection. Frames are written raw,
+     * several at a time, which is valid because no extension (compression) was negotiated: straight to the Grizzly
+     * connection under a plain (not TLS) servlet upgrade when it can be reached ({@link Grizzly}), else through
+     * Tyrus' {@code sendRawFrame}. The method handles are looked up once per class and shared by all connections, so
+     * the JIT sees one handle at each call site, not one per connection.
      */
     final class Tyrus implements FrameSender {
         private static final MethodType SEND_TEXT = MethodType.methodType(void.class, String.class, SendHandler.class);
         private static final MethodType SEND_RAW = MethodType.methodType(Future.class, ByteBuffer.class);
+        /** For a web socket class: {@code sendText (Object, String, SendHandler)}, {@code sendRawFrame (Object, ByteBuffer)}. */
+        private static final ClassValue<MethodHandle[]> HANDLES = Reflection.perClass(type -> {
+            MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+            return new MethodHandle[] {
+                lookup.findVirtual(type, "sendText", SEND_TEXT).asType(SEND_TEXT.insertParameterTypes(0, Object.class)),
+                lookup.findVirtual(type, "sendRawFrame", SEND_RAW).asType(SEND_RAW.insertParameterTypes(0, Object.class))};
+        });
+        private final Object webSocket;
         private final MethodHandle sendText;
         private final MethodHandle sendRaw;
+        private final Grizzly direct;
+        private volatile Future<?> lastWrite;
 
-        private Tyrus(MethodHandle sendText, MethodHandle sendRaw) {
-            this.sendText = sendText;
-            this.sendRaw = sendRaw;
+        private Tyrus(Object webSocket, Grizzly direct) {
+            this.webSocket = webSocket;
+            MethodHandle[] handles = HANDLES.get(webSocket.getClass());
+            this.sendText = handles[0];
+            this.sendRaw = handles[1];
+            this.direct = direct;
         }
 
         static FrameSender sender(Session session) {
             try {
-                Object remote = session.getAsyncRemote();
-                Field field = field(remote.getClass(), "webSocket");
-                field.setAccessible(true);
-                Object webSocket = field.get(remote);
-                MethodHandles.Lookup lookup = MethodHandles.publicLookup();
-                return new Tyrus(lookup.findVirtual(webSocket.getClass(), "sendText", SEND_TEXT).bindTo(webSocket),
-                        lookup.findVirtual(webSocket.getClass(), "sendRawFrame", SEND_RAW).bindTo(webSocket));
+                Object webSocket = Reflection.field(session.getAsyncRemote(), "webSocket");
+                Grizzly direct = null;
+                if (!session.isSecure()) {
+                    try {
+                        direct = Grizzly.under(webSocket);
+                    } catch (ReflectiveOperationException | RuntimeException e) {
+                        LOG.log(Level.FINE, "Grizzly connection not reachable, writing through Tyrus: {0}", e.toString());
+                    }
+                }
+                return new Tyrus(webSocket, direct);
             } catch (ReflectiveOperationException | RuntimeException e) {
                 LOG.log(Level.WARNING, "Tyrus fast send path unavailable, using the standard async remote: {0}", e.toString());
                 return null;
             }
         }
 
-        private static Field field(Class<?> type, String name) throws NoSuchFieldException {
-            for (Class<?> c = type; c != null; c = c.getSuperclass()) {
-                try {
-                    return c.getDeclaredField(name);
-                } catch (NoSuchFieldException e) {
-                    // look in the superclass
-                }
-            }
-            throw new NoSuchFieldException(name);
+        /** Whether frames go straight to the Grizzly connection, past Tyrus and the servlet output stream. */
+        boolean direct() {
+            return direct != null;
+        }
+
+        @Override
+        public String path() {
+            return direct != null ? "pre-encoded frames to the Grizzly connection's write queue" : "pre-encoded frames through Tyrus";
         }
 
         @Override
         public void send(String text, SendHandler done) {
             try {
-                sendText.invokeExact(text, done);
+                sendText.invokeExact(webSocket, text, done);
             } catch (RuntimeException | Error e) {
                 throw e;
             } catch (Throwable e) {
@@ -136,14 +166,140 @@ public interface FrameSender {
         }
 
         @Override
-        public Future<?> writeFrames(ByteBuffer frames) {
+        public void writeFrames(ByteBuffer frames) {
             try {
-                return (Future<?>) sendRaw.invokeExact(frames);
+                if (direct != null) {
+                    direct.write(frames);
+                } else {
+                    lastWrite = (Future<?>) sendRaw.invokeExact(webSocket, frames);
+                }
             } catch (RuntimeException | Error e) {
                 throw e;
             } catch (Throwable e) {
                 throw new IllegalStateException(e);
             }
+        }
+
+        @Override
+        public boolean writing() {
+            if (direct != null) {
+                return direct.writing();
+            }
+            Future<?> last = lastWrite;
+            return last != null && !last.isDone();
+        }
+    }
+
+    /**
+     * Payara's servlet upgrade under Tyrus: Tyrus writes each frame through the servlet output stream, which copies
+     * it into a fresh Grizzly buffer and sends it down the HTTP filter chain, the larger part of Payara's cost of a
+     * broadcast. On a plain connection (no TLS filter) the upgraded socket carries WebSocket frames as they are, so
+     * they can go to the Grizzly transport's asynchronous write queue directly: the same per-connection queue the
+     * filter chain ends in, so frames Tyrus still writes itself (pings, close) keep their order.
+     */
+    final class Grizzly {
+        private static final String SERVLET_WRITER = "org.glassfish.tyrus.servlet.TyrusServletWriter";
+        /**
+         * For a Grizzly connection class: {@code Buffers.wrap (Object memoryManager, ByteBuffer) Object},
+         * {@code Writer.write (Object writer, Object connection, Object message, CompletionHandler null) void} and
+         * {@code connection.getAsyncWriteQueue().isEmpty() (Object connection) boolean}.
+         */
+        private static final ClassValue<MethodHandle[]> HANDLES = Reflection.perClass(type -> {
+            ClassLoader loader = type.getClassLoader();
+            Class<?> connection = Class.forName("org.glassfish.grizzly.Connection", false, loader);
+            Class<?> message = Class.forName("org.glassfish.grizzly.asyncqueue.WritableMessage", false, loader);
+            Class<?> buffer = Class.forName("org.glassfish.grizzly.Buffer", false, loader);
+            Class<?> memory = Class.forName("org.glassfish.grizzly.memory.MemoryManager", false, loader);
+            Class<?> writer = Class.forName("org.glassfish.grizzly.Writer", false, loader);
+            Class<?> handler = Class.forName("org.glassfish.grizzly.CompletionHandler", false, loader);
+            Class<?> taskQueue = Class.forName("org.glassfish.grizzly.asyncqueue.TaskQueue", false, loader);
+            MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+            return new MethodHandle[] {
+                lookup.findStatic(Class.forName("org.glassfish.grizzly.memory.Buffers", false, loader), "wrap",
+                        MethodType.methodType(buffer, memory, ByteBuffer.class))
+                        .asType(MethodType.methodType(Object.class, Object.class, ByteBuffer.class)),
+                MethodHandles.insertArguments(lookup.findVirtual(writer, "write",
+                        MethodType.methodType(void.class, connection, message, handler)), 3, (Object) null)
+                        .asType(MethodType.methodType(void.class, Object.class, Object.class, Object.class)),
+                MethodHandles.filterReturnValue(
+                        lookup.findVirtual(type, "getAsyncWriteQueue", MethodType.methodType(taskQueue)),
+                        lookup.findVirtual(taskQueue, "isEmpty", MethodType.methodType(boolean.class)))
+                        .asType(MethodType.methodType(boolean.class, Object.class))};
+        });
+        private final Object connection;
+        private final Object queueWriter;
+        private final Object memory;
+        private final MethodHandle wrap;
+        private final MethodHandle write;
+        private final MethodHandle idle;
+
+        private Grizzly(Object connection, Object queueWriter, Object memory) {
+            this.connection = connection;
+            this.queueWriter = queueWriter;
+            this.memory = memory;
+            MethodHandle[] handles = HANDLES.get(connection.getClass());
+            this.wrap = handles[0];
+            this.write = handles[1];
+            this.idle = handles[2];
+        }
+
+        /** The Grizzly connection under {@code webSocket}, or null if it cannot be reached or is not plain TCP. */
+        static Grizzly under(Object webSocket) throws ReflectiveOperationException {
+            Object writer = Reflection.field(Reflection.field(webSocket, "protocolHandler"), "writer");
+            if (writer == null || !SERVLET_WRITER.equals(writer.getClass().getName())) {
+                return null;
+            }
+            Object upgradeHandler = Reflection.field(writer, "tyrusHttpUpgradeHandler"); // may be a proxy of the real one
+            Object webConnection = Reflection.call(upgradeHandler, "getWebConnection");
+            Object request = Reflection.field(webConnection, "request");
+            Object coyoteRequest = request.getClass().getMethod("getCoyoteRequest").invoke(request);
+            Object connection = coyoteRequest.getClass().getMethod("getConnection").invoke(coyoteRequest);
+            if (connection == null || !plain(connection)) {
+                return null;
+            }
+            Object transport = connection.getClass().getMethod("getTransport").invoke(connection);
+            Object asyncQueue = transport.getClass().getMethod("getAsyncQueueIO").invoke(transport);
+            Object queueWriter = asyncQueue.getClass().getMethod("getWriter").invoke(asyncQueue);
+            Object memory = connection.getClass().getMethod("getMemoryManager").invoke(connection);
+            return new Grizzly(connection, queueWriter, memory);
+        }
+
+        /**
+         * Queues complete frames on the connection, without a future or completion handler: a failed write closes
+         * the connection, which the endpoint hears of.
+         */
+        void write(ByteBuffer frames) throws Throwable {
+            Object message = (Object) wrap.invokeExact(memory, frames);
+            write.invokeExact(queueWriter, connection, message);
+        }
+
+        /** Whether the connection's write queue still holds bytes for the socket (the client reads slowly). */
+        boolean writing() {
+            try {
+                return !(boolean) idle.invokeExact(connection);
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        /** Whether nothing in the connection's filter chain transforms bytes on their way out (TLS). */
+        private static boolean plain(Object connection) throws ReflectiveOperationException {
+            Object chain = connection.getClass().getMethod("getProcessor").invoke(connection);
+            if (chain == null) {
+                Object transport = connection.getClass().getMethod("getTransport").invoke(connection);
+                chain = transport.getClass().getMethod("getProcessor").invoke(transport);
+            }
+            if (!(chain instanceof Iterable<?> filters)) {
+                return false;
+            }
+            for (Object filter : filters) {
+                if (filter.getClass().getName().toUpperCase(Locale.ROOT).contains("SSL")) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 }

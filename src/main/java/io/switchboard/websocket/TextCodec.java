@@ -16,7 +16,6 @@ import jakarta.websocket.Decoder;
 import jakarta.websocket.EncodeException;
 import jakarta.websocket.Encoder;
 import jakarta.websocket.EndpointConfig;
-import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.lang.reflect.RecordComponent;
 import java.util.Arrays;
@@ -123,7 +122,7 @@ public class TextCodec<T> {
     }
 
     private static JsonObject parse(String text) {
-        try (JsonReader reader = jakarta.json.Json.createReader(new StringReader(text))) {
+        try (JsonReader reader = Json.reader(text)) {
             JsonValue value = reader.readValue();
             if (value.getValueType() != JsonValue.ValueType.OBJECT) {
                 throw new InvalidMessage(ErrorCode.MALFORMED_JSON, "a message must be a JSON object");

@@ -8,13 +8,18 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Switchboard's own threads: send workers that write connections' queued frames to sockets, and message workers
+ * Switchboard's own threads: send loops that write connections' queued frames to sockets, and message workers
  * that handle what clients send (which may mean a database transaction) off the container's I/O threads, so that
  * one client's work never holds up the sockets an I/O thread serves. Threads come from the container's managed
  * thread factory once; tasks are then plain submissions, so a task does not pay for capturing and restoring a
  * managed context (costly on Payara).
+ * <p>
+ * A send loop is one thread; each connection belongs to one loop for its life (round robin), which queues and
+ * writes all its frames in the order they were handed over, and a broadcast is one task per loop, not one per
+ * receiver.
  */
 @ApplicationScoped
 public class Workers {
@@ -22,19 +27,23 @@ public class Workers {
     @Resource(lookup = "java:comp/DefaultManagedThreadFactory")
     ManagedThreadFactory threads;
 
-    private ScheduledExecutorService senders;
+    private ScheduledExecutorService[] sendLoops;
+    private final AtomicInteger nextLoop = new AtomicInteger();
     private ExecutorService handlers;
 
     @PostConstruct
     void start() {
         int cores = Runtime.getRuntime().availableProcessors();
-        senders = Executors.newScheduledThreadPool(Math.max(2, cores), threads);
+        sendLoops = new ScheduledExecutorService[Math.max(2, cores)];
+        for (int i = 0; i < sendLoops.length; i++) {
+            sendLoops[i] = Executors.newSingleThreadScheduledExecutor(threads);
+        }
         handlers = Executors.newFixedThreadPool(Math.max(4, 4 * cores), threads);
     }
 
-    /** Writes frames to sockets. */
-    public ScheduledExecutorService senders() {
-        return senders;
+    /** The send loop for a new connection. */
+    public ScheduledExecutorService nextSendLoop() {
+        return sendLoops[Math.floorMod(nextLoop.getAndIncrement(), sendLoops.length)];
     }
 
     /** Handles client messages, each connection's in order. */
@@ -44,7 +53,9 @@ public class Workers {
 
     @PreDestroy
     void stop() {
-        senders.shutdownNow();
+        for (ScheduledExecutorService loop : sendLoops) {
+            loop.shutdownNow();
+        }
         handlers.shutdownNow();
     }
 }

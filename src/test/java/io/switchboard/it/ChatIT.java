@@ -8,6 +8,7 @@ import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
+import java.io.IOException;
 import java.io.StringReader;
 import java.net.URI;
 import java.net.URL;
@@ -16,7 +17,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import org.awaitility.Awaitility;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -161,6 +168,85 @@ class ChatIT {
                 assertEquals(List.of("alice"), members());
             }
         }
+    }
+
+    @Test
+    void aClientThatStopsReadingIsClosedAsASlowConsumerWhileTheOthersGetEveryMessage() throws Exception {
+        int posters = 12;
+        String text = "x".repeat(3_950); // near the longest chat text (4,000): ~4 KB frames fill socket buffers quickly
+        List<WsClient> writers = new ArrayList<>();
+        ScheduledExecutorService talk = Executors.newSingleThreadScheduledExecutor();
+        try (WsClient alice = WsClient.chat(ws, "alice");
+                SilentClient slow = new SilentClient(ws, "/ws/chat?ticket=" + Servers.ticket(ws, "slow"), 4_096)) {
+            alice.join(room);
+            slow.sendText("{\"type\":\"join\",\"room\":\"" + room + "\"}");
+            alice.expect("presence", p -> "slow".equals(p.getString("user")) && "joined".equals(p.getString("event")));
+            // it keeps talking (typing), so the heartbeat never finds it silent: only the send queue limit can close it
+            String typing = "{\"type\":\"typing\",\"room\":\"" + room + "\",\"active\":true}";
+            talk.scheduleAtFixedRate(() -> {
+                try {
+                    slow.sendText(typing);
+                } catch (IOException e) {
+                    // closed by the server: what the test waits for
+                }
+            }, 0, 300, TimeUnit.MILLISECONDS);
+            for (int i = 0; i < posters; i++) {
+                WsClient writer = WsClient.chat(ws, "poster-" + i);
+                writer.join(room);
+                writers.add(writer);
+            }
+            AtomicBoolean slowLeft = new AtomicBoolean();
+            AtomicInteger sent = new AtomicInteger();
+            List<CompletableFuture<Integer>> posted = new ArrayList<>();
+            for (int i = 0; i < posters; i++) {
+                WsClient writer = writers.get(i);
+                String name = "p" + i;
+                posted.add(CompletableFuture.supplyAsync(() -> {
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                    int n = 0;
+                    // a burst within the limit of 40 (the join took one), then about 14 a second (the limit is 20)
+                    while (!slowLeft.get() && System.nanoTime() < deadline && n < 600) {
+                        writer.post(room, name + ":" + n + ":" + text, name + "-" + n + "-" + room);
+                        n++;
+                        sent.incrementAndGet();
+                        if (n >= 30) {
+                            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(70));
+                        }
+                    }
+                    return n;
+                }));
+            }
+            // alice's frames stay unread here: she must get every message afterwards
+            Awaitility.await("the slow client closed").atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(200))
+                    .failFast(() -> posted.stream().filter(CompletableFuture::isCompletedExceptionally).forEach(CompletableFuture::join))
+                    .until(() -> !members().contains("slow"));
+            slowLeft.set(true);
+            int total = posted.stream().mapToInt(CompletableFuture::join).sum();
+
+            List<String> seen = messages(alice, total);
+            for (int i = 0; i < posters; i++) {
+                String prefix = "p" + i + ":";
+                List<Integer> numbers = seen.stream().filter(t -> t.startsWith(prefix))
+                        .map(t -> Integer.parseInt(t.substring(prefix.length(), t.indexOf(':', prefix.length())))).toList();
+                assertEquals(numbered(posted.get(i).join()), numbers, "alice got every message of poster " + i + ", in order");
+            }
+            talk.shutdownNow();
+            int code = slow.readUntilClose(); // the slow client finally reads why it was closed
+            if ("wildfly".equals(System.getProperty("switchboard.server"))) {
+                // Undertow stops reading a connection once 50 of its outgoing frames wait, so the client's own
+                // frames go unheard and the heartbeat (3 s here) may close it before the send queue limit does
+                assertTrue(code == 4001 || code == 4000, "closed as a slow consumer or as silent, was " + code);
+            } else {
+                assertEquals(4001, code, "closed as a slow consumer");
+            }
+        } finally {
+            talk.shutdownNow();
+            writers.forEach(WsClient::close);
+        }
+    }
+
+    private static List<Integer> numbered(int count) {
+        return java.util.stream.IntStream.range(0, count).boxed().toList();
     }
 
     @Test

@@ -1,8 +1,11 @@
 package io.switchboard.it;
 
+import java.io.DataInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +14,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A client that opens a WebSocket, sends a few frames and then falls silent: it never answers a ping and never
- * closes, like a laptop whose lid was shut. Only the server's heartbeat can notice it is gone.
+ * closes, like a laptop whose lid was shut. Only the server's heartbeat can notice it is gone. It reads nothing
+ * unless asked to ({@link #readUntilClose}), so it is also a client that cannot keep up.
  */
 final class SilentClient implements AutoCloseable {
 
@@ -19,7 +23,16 @@ final class SilentClient implements AutoCloseable {
     private final OutputStream out;
 
     SilentClient(URI ws, String pathAndQuery) throws IOException {
-        socket = new Socket("127.0.0.1", ws.getPort());
+        this(ws, pathAndQuery, 0);
+    }
+
+    /** @param receiveBuffer the socket's receive buffer in bytes, small for a client that reads slowly (0: default) */
+    SilentClient(URI ws, String pathAndQuery, int receiveBuffer) throws IOException {
+        socket = new Socket();
+        if (receiveBuffer > 0) {
+            socket.setReceiveBufferSize(receiveBuffer);
+        }
+        socket.connect(new InetSocketAddress("127.0.0.1", ws.getPort()), (int) WsClient.TIMEOUT.toMillis());
         socket.setSoTimeout((int) WsClient.TIMEOUT.toMillis());
         out = socket.getOutputStream();
         String key = Base64.getEncoder().encodeToString(new byte[16]);
@@ -37,14 +50,50 @@ final class SilentClient implements AutoCloseable {
 
     /** Sends one masked text frame, as a browser would. */
     void sendText(String text) throws IOException {
-        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+        send(0x81, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Sends an unsolicited pong, which tells the server's heartbeat the client is alive without reading anything. */
+    synchronized void sendPong() throws IOException {
+        send(0x8A, new byte[0]);
+    }
+
+    /**
+     * Reads (and drops) frames until the server's close frame and returns its close code, or -1 if the connection
+     * ended without one.
+     */
+    int readUntilClose() throws IOException {
+        DataInputStream in = new DataInputStream(socket.getInputStream());
+        while (true) {
+            int first;
+            try {
+                first = in.readUnsignedByte();
+            } catch (EOFException e) {
+                return -1;
+            }
+            int second = in.readUnsignedByte();
+            long length = second & 0x7F;
+            if (length == 126) {
+                length = in.readUnsignedShort();
+            } else if (length == 127) {
+                length = in.readLong();
+            }
+            byte[] payload = new byte[(int) length];
+            in.readFully(payload);
+            if ((first & 0x0F) == 0x8) {
+                return payload.length >= 2 ? ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF) : -1;
+            }
+        }
+    }
+
+    private synchronized void send(int opcode, byte[] payload) throws IOException {
         if (payload.length > 125) {
             throw new IllegalArgumentException("keep test frames short");
         }
         byte[] mask = new byte[4];
         ThreadLocalRandom.current().nextBytes(mask);
         byte[] frame = new byte[2 + 4 + payload.length];
-        frame[0] = (byte) 0x81;
+        frame[0] = (byte) opcode;
         frame[1] = (byte) (0x80 | payload.length);
         System.arraycopy(mask, 0, frame, 2, 4);
         for (int i = 0; i < payload.length; i++) {

@@ -163,4 +163,55 @@ class ConnectionTest {
             writers.shutdownNow();
         }
     }
+    @Test
+    void aBroadcastReachesEveryReceiverButTheExceptedUserInPublishOrderAcrossSendLoops() throws Exception {
+        java.util.concurrent.ScheduledExecutorService[] loops = {
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor(),
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor()};
+        try {
+            List<HeldSender> senders = new ArrayList<>();
+            List<Connection> receivers = new ArrayList<>();
+            AtomicReference<CloseReason> closed = new AtomicReference<>();
+            for (int i = 0; i < 10; i++) {
+                HeldSender sender = new HeldSender(true);
+                senders.add(sender);
+                receivers.add(new Connection("c" + i, session(closed), new Identity(i == 3 ? "carol" : "user" + i, "u"),
+                        sender, 1_000, new Connection.Strikes(3, Duration.ofMinutes(1)), loops[i % 2], null, null, null));
+            }
+            for (int m = 0; m < 100; m++) {
+                Connection.broadcast(receivers, "carol", new OutboundFrame("m" + m));
+                if (m == 50) {
+                    receivers.get(0).send("direct"); // handed over between two broadcasts, delivered between them
+                }
+            }
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> {
+                synchronized (senders.get(9)) {
+                    return senders.get(9).sent.size() == 100;
+                }
+            });
+            for (int i = 0; i < 10; i++) {
+                List<String> expected = new ArrayList<>();
+                for (int m = 0; m < 100 && i != 3; m++) {
+                    expected.add("m" + m);
+                    if (m == 50 && i == 0) {
+                        expected.add("direct");
+                    }
+                }
+                HeldSender sender = senders.get(i);
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> {
+                    synchronized (sender) {
+                        return sender.sent.size() == expected.size();
+                    }
+                });
+                synchronized (sender) {
+                    assertEquals(expected, sender.sent, "receiver " + i);
+                }
+            }
+            assertNull(closed.get());
+        } finally {
+            for (java.util.concurrent.ScheduledExecutorService loop : loops) {
+                loop.shutdownNow();
+            }
+        }
+    }
 }

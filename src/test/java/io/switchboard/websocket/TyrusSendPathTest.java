@@ -38,7 +38,7 @@ class TyrusSendPathTest {
     private static final int THREADS = 4;
     private static final int PER_THREAD = 5_000;
     private static final BlockingQueue<Connection> OPENED = new LinkedBlockingQueue<>();
-    private static final ScheduledExecutorService WRITERS = Executors.newScheduledThreadPool(2);
+    private static final ScheduledExecutorService WRITERS = Executors.newSingleThreadScheduledExecutor(); // a send loop
     private static Server server;
 
     /** A bare endpoint that wraps each session in a {@link Connection} with the sender chosen for it. */
