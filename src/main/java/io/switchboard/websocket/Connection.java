@@ -246,8 +246,12 @@ public final class Connection {
      * arrive before it. No frame is queued after this.
      */
     public void closeWhenFlushed(CloseReason reason) {
-        if (!sender.pipelined() || loop == null) {
+        if (loop == null) {
             close(reason);
+            return;
+        }
+        if (!sender.pipelined()) {
+            onLoop(() -> close(reason)); // after the frames handed over before it are queued
             return;
         }
         onLoop(() -> {
@@ -264,10 +268,22 @@ public final class Connection {
 
     /** Closes once; later calls do nothing. The registry forgets the connection when the container reports the close. */
     public void close(CloseReason reason) {
-        if (!closing.compareAndSet(false, true)) {
-            return;
+        // a close waiting for queued frames (closeWhenFlushed) is overtaken: the client may never read them
+        if (closing.compareAndSet(false, true) || closeWhenFlushed.getAndSet(null) != null) {
+            if (loop == null) {
+                closeSession(reason);
+            } else {
+                onLoopOrNow(() -> closeSession(reason)); // after any write already under way: no frame after Close
+            }
         }
-        closeSession(reason);
+    }
+
+    private void onLoopOrNow(Runnable task) {
+        try {
+            loop.execute(task);
+        } catch (RejectedExecutionException e) {
+            task.run(); // shutting down
+        }
     }
 
     private void closeSession(CloseReason reason) {
@@ -357,6 +373,21 @@ public final class Connection {
      * get the queued frames one by one.
      */
     private void flush() {
+        try {
+            flushQueued();
+        } catch (RuntimeException | Error e) {
+            flushScheduled.set(false);
+            LOG.log(Level.WARNING, "Sending to " + this + " failed", e);
+            close(Close.INTERNAL_ERROR.reason("send failed"));
+        }
+    }
+
+    private void flushQueued() {
+        if (sessionClosed || !session.isOpen()) {
+            queue.clear(); // nobody will read them: a write queue that never drains must not keep us polling
+            flushScheduled.set(false);
+            return;
+        }
         if (sender.coalesces()) {
             if (sender.writing()) {
                 flushScheduled.set(false);

@@ -214,4 +214,47 @@ class ConnectionTest {
             }
         }
     }
+    @Test
+    void aCloseOvertakesAFlushThatWaitsForAClientThatNeverReads() {
+        AtomicReference<CloseReason> closed = new AtomicReference<>();
+        FrameSender stuck = new FrameSender() { // its first write never leaves the container
+            @Override
+            public void send(String text, SendHandler done) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public boolean pipelined() {
+                return true;
+            }
+
+            @Override
+            public boolean coalesces() {
+                return true;
+            }
+
+            @Override
+            public void writeFrames(java.nio.ByteBuffer frames) {
+            }
+
+            @Override
+            public boolean writing() {
+                return true;
+            }
+        };
+        java.util.concurrent.ScheduledExecutorService loop = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        try {
+            Connection connection = new Connection("c1", session(closed), new Identity("alice", "alice"), stuck, 100,
+                    new Connection.Strikes(3, Duration.ofMinutes(1)), loop, null, null, null);
+            connection.closeWhenFlushed(Close.POLICY_VIOLATION.reason("too many invalid messages"));
+            connection.send("waits behind the stuck write");
+            org.awaitility.Awaitility.await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2))
+                    .until(() -> closed.get() == null); // still waiting for the socket
+            connection.close(Close.HEARTBEAT_TIMEOUT);
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> closed.get() != null);
+            assertEquals(4000, closed.get().getCloseCode().getCode(), "the heartbeat's close is not swallowed");
+        } finally {
+            loop.shutdownNow();
+        }
+    }
 }
