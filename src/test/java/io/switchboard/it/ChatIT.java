@@ -226,9 +226,9 @@ class ChatIT {
             List<String> seen = messages(alice, total);
             for (int i = 0; i < posters; i++) {
                 String prefix = "p" + i + ":";
-                List<Integer> numbers = seen.stream().filter(t -> t.startsWith(prefix))
-                        .map(t -> Integer.parseInt(t.substring(prefix.length(), t.indexOf(':', prefix.length())))).toList();
-                assertEquals(numbered(posted.get(i).join()), numbers, "alice got every message of poster " + i + ", in order");
+                List<String> numbers = inSenderOrder(seen, prefix).stream()
+                        .map(t -> t.substring(0, t.indexOf(':', prefix.length()))).toList();
+                assertEquals(numbered(prefix, posted.get(i).join()), numbers, "alice got every message of poster " + i + ", in order");
             }
             talk.shutdownNow();
             int code = slow.readUntilClose(); // the slow client finally reads why it was closed
@@ -243,10 +243,6 @@ class ChatIT {
             talk.shutdownNow();
             writers.forEach(WsClient::close);
         }
-    }
-
-    private static List<Integer> numbered(int count) {
-        return java.util.stream.IntStream.range(0, count).boxed().toList();
     }
 
     @Test

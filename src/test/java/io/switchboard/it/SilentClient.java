@@ -53,11 +53,6 @@ final class SilentClient implements AutoCloseable {
         send(0x81, text.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Sends an unsolicited pong, which tells the server's heartbeat the client is alive without reading anything. */
-    synchronized void sendPong() throws IOException {
-        send(0x8A, new byte[0]);
-    }
-
     /**
      * Reads (and drops) frames until the server's close frame and returns its close code, or -1 if the connection
      * ended without one.

@@ -3,7 +3,6 @@ package io.switchboard.chat.boundary;
 import io.switchboard.validation.PlainText;
 import jakarta.json.bind.annotation.JsonbSubtype;
 import jakarta.json.bind.annotation.JsonbTypeInfo;
-import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 
@@ -33,9 +32,7 @@ public sealed interface ChatCommand {
     /** {@code {"type":"post","room":"lobby","text":"hi","clientId":"c-1"}}: the reply is {@code ack}. */
     record Post(
             @NotNull @Fields.RoomName String room,
-            @NotBlank(message = "must not be blank")
-            @Size(max = Fields.MAX_TEXT, message = Fields.TEXT_LENGTH_RULE)
-            @PlainText String text,
+            @Fields.ChatText String text,
             @NotNull @Fields.ClientId String clientId) implements ChatCommand {
     }
 
@@ -46,9 +43,7 @@ public sealed interface ChatCommand {
     /** {@code {"type":"direct","to":"bob","text":"hi","clientId":"c-2"}}: to one user only. */
     record Direct(
             @NotNull @Fields.UserName String to,
-            @NotBlank(message = "must not be blank")
-            @Size(max = Fields.MAX_TEXT, message = Fields.TEXT_LENGTH_RULE)
-            @PlainText String text,
+            @Fields.ChatText String text,
             @NotNull @Fields.ClientId String clientId) implements ChatCommand {
     }
 

@@ -7,11 +7,14 @@ import static java.lang.annotation.ElementType.PARAMETER;
 import static java.lang.annotation.ElementType.TYPE_USE;
 import static java.lang.annotation.RetentionPolicy.RUNTIME;
 
+import io.switchboard.validation.PlainText;
 import jakarta.validation.Constraint;
 import jakarta.validation.Payload;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
 import java.lang.annotation.Documented;
 import java.lang.annotation.Retention;
 import java.lang.annotation.Target;
@@ -77,6 +80,22 @@ public final class Fields {
     @Retention(RUNTIME)
     public @interface ClientId {
         String message() default CLIENT_ID_RULE;
+
+        Class<?>[] groups() default {};
+
+        Class<? extends Payload>[] payload() default {};
+    }
+
+    /** The text of a chat or direct message: not blank, at most {@link #MAX_TEXT} characters, plain text. */
+    @Documented
+    @Constraint(validatedBy = {})
+    @NotBlank(message = "must not be blank")
+    @Size(max = MAX_TEXT, message = TEXT_LENGTH_RULE)
+    @PlainText
+    @Target({FIELD, METHOD, PARAMETER, TYPE_USE, ANNOTATION_TYPE})
+    @Retention(RUNTIME)
+    public @interface ChatText {
+        String message() default TEXT_LENGTH_RULE;
 
         Class<?>[] groups() default {};
 
