@@ -35,9 +35,7 @@ public final class ProblemMappers {
     public static class InvalidField implements ExceptionMapper<InvalidMessage> {
         @Override
         public Response toResponse(InvalidMessage e) {
-            String message = e.getMessage();
-            String field = message.startsWith("field '") ? message.substring(7, message.indexOf('\'', 7)) : null;
-            return Problem.response(Response.Status.BAD_REQUEST, message, field);
+            return Problem.response(Response.Status.BAD_REQUEST, e.getMessage(), e.field());
         }
     }
 

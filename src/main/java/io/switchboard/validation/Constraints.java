@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.ToIntFunction;
@@ -92,6 +93,14 @@ public final class Constraints {
             });
         }
         return object;
+    }
+
+    /**
+     * The rule that {@code value} breaks as the {@code property} of {@code type} (its constraint's message, such as
+     * {@code must be between 1 and 200}), or empty when the property has no constraint it breaks.
+     */
+    public static Optional<String> rule(Class<?> type, String property, Object value) {
+        return validator().validateValue(type, property, value).stream().map(ConstraintViolation::getMessage).sorted().findFirst();
     }
 
     /**

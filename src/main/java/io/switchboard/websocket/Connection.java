@@ -48,7 +48,9 @@ public final class Connection {
     private final Strikes strikes;
     private final RateLimit inboundRate;
     private final Strikes drops;
+    private final AtomicBoolean flooding = new AtomicBoolean();
     private volatile long lastSeenNanos = System.nanoTime();
+    private volatile long lastPingNanos = lastSeenNanos;
 
     // Frames waiting: for containers that take one frame at a time, or for coalesced writes
     private final Queue<OutboundFrame> queue = new ConcurrentLinkedQueue<>();
@@ -228,17 +230,34 @@ public final class Connection {
     }
 
     /**
-     * Sends an error frame for a refused message; returns false when the client has used up its strikes (invalid
-     * messages) or kept flooding (messages dropped by the rate limit, counted apart).
+     * Sends an error frame for a refused message; returns false when the client has used up its strikes and is
+     * being closed with 1008.
      */
     public boolean reject(InvalidMessage problem) {
         send(Json.write(ErrorFrame.of(problem)));
-        boolean flood = problem.code() == ErrorCode.RATE_LIMITED;
-        if (flood ? drops.strike() : strikes.strike()) {
-            closeWhenFlushed(Close.POLICY_VIOLATION.reason(flood ? "too many messages (rate limit)" : "too many invalid messages"));
+        if (strikes.strike()) {
+            closeWhenFlushed(Close.POLICY_VIOLATION.reason("too many invalid messages"));
             return false;
         }
         return true;
+    }
+
+    /**
+     * Answers a message the rate limit dropped with its error frame at once, ahead of the replies to messages still
+     * waiting to be handled. A client that keeps flooding (more drops than allowed within the strike window) is
+     * closed with 1008 after the messages it sent before are handled and answered; what it sends after that is
+     * ignored.
+     */
+    void drop(InvalidMessage problem) {
+        send(Json.write(ErrorFrame.of(problem)));
+        if (drops.strike() && flooding.compareAndSet(false, true)) {
+            process(() -> closeWhenFlushed(Close.POLICY_VIOLATION.reason("too many messages (rate limit)")));
+        }
+    }
+
+    /** Whether this client flooded and is being closed: its messages are ignored. */
+    boolean flooding() {
+        return flooding.get();
     }
 
     /**
@@ -304,7 +323,13 @@ public final class Connection {
         return Duration.ofNanos(System.nanoTime() - lastSeenNanos);
     }
 
+    /** How long since the client was last heard or pinged, whichever was later. */
+    Duration sinceHeardOrPinged() {
+        return Duration.ofNanos(System.nanoTime() - Math.max(lastSeenNanos, lastPingNanos));
+    }
+
     void ping() {
+        lastPingNanos = System.nanoTime();
         try {
             session.getAsyncRemote().sendPing(PING.duplicate());
         } catch (IOException | RuntimeException e) {

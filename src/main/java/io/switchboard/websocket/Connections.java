@@ -131,18 +131,22 @@ public class Connections {
      * Runs an endpoint's handling of one decoded message for the session's connection, on a message worker, after
      * the connection's earlier messages. A refused message gets an error frame and a strike; a server failure gets
      * an {@code internal_error} frame and no strike. A message over the connection's or the user's rate limit is
-     * not handled: it gets a {@code rate_limited} error frame, and a client that keeps flooding (more than
-     * {@code switchboard.limits.max-dropped} dropped within the strike window) is closed with 1008.
+     * not handled and does not wait behind the others: it gets a {@code rate_limited} error frame at once, whose
+     * {@code ref} is the message's, and a client that keeps flooding (more than
+     * {@code switchboard.limits.max-dropped} dropped within the strike window) is closed with 1008 once the
+     * messages accepted before are handled.
      */
-    public void onMessage(Session session, Consumer<Connection> handler) {
+    public void onMessage(Session session, ClientMessage message, Consumer<Connection> handler) {
         of(session).ifPresent(connection -> {
             connection.touch();
+            if (connection.flooding()) {
+                return;
+            }
             if (!connection.admit() || !userRates.computeIfAbsent(connection.userId(),
                     u -> new RateLimit(config.userMessagesPerSecond())).tryAcquire()) {
-                InvalidMessage limited = new InvalidMessage(ErrorCode.RATE_LIMITED, "too many messages: at most "
+                connection.drop(new InvalidMessage(ErrorCode.RATE_LIMITED, "too many messages: at most "
                         + config.messagesPerSecond() + " a second per connection and " + config.userMessagesPerSecond()
-                        + " per user; this one was dropped");
-                connection.process(() -> connection.reject(limited));
+                        + " per user; this one was dropped", message.ref()));
                 return;
             }
             connection.process(() -> handle(connection, handler));

@@ -38,12 +38,22 @@ public class Heartbeat {
     Event<HeartbeatTicked> ticked;
 
     private ScheduledFuture<?> task;
+    private long leasePeriodNanos;
+    private long lastLeaseRound;
 
+    /**
+     * Sweeps every second (a quarter of the interval or timeout when shorter, 100 ms at least), so a ping goes out
+     * within one sweep of the interval and a dead connection is closed within one sweep of the timeout; presence
+     * leases are renewed every half interval.
+     */
     void start(@Observes @Initialized(ApplicationScoped.class) Object applicationStarted) {
-        long period = Math.max(250, Math.min(config.heartbeatInterval().toMillis(), config.heartbeatTimeout().toMillis()) / 2);
-        task = scheduler.scheduleAtFixedRate(this::tick, period, period, TimeUnit.MILLISECONDS);
-        LOG.log(Level.INFO, "Heartbeat: ping after {0} s of silence, close after {1} s",
-                new Object[] {config.heartbeatInterval().toSeconds(), config.heartbeatTimeout().toSeconds()});
+        long shortest = Math.min(config.heartbeatInterval().toMillis(), config.heartbeatTimeout().toMillis());
+        long sweep = Math.max(100, Math.min(1_000, shortest / 4));
+        leasePeriodNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(250, shortest / 2));
+        lastLeaseRound = System.nanoTime();
+        task = scheduler.scheduleAtFixedRate(this::tick, sweep, sweep, TimeUnit.MILLISECONDS);
+        LOG.log(Level.INFO, "Heartbeat: ping after {0} s of silence, close after {1} s (checked every {2} ms)",
+                new Object[] {config.heartbeatInterval().toSeconds(), config.heartbeatTimeout().toSeconds(), sweep});
     }
 
     void tick() {
@@ -60,13 +70,17 @@ public class Heartbeat {
                     LOG.log(Level.FINE, "{0} silent for {1}, closing", new Object[] {connection, silence});
                     connections.forget(connection, Close.HEARTBEAT_TIMEOUT);
                 } else {
-                    if (silence.compareTo(interval) >= 0) {
-                        connection.ping();
+                    if (connection.sinceHeardOrPinged().compareTo(interval) >= 0) {
+                        connection.ping(); // once per interval of silence
                     }
                     alive.add(connection);
                 }
             }
-            ticked.fire(new HeartbeatTicked(alive));
+            long nanos = System.nanoTime();
+            if (nanos - lastLeaseRound >= leasePeriodNanos) {
+                lastLeaseRound = nanos;
+                ticked.fire(new HeartbeatTicked(alive));
+            }
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Heartbeat round failed", e);
         }

@@ -3,9 +3,7 @@ package io.switchboard.websocket;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.validation.Constraints;
 import jakarta.enterprise.inject.spi.CDI;
-import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.json.bind.JsonbException;
@@ -52,12 +50,12 @@ public class TextCodec<T> {
      * carries the message's {@code clientId} (or {@code ref}) when it had one, so the client knows which was refused.
      */
     public T decode(String text) {
-        JsonObject object = parse(text);
+        JsonObject object = JsonRecords.parseObject(text);
         try {
             return decode(text, object);
         } catch (InvalidMessage e) {
             String ref = reference(object);
-            throw ref == null || e.ref() != null ? e : new InvalidMessage(e.code(), e.getMessage(), ref);
+            throw ref == null || e.ref() != null ? e : e.withRef(ref);
         }
     }
 
@@ -74,14 +72,12 @@ public class TextCodec<T> {
             throw new InvalidMessage(ErrorCode.UNKNOWN_TYPE, "unknown type '" + name.getString() + "', expected one of "
                     + fieldsByAlias.keySet().stream().sorted().toList());
         }
-        for (RecordComponent field : fields) {
-            checkType(field, object.get(field.getName()));
-        }
+        JsonRecords.checkFields(fields, object);
         T message;
         try {
             message = Json.jsonb().fromJson(text, type);
         } catch (JsonbException e) {
-            throw new InvalidMessage(ErrorCode.INVALID_FIELD, "a field has the wrong type: " + rootMessage(e));
+            throw new InvalidMessage(ErrorCode.INVALID_FIELD, "a field has the wrong type: " + JsonRecords.rootMessage(e));
         }
         return Constraints.check(message);
     }
@@ -97,49 +93,6 @@ public class TextCodec<T> {
 
     public String encode(T message) {
         return Json.jsonb().toJson(message);
-    }
-
-    /** JSON-B would turn {@code "maybe"} into {@code false}: insist on the JSON type the field is declared with. */
-    private static void checkType(RecordComponent field, JsonValue value) {
-        if (value == null || value == JsonValue.NULL) {
-            return; // absent: the record's constraints say whether it is required
-        }
-        Class<?> type = field.getType();
-        JsonValue.ValueType actual = value.getValueType();
-        String expected = null;
-        if (type == String.class && actual != JsonValue.ValueType.STRING) {
-            expected = "a string";
-        } else if ((type == Boolean.class || type == boolean.class)
-                && actual != JsonValue.ValueType.TRUE && actual != JsonValue.ValueType.FALSE) {
-            expected = "true or false";
-        } else if ((Number.class.isAssignableFrom(type) || (type.isPrimitive() && type != boolean.class))
-                && actual != JsonValue.ValueType.NUMBER) {
-            expected = "a number";
-        }
-        if (expected != null) {
-            throw InvalidMessage.invalid(field.getName(), "must be " + expected);
-        }
-    }
-
-    private static JsonObject parse(String text) {
-        try (JsonReader reader = Json.reader(text)) {
-            JsonValue value = reader.readValue();
-            if (value.getValueType() != JsonValue.ValueType.OBJECT) {
-                throw new InvalidMessage(ErrorCode.MALFORMED_JSON, "a message must be a JSON object");
-            }
-            return value.asJsonObject();
-        } catch (JsonException e) {
-            throw new InvalidMessage(ErrorCode.MALFORMED_JSON, "not valid JSON: " + rootMessage(e));
-        }
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-        return message.length() > 200 ? message.substring(0, 200) : message;
     }
 
     /** A text message over the configured limit: the connection is closed with 1009. */

@@ -171,6 +171,21 @@ class ChatIT {
     }
 
     @Test
+    void aSilentClientIsPingedOneHeartbeatIntervalAfterItsLastFrame() {
+        // the tests' heartbeat: a ping after 1 s of silence, checked every 250 ms (docs/protocol.md, Heartbeat)
+        try (WsClient alice = WsClient.chat(ws, "alice")) {
+            for (int round = 0; round < 3; round++) {
+                alice.send("{\"type\":\"ping\",\"ref\":\"r" + round + "\"}");
+                long lastFrame = System.nanoTime();
+                alice.expect("pong");
+                long silence = Duration.ofNanos(alice.nextPingAfter(lastFrame) - lastFrame).toMillis();
+                assertTrue(silence >= 1_000, "pinged after " + silence + " ms of silence, before the interval");
+                assertTrue(silence <= 1_250 + 1_500, "pinged after " + silence + " ms (interval 1 s + sweep 250 ms + slack)");
+            }
+        }
+    }
+
+    @Test
     void aClientThatStopsReadingIsClosedAsASlowConsumerWhileTheOthersGetEveryMessage() throws Exception {
         int posters = 12;
         String text = "x".repeat(3_950); // near the longest chat text (4,000): ~4 KB frames fill socket buffers quickly
@@ -302,6 +317,9 @@ class ChatIT {
             "{\"type\":\"typing\",\"room\":\"lobby\",\"active\":\"maybe\"}|invalid_field",
             "{\"type\":\"post\",\"room\":\"never-joined\",\"text\":\"hi\",\"clientId\":\"c2\"}|not_joined",
             "{\"type\":\"leave\",\"room\":\"never-joined\"}|not_joined",
+            "{\"type\":\"ping\",\"ref\":\"tg\"} x|malformed_json",
+            "{\"type\":\"history\",\"room\":\"lobby\",\"limit\":1.5}|invalid_field",
+            "{\"type\":\"history\",\"room\":\"lobby\",\"limit\":1e400}|invalid_field",
     })
     void badInputGetsAnErrorFrameAndTheConnectionKeepsWorking(String input, String code) {
         try (WsClient alice = WsClient.chat(ws, "alice")) {
@@ -312,6 +330,33 @@ class ChatIT {
             assertFalse(error.getString("message").isBlank());
             JsonObject ack = alice.post(room, "still here", "after-" + code + "-" + room);
             assertTrue(ack.getJsonNumber("id").longValue() > 0, "the connection still works after an error");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {"[|]", "{\"a\":|}", "{\"type\":\"ping\",\"ref\":|}"})
+    void deeplyNestedJsonIsMalformedAndTheConnectionKeepsWorking(String open, String close) {
+        try (WsClient alice = WsClient.chat(ws, "alice")) {
+            alice.join(room);
+            alice.send(open.repeat(600) + "1" + close.repeat(600)); // within the tests' 16 KB text limit
+            JsonObject error = alice.expect("error");
+            assertEquals("malformed_json", error.getString("code"), error.toString());
+            assertEquals("nested deeper than 32 levels", error.getString("message"));
+            JsonObject ack = alice.post(room, "still here", "deep-" + room);
+            assertTrue(ack.getJsonNumber("id").longValue() > 0, "the connection still works after the error");
+        }
+    }
+
+    @Test
+    void wrongNumbersNameTheFieldAndItsRule() {
+        try (WsClient alice = WsClient.chat(ws, "alice")) {
+            alice.join(room);
+            alice.send("{\"type\":\"history\",\"room\":\"" + room + "\",\"limit\":1e400}");
+            assertEquals("field 'limit' must be a whole number and must be between 1 and 200",
+                    alice.expect("error").getString("message"));
+            alice.send("{\"type\":\"history\",\"room\":\"" + room + "\",\"limit\":1.5}");
+            assertEquals("field 'limit' must be a whole number and must be between 1 and 200",
+                    alice.expect("error").getString("message"));
         }
     }
 
@@ -350,6 +395,12 @@ class ChatIT {
                 badLimit.headers().toString());
         assertEquals("limit", json(badLimit).asJsonObject().getString("field"), badLimit.body());
         assertEquals("field 'limit' must be between 1 and 200", json(badLimit).asJsonObject().getString("detail"));
+
+        for (String query : new String[] {"limit=abc", "limit=1%20OR%201=1", "limit=1.5", "before=1;DROP", "before=abc"}) {
+            HttpResponse<String> bad = Servers.get(http, "/api/rooms/" + room + "/messages?" + query, Credentials.bearer("alice"));
+            assertEquals(400, bad.statusCode(), query + ": " + bad.body());
+            assertEquals(query.substring(0, query.indexOf('=')), json(bad).asJsonObject().getString("field"), bad.body());
+        }
 
         HttpResponse<String> badRoom = Servers.get(http, "/api/rooms/-" + room + "/presence", Credentials.bearer("alice"));
         assertEquals(400, badRoom.statusCode(), badRoom.body());

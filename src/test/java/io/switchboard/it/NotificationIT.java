@@ -273,6 +273,10 @@ class NotificationIT {
             "{\"user\":\"USER\",\"title\":\"two\\nlines\"}|title",
             "{\"user\":\"USER\",\"title\":\"x\",\"body\":\"bell \\u0007\"}|body",
             "{\"user\":\"USER\",\"title\":\"x\",\"link\":\"/\\\\evil.example\"}|link",
+            "{\"user\":\"USER\",\"title\":5}|title",
+            "{\"user\":\"USER\",\"title\":\"x\",\"expiresAt\":\"tomorrow\"}|expiresAt",
+            "{\"user\":\"USER\",\"title\":\"x\",\"everyone\":\"yes\"}|everyone",
+            "{\"users\":[\"USER\",7],\"title\":\"x\"}|users",
     })
     void invalidPublishesGetAProblemNamingTheFieldAndStoreNothing(String body, String field) {
         String ivy = user("ivy");
@@ -304,6 +308,14 @@ class NotificationIT {
         assertEquals(400, badLimit.statusCode(), badLimit.body());
         assertTrue(badLimit.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
         assertEquals("limit", Servers.json(badLimit).getString("field"), badLimit.body());
+        for (String query : new String[] {"limit=abc", "after=abc", "limit=1%20OR%201=1", "after=1;DROP"}) {
+            HttpResponse<String> bad = Servers.get(http, "/api/users/" + user("mo") + "/notifications?" + query, Credentials.bearer(user("mo")));
+            assertEquals(400, bad.statusCode(), query + ": " + bad.body());
+            assertEquals(query.substring(0, query.indexOf('=')), Servers.json(bad).getString("field"), bad.body());
+        }
+        HttpResponse<String> badSeq = Servers.post(http, "/api/users/" + user("mo") + "/notifications/abc/read", "", Credentials.bearer(user("mo")));
+        assertEquals(400, badSeq.statusCode(), badSeq.body());
+        assertEquals("seq", Servers.json(badSeq).getString("field"), badSeq.body());
         HttpResponse<String> badTopic = Servers.put(http, "/api/users/" + user("mo") + "/topics/-" + tag, "", Credentials.bearer(user("mo")));
         assertEquals(400, badTopic.statusCode(), badTopic.body());
         assertEquals("topic", Servers.json(badTopic).getString("field"), badTopic.body());

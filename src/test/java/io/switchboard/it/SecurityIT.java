@@ -232,6 +232,39 @@ class SecurityIT {
     }
 
     @Test
+    void aBurstOfPostsIsRateLimitedNamingEachDroppedPostThenClosedWith1008AndEveryAckedPostIsStored() {
+        String room = "burst-" + tag;
+        List<String> sent = new ArrayList<>();
+        try (WsClient burst = WsClient.chat(ws, user("bea"))) {
+            burst.join(room);
+            for (int i = 0; i < 2_000 && burst.isOpen(); i++) {
+                String clientId = "b" + i;
+                try {
+                    burst.send("{\"type\":\"post\",\"room\":\"" + room + "\",\"text\":\"n" + i + "\",\"clientId\":\"" + clientId + "\"}");
+                } catch (RuntimeException closedMeanwhile) {
+                    break;
+                }
+                sent.add(clientId);
+            }
+            assertEquals(1008, burst.closeCode(), "closed for flooding, not for overload (1013): " + burst.closeReason());
+            assertTrue(burst.closeReason().contains("rate limit"), burst.closeReason());
+            List<JsonObject> frames = burst.drain();
+            List<String> acked = frames.stream().filter(f -> "ack".equals(f.getString("type"))).map(f -> f.getString("clientId")).toList();
+            List<JsonObject> limited = frames.stream().filter(f -> "error".equals(f.getString("type"))).toList();
+            assertFalse(acked.isEmpty(), "the posts within the burst allowance are accepted");
+            assertFalse(limited.isEmpty(), "the rest are dropped with rate_limited errors");
+            for (JsonObject error : limited) {
+                assertEquals("rate_limited", error.getString("code"), error.toString());
+                assertTrue(sent.contains(error.getString("ref", null)) && !acked.contains(error.getString("ref")),
+                        "each rate_limited error names the dropped post: " + error);
+            }
+            HttpResponse<String> history = Servers.get(http, "/api/rooms/" + room + "/messages?limit=200", Credentials.bearer(user("bea")));
+            assertEquals(acked.stream().sorted().toList(), Servers.json(history).getJsonArray("messages").getValuesAs(JsonObject.class)
+                    .stream().map(m -> m.getString("clientId")).sorted().toList(), "exactly the acknowledged posts are stored");
+        }
+    }
+
+    @Test
     void aUsersConnectionsShareOneRateLimit() {
         String una = user("uma");
         List<WsClient> tabs = new ArrayList<>();

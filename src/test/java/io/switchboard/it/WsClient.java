@@ -28,6 +28,7 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable {
 
     private final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
     private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+    private final BlockingQueue<Long> pings = new LinkedBlockingQueue<>();
     private final StringBuilder partial = new StringBuilder();
     private volatile String closeReason;
     private WebSocket socket;
@@ -195,6 +196,30 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable {
         }
     }
 
+    /** Every frame received and not yet taken, in arrival order (after a close: all that came before it). */
+    public List<JsonObject> drain() {
+        List<JsonObject> all = new ArrayList<>();
+        frames.drainTo(all);
+        return all;
+    }
+
+    /** When ({@link System#nanoTime}) the next server ping after {@code afterNanos} arrived, waiting for it. */
+    public long nextPingAfter(long afterNanos) {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        try {
+            while (System.nanoTime() < deadline) {
+                Long at = pings.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+                if (at != null && at > afterNanos) {
+                    return at;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+        throw new AssertionError("no ping within " + TIMEOUT);
+    }
+
     /** The close code the server sent, waiting for it. */
     public int closeCode() {
         return closeCode.orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
@@ -228,6 +253,12 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable {
         }
         webSocket.request(1);
         return null;
+    }
+
+    @Override
+    public CompletionStage<?> onPing(WebSocket webSocket, ByteBuffer message) {
+        pings.add(System.nanoTime());
+        return WebSocket.Listener.super.onPing(webSocket, message); // the JDK answers with a pong
     }
 
     @Override

@@ -45,12 +45,12 @@ class ProblemMappersTest {
     void aResourceSubclassLikeACdiProxyStillFindsTheAnnotations() throws Exception {
         RoomsResource proxy = new RoomsResource() {
             @Override
-            public HistoryView messages(String room, Long before, int limit) {
+            public HistoryView messages(String room, Long before, Integer limit) {
                 return super.messages(room, before, limit);
             }
         };
         // the subclass must not redeclare constraints (Bean Validation forbids it), like Weld's generated proxies
-        Method declared = RoomsResource.class.getMethod("messages", String.class, Long.class, int.class);
+        Method declared = RoomsResource.class.getMethod("messages", String.class, Long.class, Integer.class);
         Set<ConstraintViolation<Object>> violations = Constraints.validator().forExecutables()
                 .validateParameters(proxy, declared, new Object[] {"lobby", null, 0});
         assertEquals("field 'limit' must be between 1 and 200",

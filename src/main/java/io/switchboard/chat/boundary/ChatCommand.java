@@ -1,6 +1,7 @@
 package io.switchboard.chat.boundary;
 
 import io.switchboard.validation.PlainText;
+import io.switchboard.websocket.ClientMessage;
 import jakarta.json.bind.annotation.JsonbSubtype;
 import jakarta.json.bind.annotation.JsonbTypeInfo;
 import jakarta.validation.constraints.NotNull;
@@ -19,7 +20,7 @@ import jakarta.validation.constraints.Size;
         @JsonbSubtype(alias = "history", type = ChatCommand.History.class),
         @JsonbSubtype(alias = "ping", type = ChatCommand.Ping.class)
 })
-public sealed interface ChatCommand {
+public sealed interface ChatCommand extends ClientMessage {
 
     /** {@code {"type":"join","room":"lobby"}}: enter a room; the reply is {@code joined}. */
     record Join(@NotNull @Fields.RoomName String room) implements ChatCommand {
@@ -34,6 +35,10 @@ public sealed interface ChatCommand {
             @NotNull @Fields.RoomName String room,
             @Fields.ChatText String text,
             @NotNull @Fields.ClientId String clientId) implements ChatCommand {
+        @Override
+        public String ref() {
+            return clientId;
+        }
     }
 
     /** {@code {"type":"typing","room":"lobby","active":true}}: relayed to the room, never stored. */
@@ -45,6 +50,10 @@ public sealed interface ChatCommand {
             @NotNull @Fields.UserName String to,
             @Fields.ChatText String text,
             @NotNull @Fields.ClientId String clientId) implements ChatCommand {
+        @Override
+        public String ref() {
+            return clientId;
+        }
     }
 
     /** {@code {"type":"history","room":"lobby","before":1234,"limit":50}}: older messages of a joined room. */

@@ -31,7 +31,7 @@ public class ChatEndpoint {
 
     @OnMessage
     public void command(Session session, ChatCommand command) {
-        connections.onMessage(session, connection -> chat.handle(connection, command));
+        connections.onMessage(session, command, connection -> chat.handle(connection, command));
     }
 
     @OnMessage

@@ -105,7 +105,7 @@ public class RoomsResource {
     @GET
     @Path("{room}/messages")
     public HistoryView messages(@PathParam("room") @Fields.RoomName String room, @QueryParam("before") Long before,
-            @QueryParam("limit") @DefaultValue("50") @Fields.PageLimit int limit) {
+            @QueryParam("limit") @DefaultValue("50") @Fields.PageLimit Integer limit) {
         readable(room);
         ChatHistory.Page page = history.page(room, before, limit);
         return new HistoryView(room, ChatService.views(page.messages()), page.more());

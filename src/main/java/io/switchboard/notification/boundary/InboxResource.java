@@ -44,8 +44,8 @@ public class InboxResource {
     @GET
     @Path("notifications")
     public InboxPage notifications(@PathParam("user") @Fields.UserName String user,
-            @QueryParam("after") @DefaultValue("0") long after,
-            @QueryParam("limit") @DefaultValue("50") @Fields.PageLimit int limit) {
+            @QueryParam("after") @DefaultValue("0") Long after,
+            @QueryParam("limit") @DefaultValue("50") @Fields.PageLimit Integer limit) {
         self(user);
         Instant now = Instant.now();
         List<NotificationEvent.Notification> items = inbox.between(user, after, Long.MAX_VALUE, limit, now).stream()
@@ -55,7 +55,7 @@ public class InboxResource {
 
     @POST
     @Path("notifications/{seq}/read")
-    public void read(@PathParam("user") @Fields.UserName String user, @PathParam("seq") long seq) {
+    public void read(@PathParam("user") @Fields.UserName String user, @PathParam("seq") Long seq) {
         inbox.markRead(self(user), seq);
     }
 

@@ -2,6 +2,7 @@ package io.switchboard.notification.boundary;
 
 import io.switchboard.chat.boundary.Fields;
 import io.switchboard.validation.PlainText;
+import io.switchboard.websocket.ClientMessage;
 import jakarta.json.bind.annotation.JsonbSubtype;
 import jakarta.json.bind.annotation.JsonbTypeInfo;
 import jakarta.validation.constraints.NotNull;
@@ -19,7 +20,7 @@ import jakarta.validation.constraints.Size;
         @JsonbSubtype(alias = "unsubscribe", type = NotificationCommand.Unsubscribe.class),
         @JsonbSubtype(alias = "ping", type = NotificationCommand.Ping.class)
 })
-public sealed interface NotificationCommand {
+public sealed interface NotificationCommand extends ClientMessage {
 
     /** {@code {"type":"read","seq":12}}: mark one notification read. */
     record Read(@NotNull @Positive(message = "must be a positive sequence number") Long seq) implements NotificationCommand {

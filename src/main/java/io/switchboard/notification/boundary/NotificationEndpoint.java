@@ -52,7 +52,7 @@ public class NotificationEndpoint {
 
     @OnMessage
     public void command(Session session, NotificationCommand command) {
-        connections.onMessage(session, connection -> notifications.handle(connection, command));
+        connections.onMessage(session, command, connection -> notifications.handle(connection, command));
     }
 
     @OnMessage

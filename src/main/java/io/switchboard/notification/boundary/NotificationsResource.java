@@ -38,7 +38,7 @@ public class NotificationsResource {
     public Response publish(NotificationRequest request, @HeaderParam("Idempotency-Key") String idempotencyKey) {
         Caller.requireRole(caller, config.publisherRole(), config.adminRole());
         if (request == null) {
-            throw new InvalidMessage(io.switchboard.websocket.ErrorCode.MISSING_FIELD, "field 'title' is required: send a JSON body");
+            throw InvalidMessage.missing("title");
         }
         NotificationPublisher.Published published = publisher.publish(request, idempotencyKey);
         return Response.status(published.duplicate() ? Response.Status.OK : Response.Status.CREATED).entity(published).build();

@@ -51,6 +51,12 @@ class ChatCodecTest {
             "{\"type\":\"post\",\"room\":\"r\",\"text\":\"hi\"}|MISSING_FIELD|clientId",
             "{\"type\":\"direct\",\"to\":\"bad name!\",\"text\":\"hi\",\"clientId\":\"c\"}|INVALID_FIELD|to",
             "{\"type\":\"history\",\"room\":\"r\",\"limit\":1000}|INVALID_FIELD|limit",
+            "{\"type\":\"ping\",\"ref\":\"tg\"} x|MALFORMED_JSON|after the JSON object",
+            "{\"type\":\"ping\"}{\"type\":\"ping\"}|MALFORMED_JSON|after the JSON object",
+            "{\"type\":\"history\",\"room\":\"r\",\"limit\":1.5}|INVALID_FIELD|field 'limit' must be a whole number and must be between 1 and 200",
+            "{\"type\":\"history\",\"room\":\"r\",\"limit\":1e400}|INVALID_FIELD|field 'limit' must be a whole number and must be between 1 and 200",
+            "{\"type\":\"history\",\"room\":\"r\",\"before\":1e400}|INVALID_FIELD|field 'before' must be a whole number",
+            "{\"type\":\"history\",\"room\":\"r\",\"before\":-2.5}|INVALID_FIELD|field 'before' must be a whole number",
     })
     void refusesBadInputNamingWhatIsWrong(String input, ErrorCode code, String mentioned) {
         InvalidMessage e = assertThrows(InvalidMessage.class, () -> ChatCodec.COMMANDS.decode(input));
@@ -58,6 +64,24 @@ class ChatCodecTest {
         if (mentioned != null) {
             assertTrue(e.getMessage().contains(mentioned), e.getMessage());
         }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"[", "{\"a\":", "{\"type\":\"ping\",\"ref\":"})
+    void deeplyNestedJsonIsMalformedNotAServerError(String opening) {
+        for (int depth : new int[] {io.switchboard.websocket.JsonRecords.MAX_DEPTH + 1, 1_000, 100_000}) {
+            String input = opening.repeat(depth) + "1" + (opening.startsWith("[") ? "]" : "}").repeat(depth);
+            InvalidMessage e = assertThrows(InvalidMessage.class, () -> ChatCodec.COMMANDS.decode(input));
+            assertEquals(ErrorCode.MALFORMED_JSON, e.code(), e.getMessage());
+            assertTrue(e.getMessage().contains("nested deeper than"), e.getMessage());
+        }
+    }
+
+    @Test
+    void nestingWithinTheLimitAndBracesInsideStringsAreFine() {
+        String text = "{[\\\"}]]]]" + "{".repeat(40);
+        assertEquals(new ChatCommand.Ping(text), ChatCodec.COMMANDS.decode(
+                "{\"type\":\"ping\",\"ref\":\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}  \n"));
     }
 
     @Test
