@@ -1,7 +1,7 @@
 package io.switchboard.rest;
 
-import io.switchboard.validation.Constraints;
-import io.switchboard.websocket.InvalidMessage;
+import io.switchboard.protocol.Constraints;
+import io.switchboard.protocol.InvalidMessage;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.ElementKind;

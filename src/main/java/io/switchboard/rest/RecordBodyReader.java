@@ -1,8 +1,8 @@
 package io.switchboard.rest;
 
-import io.switchboard.websocket.InvalidMessage;
-import io.switchboard.websocket.Json;
-import io.switchboard.websocket.JsonRecords;
+import io.switchboard.protocol.InvalidMessage;
+import io.switchboard.protocol.Json;
+import io.switchboard.protocol.JsonRecords;
 import jakarta.json.bind.JsonbException;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.Consumes;

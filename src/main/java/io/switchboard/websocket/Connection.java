@@ -1,5 +1,8 @@
 package io.switchboard.websocket;
 
+import io.switchboard.protocol.ErrorFrame;
+import io.switchboard.protocol.Json;
+import io.switchboard.protocol.InvalidMessage;
 import io.switchboard.identity.Identity;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.SendResult;

@@ -1,5 +1,10 @@
 package io.switchboard.websocket;
 
+import io.switchboard.protocol.ErrorFrame;
+import io.switchboard.protocol.ClientMessage;
+import io.switchboard.protocol.Json;
+import io.switchboard.protocol.ErrorCode;
+import io.switchboard.protocol.InvalidMessage;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.identity.Identity;
 import io.switchboard.identity.IdentityResolver;

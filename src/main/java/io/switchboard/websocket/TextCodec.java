@@ -1,7 +1,11 @@
 package io.switchboard.websocket;
 
+import io.switchboard.protocol.JsonRecords;
+import io.switchboard.protocol.Json;
+import io.switchboard.protocol.ErrorCode;
+import io.switchboard.protocol.InvalidMessage;
 import io.switchboard.config.SwitchboardConfig;
-import io.switchboard.validation.Constraints;
+import io.switchboard.protocol.Constraints;
 import jakarta.enterprise.inject.spi.CDI;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;

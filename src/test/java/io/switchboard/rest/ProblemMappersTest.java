@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.switchboard.chat.boundary.RoomsResource;
 import io.switchboard.notification.boundary.InboxResource;
-import io.switchboard.validation.Constraints;
-import io.switchboard.websocket.ErrorCode;
-import io.switchboard.websocket.InvalidMessage;
+import io.switchboard.protocol.Constraints;
+import io.switchboard.protocol.ErrorCode;
+import io.switchboard.protocol.InvalidMessage;
 import jakarta.validation.ConstraintViolation;
 import java.lang.reflect.Method;
 import java.util.List;

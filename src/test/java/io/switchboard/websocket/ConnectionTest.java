@@ -1,5 +1,6 @@
 package io.switchboard.websocket;
 
+import io.switchboard.protocol.InvalidMessage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -1,7 +1,8 @@
 package io.switchboard.chat.boundary;
 
-import io.switchboard.validation.PlainText;
-import io.switchboard.websocket.ClientMessage;
+import io.switchboard.protocol.Fields;
+import io.switchboard.protocol.PlainText;
+import io.switchboard.protocol.ClientMessage;
 import jakarta.json.bind.annotation.JsonbSubtype;
 import jakarta.json.bind.annotation.JsonbTypeInfo;
 import jakarta.validation.constraints.NotNull;

@@ -1,5 +1,6 @@
 package io.switchboard.chat.boundary;
 
+import io.switchboard.protocol.Fields;
 import io.switchboard.chat.control.ChatHistory;
 import io.switchboard.chat.control.ChatService;
 import io.switchboard.chat.control.Rooms;
@@ -8,8 +9,8 @@ import io.switchboard.chat.entity.RoomMember;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.presence.control.Presence;
 import io.switchboard.security.boundary.Caller;
-import io.switchboard.validation.Constraints;
-import io.switchboard.websocket.InvalidMessage;
+import io.switchboard.protocol.Constraints;
+import io.switchboard.protocol.InvalidMessage;
 import jakarta.inject.Inject;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.ClientErrorException;

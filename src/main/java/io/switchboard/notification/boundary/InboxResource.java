@@ -1,6 +1,6 @@
 package io.switchboard.notification.boundary;
 
-import io.switchboard.chat.boundary.Fields;
+import io.switchboard.protocol.Fields;
 import io.switchboard.notification.control.Inbox;
 import io.switchboard.notification.control.NotificationStreams;
 import io.switchboard.security.boundary.Caller;

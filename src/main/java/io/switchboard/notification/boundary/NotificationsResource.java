@@ -2,7 +2,7 @@ package io.switchboard.notification.boundary;
 
 import io.switchboard.notification.control.NotificationPublisher;
 import io.switchboard.notification.control.NotificationRequest;
-import io.switchboard.websocket.InvalidMessage;
+import io.switchboard.protocol.InvalidMessage;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.security.boundary.Caller;
 import jakarta.inject.Inject;

@@ -3,7 +3,7 @@ package io.switchboard.notification.control;
 import io.switchboard.notification.entity.InboxEntry;
 import io.switchboard.notification.entity.NotificationUser;
 import io.switchboard.notification.entity.TopicSubscription;
-import io.switchboard.websocket.InvalidMessage;
+import io.switchboard.protocol.InvalidMessage;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;

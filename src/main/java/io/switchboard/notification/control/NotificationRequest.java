@@ -7,10 +7,10 @@ import static java.lang.annotation.ElementType.TYPE;
 import static java.lang.annotation.ElementType.TYPE_USE;
 import static java.lang.annotation.RetentionPolicy.RUNTIME;
 
-import io.switchboard.chat.boundary.Fields;
-import io.switchboard.validation.Constraints;
-import io.switchboard.validation.PlainText;
-import io.switchboard.websocket.InvalidMessage;
+import io.switchboard.protocol.Fields;
+import io.switchboard.protocol.Constraints;
+import io.switchboard.protocol.PlainText;
+import io.switchboard.protocol.InvalidMessage;
 import jakarta.validation.Constraint;
 import jakarta.validation.ConstraintValidator;
 import jakarta.validation.ConstraintValidatorContext;

@@ -1,13 +1,13 @@
 package io.switchboard.security.boundary;
 
-import io.switchboard.chat.boundary.Fields;
+import io.switchboard.protocol.Fields;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.security.control.Credential;
 import io.switchboard.security.control.Revocations;
 import io.switchboard.security.control.Tickets;
 import io.switchboard.security.control.Tokens;
-import io.switchboard.validation.Constraints;
-import io.switchboard.websocket.InvalidMessage;
+import io.switchboard.protocol.Constraints;
+import io.switchboard.protocol.InvalidMessage;
 import jakarta.inject.Inject;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;

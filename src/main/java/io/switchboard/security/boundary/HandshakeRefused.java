@@ -2,7 +2,7 @@ package io.switchboard.security.boundary;
 
 import io.switchboard.rest.Problem;
 import io.switchboard.security.control.Origins;
-import io.switchboard.websocket.Json;
+import io.switchboard.protocol.Json;
 import jakarta.inject.Inject;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;

@@ -1,5 +1,6 @@
 package io.switchboard.security.control;
 
+import io.switchboard.protocol.Fields;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -20,7 +21,6 @@ import com.nimbusds.jwt.proc.BadJWTException;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import io.switchboard.config.SwitchboardConfig;
-import io.switchboard.identity.HandshakeIdentityResolver;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -122,7 +122,7 @@ public class Tokens {
             throw new NotAuthenticated("token rejected: " + e.getMessage());
         }
         String user = claims.getSubject();
-        if (!HandshakeIdentityResolver.USER_NAME.matcher(user).matches()) {
+        if (!Fields.USER_NAME.matcher(user).matches()) {
             throw new NotAuthenticated("token subject is not a valid user name");
         }
         Instant issuedAt = claims.getIssueTime().toInstant();

@@ -1,12 +1,12 @@
 package io.switchboard.chat.boundary;
 
+import io.switchboard.protocol.Fields;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.switchboard.identity.HandshakeIdentityResolver;
-import io.switchboard.websocket.ErrorCode;
-import io.switchboard.websocket.InvalidMessage;
+import io.switchboard.protocol.ErrorCode;
+import io.switchboard.protocol.InvalidMessage;
 import jakarta.websocket.DecodeException;
 import java.time.Instant;
 import java.util.List;
@@ -69,7 +69,7 @@ class ChatCodecTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"[", "{\"a\":", "{\"type\":\"ping\",\"ref\":"})
     void deeplyNestedJsonIsMalformedNotAServerError(String opening) {
-        for (int depth : new int[] {io.switchboard.websocket.JsonRecords.MAX_DEPTH + 1, 1_000, 100_000}) {
+        for (int depth : new int[] {io.switchboard.protocol.JsonRecords.MAX_DEPTH + 1, 1_000, 100_000}) {
             String input = opening.repeat(depth) + "1" + (opening.startsWith("[") ? "]" : "}").repeat(depth);
             InvalidMessage e = assertThrows(InvalidMessage.class, () -> ChatCodec.COMMANDS.decode(input));
             assertEquals(ErrorCode.MALFORMED_JSON, e.code(), e.getMessage());
@@ -181,10 +181,5 @@ class ChatCodecTest {
         InvalidMessage e = assertThrows(InvalidMessage.class, () -> ChatCodec.COMMANDS.decode(
                 "{\"type\":\"post\",\"room\":\"r\",\"text\":\"" + limit + "y\",\"clientId\":\"c\"}"));
         assertEquals("field 'text' must be at most 4000 characters", e.getMessage());
-    }
-
-    @Test
-    void theUserNameRuleIsTheOneTheHandshakeApplies() {
-        assertEquals(HandshakeIdentityResolver.USER_NAME.pattern(), Fields.USER_NAME_REGEX);
     }
 }

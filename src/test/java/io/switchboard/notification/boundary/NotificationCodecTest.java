@@ -3,8 +3,8 @@ package io.switchboard.notification.boundary;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.switchboard.websocket.ErrorCode;
-import io.switchboard.websocket.InvalidMessage;
+import io.switchboard.protocol.ErrorCode;
+import io.switchboard.protocol.InvalidMessage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.switchboard.websocket.ErrorCode;
-import io.switchboard.websocket.InvalidMessage;
+import io.switchboard.protocol.ErrorCode;
+import io.switchboard.protocol.InvalidMessage;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.switchboard.websocket;
+package io.switchboard.protocol;
 
 /**
  * A decoded client message. Its {@link #ref()} is what an error frame about it echoes as {@code ref}, so that the

@@ -1,6 +1,5 @@
-package io.switchboard.websocket;
+package io.switchboard.protocol;
 
-import io.switchboard.validation.Constraints;
 import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
@@ -158,7 +157,7 @@ public final class JsonRecords {
         return new InvalidMessage(ErrorCode.MALFORMED_JSON, message);
     }
 
-    static String rootMessage(Throwable e) {
+    public static String rootMessage(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();

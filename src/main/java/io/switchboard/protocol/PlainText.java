@@ -1,4 +1,4 @@
-package io.switchboard.validation;
+package io.switchboard.protocol;
 
 import static java.lang.annotation.ElementType.ANNOTATION_TYPE;
 import static java.lang.annotation.ElementType.FIELD;

@@ -1,4 +1,4 @@
-package io.switchboard.chat.boundary;
+package io.switchboard.protocol;
 
 import static java.lang.annotation.ElementType.ANNOTATION_TYPE;
 import static java.lang.annotation.ElementType.FIELD;
@@ -7,7 +7,6 @@ import static java.lang.annotation.ElementType.PARAMETER;
 import static java.lang.annotation.ElementType.TYPE_USE;
 import static java.lang.annotation.RetentionPolicy.RUNTIME;
 
-import io.switchboard.validation.PlainText;
 import jakarta.validation.Constraint;
 import jakarta.validation.Payload;
 import jakarta.validation.constraints.Max;
@@ -30,8 +29,10 @@ public final class Fields {
     public static final int MAX_TEXT = 4_000;
     /** Room names: a letter or digit, then letters, digits, '.', '-' or '_', 64 characters at most. */
     public static final String ROOM_REGEX = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}";
-    /** The same as {@code HandshakeIdentityResolver.USER_NAME} (a unit test keeps the two equal). */
+    /** User names: 1-32 letters, digits, '.', '-' or '_' (any script); the handshake and tokens apply the same rule. */
     public static final String USER_NAME_REGEX = "[\\p{L}\\p{N}._-]{1,32}";
+    /** {@link #USER_NAME_REGEX}, compiled. */
+    public static final java.util.regex.Pattern USER_NAME = java.util.regex.Pattern.compile(USER_NAME_REGEX);
     /** Client message ids: 1-64 letters, digits, '.', ':', '-' or '_'. */
     public static final String CLIENT_ID_REGEX = "[A-Za-z0-9.:_-]{1,64}";
 

@@ -1,6 +1,5 @@
-package io.switchboard.validation;
+package io.switchboard.protocol;
 
-import io.switchboard.websocket.InvalidMessage;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ElementKind;
 import jakarta.validation.Path;

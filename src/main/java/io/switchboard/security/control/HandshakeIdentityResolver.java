@@ -1,13 +1,13 @@
-package io.switchboard.identity;
+package io.switchboard.security.control;
 
-import io.switchboard.security.control.NotAuthenticated;
-import io.switchboard.security.control.Tickets;
+import io.switchboard.identity.Identity;
+import io.switchboard.identity.IdentityResolver;
+import io.switchboard.protocol.Fields;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.websocket.Session;
 import java.security.Principal;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * The identity of a WebSocket: the principal the container authenticated on the handshake (Jakarta Security, a
@@ -17,16 +17,13 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class HandshakeIdentityResolver implements IdentityResolver {
 
-    /** Letters, digits, dot, dash and underscore, 1 to 32 characters. */
-    public static final Pattern USER_NAME = Pattern.compile("[\\p{L}\\p{N}._-]{1,32}");
-
     @Inject
     Tickets tickets;
 
     @Override
     public Identity resolve(Session session) throws Refusal {
         Principal principal = session.getUserPrincipal();
-        if (principal != null && USER_NAME.matcher(principal.getName()).matches()) {
+        if (principal != null && Fields.USER_NAME.matcher(principal.getName()).matches()) {
             return new Identity(principal.getName(), principal.getName());
         }
         List<String> ticket = session.getRequestParameterMap().get("ticket");

@@ -1,4 +1,4 @@
-package io.switchboard.websocket;
+package io.switchboard.protocol;
 
 import jakarta.json.JsonReader;
 import jakarta.json.JsonReaderFactory;

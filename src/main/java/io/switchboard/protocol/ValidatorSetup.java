@@ -1,4 +1,4 @@
-package io.switchboard.validation;
+package io.switchboard.protocol;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;

@@ -1,4 +1,4 @@
-package io.switchboard.websocket;
+package io.switchboard.protocol;
 
 /**
  * A client message that cannot be accepted. The client gets an error frame with {@link #code()} and

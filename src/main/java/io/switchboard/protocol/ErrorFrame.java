@@ -1,4 +1,4 @@
-package io.switchboard.websocket;
+package io.switchboard.protocol;
 
 /**
  * The frame a client gets when one of its messages is refused:

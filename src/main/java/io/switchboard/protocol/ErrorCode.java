@@ -1,4 +1,4 @@
-package io.switchboard.websocket;
+package io.switchboard.protocol;
 
 /** The {@code code} of an error frame: what was wrong with a message the client sent. */
 public enum ErrorCode {

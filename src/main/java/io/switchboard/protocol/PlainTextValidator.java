@@ -1,4 +1,4 @@
-package io.switchboard.validation;
+package io.switchboard.protocol;
 
 import jakarta.validation.ConstraintValidator;
 import jakarta.validation.ConstraintValidatorContext;
