@@ -1,31 +1,26 @@
 package io.switchboard.chat.boundary;
 
+import io.switchboard.chat.control.ChatEvent;
+import io.switchboard.protocol.Json;
 import io.switchboard.websocket.TextCodec;
 
-/** The chat protocol's JSON-B codecs: one instance each, shared by the endpoint and the service. */
+/** The chat protocol on the wire: the decoder of what clients send, and the encoding of what they get. */
 public final class ChatCodec {
 
     public static final TextCodec<ChatCommand> COMMANDS = new TextCodec<>(ChatCommand.class);
-    public static final TextCodec<ChatEvent> EVENTS = new TextCodec<>(ChatEvent.class);
 
     private ChatCodec() {
     }
 
+    /** An event as its JSON frame, with its {@code type}. */
     public static String encode(ChatEvent event) {
-        return EVENTS.encode(event);
+        return Json.write(event);
     }
 
     /** WebSocket decoder of {@link ChatCommand}. */
     public static class Decoder extends TextCodec.TextDecoder<ChatCommand> {
         public Decoder() {
             super(COMMANDS);
-        }
-    }
-
-    /** WebSocket encoder of {@link ChatEvent}. */
-    public static class Encoder extends TextCodec.TextEncoder<ChatEvent> {
-        public Encoder() {
-            super(EVENTS);
         }
     }
 }

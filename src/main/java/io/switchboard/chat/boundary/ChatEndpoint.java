@@ -1,6 +1,5 @@
 package io.switchboard.chat.boundary;
 
-import io.switchboard.chat.control.ChatService;
 import io.switchboard.websocket.Connections;
 import io.switchboard.security.boundary.Handshake;
 import jakarta.inject.Inject;
@@ -14,15 +13,15 @@ import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 import java.nio.ByteBuffer;
 
-/** The chat endpoint, one instance per connection: decode, hand to {@link ChatService}, done. */
-@ServerEndpoint(value = "/ws/chat", decoders = ChatCodec.Decoder.class, encoders = ChatCodec.Encoder.class,
+/** The chat endpoint, one instance per connection: decode, hand to {@link ChatCommands}, done. */
+@ServerEndpoint(value = "/ws/chat", decoders = ChatCodec.Decoder.class,
         configurator = Handshake.class)
 public class ChatEndpoint {
 
     @Inject
     Connections connections;
     @Inject
-    ChatService chat;
+    ChatCommands commands;
 
     @OnOpen
     public void open(Session session) {
@@ -31,7 +30,7 @@ public class ChatEndpoint {
 
     @OnMessage
     public void command(Session session, ChatCommand command) {
-        connections.onMessage(session, command, connection -> chat.handle(connection, command));
+        connections.onMessage(session, command, connection -> commands.dispatch(connection, command));
     }
 
     @OnMessage

@@ -1,5 +1,6 @@
 package io.switchboard.chat.boundary;
 
+import io.switchboard.chat.control.ChatEvent;
 import io.switchboard.protocol.Fields;
 import io.switchboard.chat.control.ChatHistory;
 import io.switchboard.chat.control.ChatService;

@@ -3,9 +3,6 @@ package io.switchboard.chat.control;
 import io.switchboard.broker.Broker;
 import io.switchboard.broker.Publication;
 import io.switchboard.broker.Subscriptions;
-import io.switchboard.chat.boundary.ChatCodec;
-import io.switchboard.chat.boundary.ChatCommand;
-import io.switchboard.chat.boundary.ChatEvent;
 import io.switchboard.chat.entity.ChatMessage;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.presence.control.Presence;
@@ -15,6 +12,7 @@ import io.switchboard.websocket.Connections;
 import io.switchboard.protocol.ErrorCode;
 import io.switchboard.websocket.HeartbeatTicked;
 import io.switchboard.protocol.InvalidMessage;
+import io.switchboard.protocol.Json;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -25,7 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * Carries out chat commands. Everything that changes a room (join, leave, post) runs under that room's lock, so
+ * Carries out chat commands (the boundary's {@code ChatCommands} dispatches them here). Everything that changes a room (join, leave, post) runs under that room's lock, so
  * that storing, presence and publishing happen in one order that every member sees, and a joiner gets each message
  * either in its history or live, never both and never neither.
  */
@@ -51,30 +49,23 @@ public class ChatService {
     @Inject
     Connections connections;
 
-    public void handle(Connection connection, ChatCommand command) {
-        if (command instanceof ChatCommand.Join join) {
-            join(connection, join.room());
-        } else if (command instanceof ChatCommand.Leave leave) {
-            leave(connection, leave.room());
-        } else if (command instanceof ChatCommand.Post post) {
-            post(connection, post);
-        } else if (command instanceof ChatCommand.Typing typing) {
-            requireJoined(connection, typing.room());
-            requirePoster(connection, typing.room(), null);
-            broker.publish(Publication.toRoom(typing.room(), ChatCodec.encode(
-                    new ChatEvent.Typing(typing.room(), connection.userId(), typing.active()))).except(connection.userId()));
-        } else if (command instanceof ChatCommand.Direct direct) {
-            direct(connection, direct);
-        } else if (command instanceof ChatCommand.History page) {
-            requireJoined(connection, page.room());
-            ChatHistory.Page found = history.page(page.room(), page.before(), page.limit() == null ? config.historySize() : page.limit());
-            connection.send(ChatCodec.encode(new ChatEvent.History(page.room(), views(found.messages()), found.more())));
-        } else if (command instanceof ChatCommand.Ping ping) {
-            connection.send(ChatCodec.encode(new ChatEvent.Pong(ping.ref())));
-        }
+    /** Typing in a joined room: relayed to the room's other users, never stored. */
+    public void typing(Connection connection, String room, boolean active) {
+        requireJoined(connection, room);
+        requirePoster(connection, room, null);
+        broker.publish(Publication.toRoom(room, Json.write(new ChatEvent.Typing(room, connection.userId(), active)))
+                .except(connection.userId()));
     }
 
-    private void join(Connection connection, String room) {
+    /** A page of a joined room's history, older than {@code before} (null: the newest). */
+    public void history(Connection connection, String room, Long before, Integer limit) {
+        requireJoined(connection, room);
+        ChatHistory.Page found = history.page(room, before, limit == null ? config.historySize() : limit);
+        connection.send(Json.write(new ChatEvent.History(room, views(found.messages()), found.more())));
+    }
+
+    /** Enters a room: {@code joined} with recent history and who is present; the room sees the user join. */
+    public void join(Connection connection, String room) {
         inRoom(room, () -> {
             Rooms.Access access = rooms.enter(room, connection.userId());
             if (!access.read()) {
@@ -82,52 +73,53 @@ public class ChatService {
             }
             restrict(room, connection.userId(), access);
             if (presence.enter(room, connection.userId(), connection.id())) {
-                broker.publish(Publication.toRoom(room, ChatCodec.encode(ChatEvent.Presence.joined(room, connection.userId()))));
+                broker.publish(Publication.toRoom(room, Json.write(ChatEvent.Presence.joined(room, connection.userId()))));
             }
             subscriptions.subscribe(Publication.roomTopic(room), connection);
             ChatHistory.Page recent = history.page(room, null, config.historySize());
-            connection.send(ChatCodec.encode(new ChatEvent.Joined(room, views(recent.messages()), presence.members(room))));
+            connection.send(Json.write(new ChatEvent.Joined(room, views(recent.messages()), presence.members(room))));
             return null;
         });
     }
 
-    private void leave(Connection connection, String room) {
+    public void leave(Connection connection, String room) {
         inRoom(room, () -> {
             if (!subscriptions.unsubscribe(Publication.roomTopic(room), connection)) {
                 throw notJoined(room);
             }
-            connection.send(ChatCodec.encode(new ChatEvent.Left(room)));
+            connection.send(Json.write(new ChatEvent.Left(room)));
             departed(room, connection);
             return null;
         });
     }
 
-    private void post(Connection connection, ChatCommand.Post post) {
-        String room = post.room();
+    /** Stores a message once per client id, sends it to the room and acknowledges it. */
+    public void post(Connection connection, String room, String text, String clientId) {
         if (!subscriptions.isSubscribed(Publication.roomTopic(room), connection)) {
-            throw new InvalidMessage(ErrorCode.NOT_JOINED, notJoined(room).getMessage(), post.clientId());
+            throw notJoined(room).withRef(clientId);
         }
-        requirePoster(connection, room, post.clientId());
+        requirePoster(connection, room, clientId);
         ChatHistory.Stored stored = inRoom(room, () -> {
-            ChatHistory.Stored result = history.store(room, null, connection.userId(), post.clientId(), post.text());
+            ChatHistory.Stored result = history.store(room, null, connection.userId(), clientId, text);
             if (!result.duplicate()) {
-                broker.publish(Publication.toRoom(room, ChatCodec.encode(view(result.message()))));
+                broker.publish(Publication.toRoom(room, Json.write(view(result.message()))));
             }
             return result;
         });
         acknowledge(connection, stored);
     }
 
-    private void direct(Connection connection, ChatCommand.Direct direct) {
+    /** Stores a direct message once per client id, sends it to both users' connections and acknowledges it. */
+    public void direct(Connection connection, String to, String text, String clientId) {
         String from = connection.userId();
-        String conversation = "@" + (from.compareTo(direct.to()) < 0 ? from + "|" + direct.to() : direct.to() + "|" + from);
+        String conversation = "@" + (from.compareTo(to) < 0 ? from + "|" + to : to + "|" + from);
         ChatHistory.Stored stored = inRoom(conversation, () -> {
-            ChatHistory.Stored result = history.store(null, direct.to(), from, direct.clientId(), direct.text());
+            ChatHistory.Stored result = history.store(null, to, from, clientId, text);
             if (!result.duplicate()) {
                 ChatMessage m = result.message();
-                String frame = ChatCodec.encode(new ChatEvent.Direct(m.getId(), from, direct.to(), m.getBody(), m.getSentAt(), m.getClientId()));
-                broker.publish(Publication.toUser(direct.to(), frame));
-                if (!from.equals(direct.to())) {
+                String frame = Json.write(new ChatEvent.Direct(m.getId(), from, to, m.getBody(), m.getSentAt(), m.getClientId()));
+                broker.publish(Publication.toUser(to, frame));
+                if (!from.equals(to)) {
                     broker.publish(Publication.toUser(from, frame));
                 }
             }
@@ -138,7 +130,7 @@ public class ChatService {
 
     private void acknowledge(Connection connection, ChatHistory.Stored stored) {
         ChatMessage m = stored.message();
-        connection.send(ChatCodec.encode(new ChatEvent.Ack(m.getClientId(), m.getId(), m.getSentAt(), stored.duplicate())));
+        connection.send(Json.write(new ChatEvent.Ack(m.getClientId(), m.getId(), m.getSentAt(), stored.duplicate())));
     }
 
     /**
@@ -152,7 +144,7 @@ public class ChatService {
             if (!access.read()) {
                 for (Connection connection : connections.ofUser(user)) {
                     if (subscriptions.unsubscribe(Publication.roomTopic(room), connection)) {
-                        connection.send(ChatCodec.encode(new ChatEvent.Left(room)));
+                        connection.send(Json.write(new ChatEvent.Left(room)));
                         departed(room, connection);
                     }
                 }
@@ -199,13 +191,13 @@ public class ChatService {
         presence.renew(tick.alive().stream().map(Connection::id).toList());
         for (Presence.Departure departure : presence.expire()) {
             broker.publish(Publication.toRoom(departure.room(),
-                    ChatCodec.encode(ChatEvent.Presence.left(departure.room(), departure.userId()))));
+                    Json.write(ChatEvent.Presence.left(departure.room(), departure.userId()))));
         }
     }
 
     private void departed(String room, Connection connection) {
         if (presence.leave(room, connection.userId(), connection.id())) {
-            broker.publish(Publication.toRoom(room, ChatCodec.encode(ChatEvent.Presence.left(room, connection.userId()))));
+            broker.publish(Publication.toRoom(room, Json.write(ChatEvent.Presence.left(room, connection.userId()))));
         }
     }
 

@@ -1,5 +1,6 @@
 package io.switchboard.notification.boundary;
 
+import io.switchboard.notification.control.NotificationEvent;
 import io.switchboard.protocol.Fields;
 import io.switchboard.notification.control.Inbox;
 import io.switchboard.notification.control.NotificationStreams;

@@ -1,29 +1,26 @@
 package io.switchboard.notification.boundary;
 
+import io.switchboard.notification.control.NotificationEvent;
+import io.switchboard.protocol.Json;
 import io.switchboard.websocket.TextCodec;
 
-/** The notification protocol's JSON-B codecs. */
+/** The notification protocol on the wire: the decoder of what clients send, and the encoding of what they get. */
 public final class NotificationCodec {
 
     public static final TextCodec<NotificationCommand> COMMANDS = new TextCodec<>(NotificationCommand.class);
-    public static final TextCodec<NotificationEvent> EVENTS = new TextCodec<>(NotificationEvent.class);
 
     private NotificationCodec() {
     }
 
+    /** An event as its JSON frame, with its {@code type}. */
     public static String encode(NotificationEvent event) {
-        return EVENTS.encode(event);
+        return Json.write(event);
     }
 
+    /** WebSocket decoder of {@link NotificationCommand}. */
     public static class Decoder extends TextCodec.TextDecoder<NotificationCommand> {
         public Decoder() {
             super(COMMANDS);
-        }
-    }
-
-    public static class Encoder extends TextCodec.TextEncoder<NotificationEvent> {
-        public Encoder() {
-            super(EVENTS);
         }
     }
 }

@@ -1,6 +1,5 @@
 package io.switchboard.notification.boundary;
 
-import io.switchboard.notification.control.NotificationService;
 import io.switchboard.notification.control.NotificationStreams;
 import io.switchboard.websocket.Close;
 import io.switchboard.websocket.Connections;
@@ -21,7 +20,7 @@ import java.util.List;
  * The notification endpoint: {@code /ws/notifications?ticket=…&since=41} replays the user's notifications after
  * sequence 41, then streams new ones.
  */
-@ServerEndpoint(value = "/ws/notifications", decoders = NotificationCodec.Decoder.class, encoders = NotificationCodec.Encoder.class,
+@ServerEndpoint(value = "/ws/notifications", decoders = NotificationCodec.Decoder.class,
         configurator = Handshake.class)
 public class NotificationEndpoint {
 
@@ -30,7 +29,7 @@ public class NotificationEndpoint {
     @Inject
     NotificationStreams streams;
     @Inject
-    NotificationService notifications;
+    NotificationCommands commands;
 
     @OnOpen
     public void open(Session session) {
@@ -52,7 +51,7 @@ public class NotificationEndpoint {
 
     @OnMessage
     public void command(Session session, NotificationCommand command) {
-        connections.onMessage(session, command, connection -> notifications.handle(connection, command));
+        connections.onMessage(session, command, connection -> commands.dispatch(connection, command));
     }
 
     @OnMessage

@@ -3,14 +3,13 @@ package io.switchboard.notification.control;
 import io.switchboard.broker.Broker;
 import io.switchboard.broker.Publication;
 import io.switchboard.broker.TopicHandler;
-import io.switchboard.notification.boundary.NotificationCodec;
-import io.switchboard.notification.boundary.NotificationEvent;
 import io.switchboard.notification.entity.InboxEntry;
 import io.switchboard.notification.entity.Notification;
 import io.switchboard.websocket.Connection;
 import io.switchboard.websocket.ConnectionClosed;
 import io.switchboard.websocket.Connections;
 import jakarta.annotation.Resource;
+import io.switchboard.protocol.Json;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -67,7 +66,7 @@ public class NotificationStreams implements TopicHandler {
         synchronized (stream) {
             Instant now = Instant.now();
             replay(connection, stream, Long.MAX_VALUE, now);
-            connection.send(NotificationCodec.encode(new NotificationEvent.Replayed(stream.lastSent, inbox.unread(user, now))));
+            connection.send(Json.write(new NotificationEvent.Replayed(stream.lastSent, inbox.unread(user, now))));
         }
     }
 
@@ -131,7 +130,7 @@ public class NotificationStreams implements TopicHandler {
 
     /** Publishes one frame to a user's notification stream; {@code seq} 0 for frames outside the sequence. */
     private void publish(String userId, NotificationEvent event, long seq) {
-        broker.publish(new Publication(PREFIX + userId, NotificationCodec.encode(event), null, seq));
+        broker.publish(new Publication(PREFIX + userId, Json.write(event), null, seq));
     }
 
     void closed(@Observes ConnectionClosed closed) {
@@ -144,7 +143,7 @@ public class NotificationStreams implements TopicHandler {
         do {
             page = inbox.between(connection.userId(), stream.lastSent, before, PAGE, now);
             for (InboxEntry entry : page) {
-                connection.send(NotificationCodec.encode(view(entry.getNotification(), entry.getSeq(), entry.isRead())));
+                connection.send(Json.write(view(entry.getNotification(), entry.getSeq(), entry.isRead())));
                 stream.lastSent = entry.getSeq();
             }
         } while (page.size() == PAGE);

@@ -1,5 +1,6 @@
 package io.switchboard.chat.boundary;
 
+import io.switchboard.chat.control.ChatEvent;
 import io.switchboard.protocol.Fields;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

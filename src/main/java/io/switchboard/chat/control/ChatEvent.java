@@ -1,4 +1,4 @@
-package io.switchboard.chat.boundary;
+package io.switchboard.chat.control;
 
 import jakarta.json.bind.annotation.JsonbSubtype;
 import jakarta.json.bind.annotation.JsonbTypeInfo;

@@ -1,4 +1,4 @@
-package io.switchboard.notification.boundary;
+package io.switchboard.notification.control;
 
 import jakarta.json.bind.annotation.JsonbSubtype;
 import jakarta.json.bind.annotation.JsonbTypeInfo;
