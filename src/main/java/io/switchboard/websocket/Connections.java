@@ -83,10 +83,9 @@ public class Connections {
         if (sendPathLogged.compareAndSet(false, true)) {
             LOG.log(Level.INFO, "Switchboard sends WebSocket frames through {0}", sender.path());
         }
-        Connection connection = new Connection(session.getId(), session, identity, sender,
-                config.maxPendingFrames(), new Connection.Strikes(config.maxStrikes(), config.strikeWindow()),
-                workers.nextSendLoop(), workers.handlers(), new RateLimit(config.messagesPerSecond()),
-                new Connection.Strikes(config.maxDropped(), config.strikeWindow()));
+        Connection connection = new Connection(session, identity, sender, workers.nextSendLoop(), workers.handlers(),
+                new Connection.Limits(config.maxPendingFrames(), new Connection.Strikes(config.maxStrikes(), config.strikeWindow()),
+                        new Connection.Strikes(config.maxDropped(), config.strikeWindow()), new RateLimit(config.messagesPerSecond())));
         session.getUserProperties().put(KEY, connection);
         byId.put(connection.id(), connection);
         byUser.computeIfAbsent(identity.userId(), u -> ConcurrentHashMap.newKeySet()).add(connection);

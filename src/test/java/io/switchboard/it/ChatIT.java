@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import io.switchboard.it.probe.SendPathProbe;
 import org.awaitility.Awaitility;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -51,7 +52,7 @@ class ChatIT {
 
     @Deployment(testable = false)
     static WebArchive war() {
-        return Servers.war();
+        return Servers.war().addClass(SendPathProbe.class);
     }
 
     @BeforeEach
@@ -167,6 +168,20 @@ class ChatIT {
                 alice.expect("presence", p -> "ghost".equals(p.getString("user")) && "left".equals(p.getString("event")));
                 assertEquals(List.of("alice"), members());
             }
+        }
+    }
+
+    @Test
+    void eachServerSendsThroughItsFastPath() {
+        // a Payara update that moved Grizzly's fields would fall back to Tyrus' raw frames silently: this notices
+        String expected = "payara".equals(System.getProperty("switchboard.server"))
+                ? "CoalescingSendQueue: pre-encoded frames to the Grizzly connection's write queue"
+                : "PipelinedSendQueue: the standard async remote (container queue)";
+        try (WsClient alice = WsClient.connect(ws, "/ws/chat", "alice")) {
+            String id = alice.expect("welcome").getString("connectionId");
+            HttpResponse<String> path = Servers.get(http, "/api/test/send-path?connection=" + id);
+            assertEquals(200, path.statusCode(), path.body());
+            assertEquals(expected, path.body());
         }
     }
 

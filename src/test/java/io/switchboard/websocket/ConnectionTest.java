@@ -18,6 +18,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The per-connection send queue: ordering, one frame in flight where required, and the slow-consumer limit. */
@@ -70,28 +74,50 @@ class ConnectionTest {
         }
     }
 
-    private static Connection connection(FrameSender sender, int maxPending, AtomicReference<CloseReason> closed) {
-        return new Connection("c1", session(closed), new Identity("alice", "alice"), sender, maxPending,
-                new Connection.Strikes(3, Duration.ofMinutes(1)), null, null, null, null);
+    /** The connection's send loop; {@link #settle} waits until it has run what was handed to it. */
+    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
+
+    @AfterEach
+    void stopLoop() {
+        loop.shutdownNow();
+    }
+
+    private void settle() throws Exception {
+        loop.submit(() -> { }).get(5, TimeUnit.SECONDS);
+    }
+
+    private static Connection connection(Session session, Identity identity, FrameSender sender, int maxPending,
+            ScheduledExecutorService loop) {
+        return new Connection(session, identity, sender, loop, Runnable::run, new Connection.Limits(maxPending,
+                new Connection.Strikes(3, Duration.ofMinutes(1)), new Connection.Strikes(3, Duration.ofMinutes(1)),
+                new RateLimit(1_000)));
+    }
+
+    private Connection connection(FrameSender sender, int maxPending, AtomicReference<CloseReason> closed) {
+        return connection(session(closed), new Identity("alice", "alice"), sender, maxPending, loop);
     }
 
     @Test
-    void aClientThatStopsReadingIsClosedAsASlowConsumerOnceItsQueueIsFull() {
+    void aClientThatStopsReadingIsClosedAsASlowConsumerOnceItsQueueIsFull() throws Exception {
         AtomicReference<CloseReason> closed = new AtomicReference<>();
         HeldSender sender = new HeldSender(true);
         Connection connection = connection(sender, 5, closed);
         for (int i = 0; i < 5; i++) {
             connection.send("m" + i);
         }
+        settle();
         assertNull(closed.get(), "five frames waiting is within the limit");
         connection.send("m5");
+        settle();
+        settle(); // the close runs on the loop after the task that decided it
         assertEquals(4001, closed.get().getCloseCode().getCode());
         connection.send("m6");
+        settle();
         assertEquals(5, sender.sent.size(), "nothing more is handed to a closed connection");
     }
 
     @Test
-    void completedSendsMakeRoomAgain() {
+    void completedSendsMakeRoomAgain() throws Exception {
         AtomicReference<CloseReason> closed = new AtomicReference<>();
         HeldSender sender = new HeldSender(true);
         Connection connection = connection(sender, 5, closed);
@@ -99,6 +125,7 @@ class ConnectionTest {
             for (int i = 0; i < 5; i++) {
                 connection.send("r" + round + "m" + i);
             }
+            settle();
             sender.completeAll();
         }
         assertNull(closed.get(), "a client that keeps up is never closed");
@@ -106,13 +133,14 @@ class ConnectionTest {
     }
 
     @Test
-    void aContainerThatTakesOneFrameAtATimeGetsThemInOrderOneAfterTheOther() {
+    void aContainerThatTakesOneFrameAtATimeGetsThemInOrderOneAfterTheOther() throws Exception {
         AtomicReference<CloseReason> closed = new AtomicReference<>();
         HeldSender sender = new HeldSender(false);
         Connection connection = connection(sender, 100, closed);
         connection.send("a");
         connection.send("b");
         connection.send("c");
+        settle();
         assertEquals(List.of("a"), sender.sent, "one frame in flight");
         sender.completeAll();
         assertEquals(List.of("a", "b"), sender.sent);
@@ -123,7 +151,7 @@ class ConnectionTest {
     }
 
     @Test
-    void tooManyInvalidMessagesCloseWith1008() {
+    void tooManyInvalidMessagesCloseWith1008() throws Exception {
         AtomicReference<CloseReason> closed = new AtomicReference<>();
         HeldSender sender = new HeldSender(true);
         Connection connection = connection(sender, 100, closed);
@@ -131,6 +159,8 @@ class ConnectionTest {
             assertTrue(connection.reject(InvalidMessage.missing("room")));
         }
         assertFalse(connection.reject(InvalidMessage.missing("room")));
+        settle();
+        settle();
         assertEquals(1008, closed.get().getCloseCode().getCode());
         assertTrue(sender.sent.get(0).contains("\"code\":\"missing_field\""), sender.sent.get(0));
     }
@@ -150,10 +180,9 @@ class ConnectionTest {
                     }
                     return method.invoke(session, args);
                 });
-        java.util.concurrent.ScheduledExecutorService writers = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        ScheduledExecutorService writers = Executors.newSingleThreadScheduledExecutor();
         try {
-            Connection connection = new Connection("c1", recording, new Identity("alice", "alice"), sender, 100,
-                    new Connection.Strikes(3, Duration.ofMinutes(1)), writers, null, null, null);
+            Connection connection = connection(recording, new Identity("alice", "alice"), sender, 100, writers);
             for (int i = 0; i < 4; i++) {
                 connection.reject(InvalidMessage.missing("room"));
             }
@@ -166,9 +195,9 @@ class ConnectionTest {
     }
     @Test
     void aBroadcastReachesEveryReceiverButTheExceptedUserInPublishOrderAcrossSendLoops() throws Exception {
-        java.util.concurrent.ScheduledExecutorService[] loops = {
-                java.util.concurrent.Executors.newSingleThreadScheduledExecutor(),
-                java.util.concurrent.Executors.newSingleThreadScheduledExecutor()};
+        ScheduledExecutorService[] loops = {
+                Executors.newSingleThreadScheduledExecutor(),
+                Executors.newSingleThreadScheduledExecutor()};
         try {
             List<HeldSender> senders = new ArrayList<>();
             List<Connection> receivers = new ArrayList<>();
@@ -176,8 +205,8 @@ class ConnectionTest {
             for (int i = 0; i < 10; i++) {
                 HeldSender sender = new HeldSender(true);
                 senders.add(sender);
-                receivers.add(new Connection("c" + i, session(closed), new Identity(i == 3 ? "carol" : "user" + i, "u"),
-                        sender, 1_000, new Connection.Strikes(3, Duration.ofMinutes(1)), loops[i % 2], null, null, null));
+                receivers.add(connection(session(closed), new Identity(i == 3 ? "carol" : "user" + i, "u"), sender, 1_000,
+                        loops[i % 2]));
             }
             for (int m = 0; m < 100; m++) {
                 Connection.broadcast(receivers, "carol", new OutboundFrame("m" + m));
@@ -210,7 +239,7 @@ class ConnectionTest {
             }
             assertNull(closed.get());
         } finally {
-            for (java.util.concurrent.ScheduledExecutorService loop : loops) {
+            for (ScheduledExecutorService loop : loops) {
                 loop.shutdownNow();
             }
         }
@@ -243,10 +272,8 @@ class ConnectionTest {
                 return true;
             }
         };
-        java.util.concurrent.ScheduledExecutorService loop = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
         try {
-            Connection connection = new Connection("c1", session(closed), new Identity("alice", "alice"), stuck, 100,
-                    new Connection.Strikes(3, Duration.ofMinutes(1)), loop, null, null, null);
+            Connection connection = connection(stuck, 100, closed);
             connection.closeWhenFlushed(Close.POLICY_VIOLATION.reason("too many invalid messages"));
             connection.send("waits behind the stuck write");
             org.awaitility.Awaitility.await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2))

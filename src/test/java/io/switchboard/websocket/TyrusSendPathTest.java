@@ -46,8 +46,9 @@ class TyrusSendPathTest {
     public static class SendPathEndpoint {
         @OnOpen
         public void open(Session session) {
-            OPENED.add(new Connection(session.getId(), session, new Identity("u", "u"), FrameSender.of(session),
-                    1_000_000, new Connection.Strikes(10, Duration.ofMinutes(1)), WRITERS, null, null, null));
+            OPENED.add(new Connection(session, new Identity("u", "u"), FrameSender.of(session), WRITERS, Runnable::run,
+                    new Connection.Limits(1_000_000, new Connection.Strikes(10, Duration.ofMinutes(1)),
+                            new Connection.Strikes(10, Duration.ofMinutes(1)), new RateLimit(1_000))));
         }
     }
 

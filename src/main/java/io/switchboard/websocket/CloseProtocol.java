@@ -1,0 +1,88 @@
+package io.switchboard.websocket;
+
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.Session;
+import java.io.IOException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * How one connection ends. It closes once, on the connection's send loop, after any write already under way, so no
+ * data frame follows the Close frame. A close may wait for the frames already queued ({@link #closeAfterFlush}, so
+ * that the error frames explaining it arrive first); any other close overtakes it, since a client that does not read
+ * may never let them drain.
+ */
+final class CloseProtocol {
+
+    private static final Logger LOG = Logger.getLogger(CloseProtocol.class.getName());
+
+    private final Session session;
+    private final Executor loop;
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final AtomicReference<CloseReason> afterFlush = new AtomicReference<>();
+    private volatile boolean sessionClosed;
+
+    CloseProtocol(Session session, Executor loop) {
+        this.session = session;
+        this.loop = loop;
+    }
+
+    /** Whether the connection is closing: no frame is queued any more. */
+    boolean closing() {
+        return closing.get();
+    }
+
+    /** Whether the session was closed, or the container reports it closed: nothing is written any more. */
+    boolean closed() {
+        return sessionClosed || !session.isOpen();
+    }
+
+    /** Whether this side closed the session (cheaper than asking the container for every write). */
+    boolean closedHere() {
+        return sessionClosed;
+    }
+
+    /** Closes once; later calls do nothing, except that a close waiting for queued frames is overtaken. */
+    void close(CloseReason reason) {
+        if (closing.compareAndSet(false, true) || afterFlush.getAndSet(null) != null) {
+            try {
+                loop.execute(() -> closeSession(reason));
+            } catch (RejectedExecutionException e) {
+                closeSession(reason); // shutting down
+            }
+        }
+    }
+
+    /**
+     * Marks the connection closing, to be closed with {@code reason} once the send queue has written what it holds
+     * ({@link #flushed}); false when it was closing already.
+     */
+    boolean closeAfterFlush(CloseReason reason) {
+        if (closing.compareAndSet(false, true)) {
+            afterFlush.set(reason);
+            return true;
+        }
+        return false;
+    }
+
+    /** The send queue has written everything: a close waiting for that happens now. */
+    void flushed() {
+        CloseReason reason = afterFlush.getAndSet(null);
+        if (reason != null) {
+            closeSession(reason);
+        }
+    }
+
+    private void closeSession(CloseReason reason) {
+        sessionClosed = true;
+        try {
+            session.close(reason);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.FINE, "Closing {0} failed: {1}", new Object[] {session.getId(), e});
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package io.switchboard.websocket;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Pre-encoded frames, several per raw write (Tyrus on Payara: the Grizzly connection's write queue, or Tyrus' raw
+ * frames): a flush writes everything queued, up to 64 KiB, in one write. While earlier writes still wait in the
+ * container (the client reads slowly), frames stay queued here, where they count towards the slow-consumer limit.
+ */
+final class CoalescingSendQueue extends FlushingSendQueue {
+
+    private static final Logger LOG = Logger.getLogger(CoalescingSendQueue.class.getName());
+    private static final int BATCH_BYTES = 65_536;
+
+    CoalescingSendQueue(FrameSender sender, ScheduledExecutorService loop, CloseProtocol close, int maxPending) {
+        super(sender, loop, close, maxPending);
+    }
+
+    @Override
+    protected boolean write() {
+        if (sender.writing()) {
+            return false;
+        }
+        OutboundFrame first = queue.poll();
+        if (first == null) {
+            return true;
+        }
+        int frames = 1;
+        ByteBuffer buffer;
+        if (queue.isEmpty()) {
+            buffer = ByteBuffer.wrap(first.wire()); // the frame's bytes are never changed: no copy needed
+        } else {
+            List<byte[]> batch = new ArrayList<>();
+            batch.add(first.wire());
+            int bytes = first.wire().length;
+            OutboundFrame frame;
+            while (bytes < BATCH_BYTES && (frame = queue.poll()) != null) {
+                byte[] wire = frame.wire();
+                batch.add(wire);
+                bytes += wire.length;
+            }
+            buffer = ByteBuffer.allocate(bytes);
+            batch.forEach(buffer::put);
+            buffer.flip();
+            frames = batch.size();
+        }
+        pending.addAndGet(-frames);
+        try {
+            if (!close.closedHere()) {
+                sender.writeFrames(buffer);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "Write failed: {0}", e.toString());
+            close.close(Close.INTERNAL_ERROR.reason("send failed"));
+        }
+        return true;
+    }
+}

@@ -1,0 +1,89 @@
+package io.switchboard.websocket;
+
+import jakarta.websocket.CloseReason;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * A send queue whose frames are written by flushes on the connection's send loop, never on the publisher's thread,
+ * at most one flush at a time; a close waiting for the queue happens when a flush leaves it empty.
+ */
+abstract class FlushingSendQueue extends SendQueue {
+
+    private static final Logger LOG = Logger.getLogger(FlushingSendQueue.class.getName());
+
+    private final AtomicBoolean flushScheduled = new AtomicBoolean();
+
+    FlushingSendQueue(FrameSender sender, ScheduledExecutorService loop, CloseProtocol close, int maxPending) {
+        super(sender, loop, close, maxPending);
+    }
+
+    @Override
+    final void written() {
+        if (flushScheduled.compareAndSet(false, true)) {
+            flush(); // on this connection's loop: no other flush of it runs now
+        }
+    }
+
+    @Override
+    final void closeWhenFlushed(CloseReason reason) {
+        onLoop(() -> {
+            if (close.closeAfterFlush(reason)) {
+                scheduleFlush(0);
+            }
+        });
+    }
+
+    /**
+     * Writes what the strategy allows now ({@link #write}); returns false when the container is still busy with
+     * earlier writes and the flush should be tried again shortly.
+     */
+    protected abstract boolean write();
+
+    protected final void scheduleFlush(long delayMillis) {
+        if (flushScheduled.compareAndSet(false, true)) {
+            try {
+                if (delayMillis == 0) {
+                    loop.execute(this::flush);
+                } else {
+                    loop.schedule(this::flush, delayMillis, TimeUnit.MILLISECONDS);
+                }
+            } catch (RejectedExecutionException e) {
+                flushScheduled.set(false); // shutting down
+            }
+        }
+    }
+
+    private void flush() {
+        try {
+            flushQueued();
+        } catch (RuntimeException | Error e) {
+            flushScheduled.set(false);
+            LOG.log(Level.WARNING, "Sending failed", e);
+            close.close(Close.INTERNAL_ERROR.reason("send failed"));
+        }
+    }
+
+    private void flushQueued() {
+        if (close.closed()) {
+            queue.clear(); // nobody will read them: a write queue that never drains must not keep us polling
+            flushScheduled.set(false);
+            return;
+        }
+        if (!write()) {
+            flushScheduled.set(false);
+            scheduleFlush(1);
+            return;
+        }
+        flushScheduled.set(false);
+        if (!queue.isEmpty()) {
+            scheduleFlush(0);
+        } else {
+            close.flushed();
+        }
+    }
+}

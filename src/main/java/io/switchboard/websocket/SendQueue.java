@@ -1,0 +1,93 @@
+package io.switchboard.websocket;
+
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.SendResult;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The frames waiting for one client, and how they reach its socket: one strategy per container path, chosen by the
+ * connection's {@link FrameSender} ({@link #of}). Frames are queued on the connection's send loop, a single thread,
+ * so they keep the order in which they were handed over. A client with more than {@code maxPending} frames waiting
+ * for its socket is closed as a slow consumer (4001) instead of holding back others.
+ */
+abstract class SendQueue {
+
+    private static final Logger LOG = Logger.getLogger(SendQueue.class.getName());
+
+    protected final FrameSender sender;
+    protected final ScheduledExecutorService loop;
+    protected final CloseProtocol close;
+    protected final Queue<OutboundFrame> queue = new ConcurrentLinkedQueue<>();
+    protected final AtomicInteger pending = new AtomicInteger();
+    private final int maxPending;
+
+    SendQueue(FrameSender sender, ScheduledExecutorService loop, CloseProtocol close, int maxPending) {
+        this.sender = sender;
+        this.loop = loop;
+        this.close = close;
+        this.maxPending = maxPending;
+    }
+
+    /**
+     * Coalesced raw writes where the sender takes them (Tyrus: the Grizzly connection, or Tyrus' raw frames),
+     * several frames in flight where the container queues them (Undertow), else one frame in flight.
+     */
+    static SendQueue of(FrameSender sender, ScheduledExecutorService loop, CloseProtocol close, int maxPending) {
+        if (sender.coalesces()) {
+            return new CoalescingSendQueue(sender, loop, close, maxPending);
+        }
+        return sender.pipelined() ? new PipelinedSendQueue(sender, loop, close, maxPending)
+                : new OneInFlightSendQueue(sender, loop, close, maxPending);
+    }
+
+    /** On the send loop: queues one frame and starts writing; closes the connection (4001) when too many wait. */
+    final void enqueue(OutboundFrame frame) {
+        if (close.closing()) {
+            return;
+        }
+        if (pending.incrementAndGet() > maxPending) {
+            pending.decrementAndGet();
+            close.close(Close.SLOW_CONSUMER.reason());
+            return;
+        }
+        queue.offer(frame);
+        written();
+    }
+
+    /** Writes what is queued, as far as the strategy allows now. */
+    abstract void written();
+
+    /** Closes once the frames handed over before are written (or handed to the container). */
+    abstract void closeWhenFlushed(CloseReason reason);
+
+    /** Hands one frame to the container's queue; its completion counts it off. */
+    protected final void dispatch(OutboundFrame frame) {
+        try {
+            sender.send(frame.text(), this::sent);
+        } catch (RuntimeException e) {
+            sent(new SendResult(e));
+        }
+    }
+
+    protected void sent(SendResult result) {
+        pending.decrementAndGet();
+        if (!result.isOK()) {
+            LOG.log(Level.FINE, "Send failed: {0}", result.getException());
+            close.close(Close.INTERNAL_ERROR.reason("send failed"));
+        }
+    }
+
+    protected final void onLoop(Runnable task) {
+        try {
+            loop.execute(task);
+        } catch (RejectedExecutionException e) {
+            // shutting down
+        }
+    }
+}
