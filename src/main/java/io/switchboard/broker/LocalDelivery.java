@@ -8,7 +8,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.util.Collection;
-import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /** Writes a publication to this node's receivers: encoded once, queued on each connection without blocking. */
 @ApplicationScoped
@@ -21,28 +22,29 @@ public class LocalDelivery {
     @Inject
     Instance<TopicHandler> handlerBeans;
 
-    private List<TopicHandler> handlers;
+    private Map<Class<? extends Topic>, TopicHandler> handlers;
 
     @PostConstruct
     void collectHandlers() {
-        handlers = handlerBeans.stream().toList();
+        handlers = handlerBeans.stream().collect(Collectors.toUnmodifiableMap(TopicHandler::kind, h -> h));
     }
 
     public void deliver(Publication publication) {
-        String topic = publication.topic();
-        for (TopicHandler handler : handlers) {
-            if (topic.startsWith(handler.prefix())) {
-                handler.deliver(publication);
-                return;
-            }
+        TopicHandler handler = handlers.get(publication.topic().getClass());
+        if (handler != null) {
+            handler.deliver(publication);
+            return;
         }
+        Topic topic = publication.topic();
         Collection<Connection> receivers;
-        if (Publication.EVERYONE.equals(topic)) {
+        if (topic instanceof Topic.Room room) {
+            receivers = subscriptions.subscribers(room);
+        } else if (topic instanceof Topic.User user) {
+            receivers = connections.ofUser(user.userId());
+        } else if (topic instanceof Topic.Everyone) {
             receivers = connections.all();
-        } else if (topic.startsWith("user:")) {
-            receivers = connections.ofUser(topic.substring("user:".length()));
         } else {
-            receivers = subscriptions.subscribers(topic);
+            throw new IllegalStateException("no delivery for " + topic);
         }
         Connection.broadcast(receivers, publication.exceptUser(), new OutboundFrame(publication.payload()));
     }

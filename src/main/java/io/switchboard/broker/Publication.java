@@ -1,37 +1,27 @@
 package io.switchboard.broker;
 
 /**
- * One encoded frame for an audience. Topics: {@code room:<name>} (the connections that joined the room),
- * {@code user:<id>} (every connection of that user) and {@code all} (every connection).
- *
- * Other prefixes belong to a {@link TopicHandler} (e.g. {@code inbox:<user>} for sequenced notifications).
+ * One encoded frame for an audience.
  *
  * @param topic who receives it
  * @param payload the frame, encoded once for every receiver
  * @param exceptUser a user whose connections skip it (the typist of a typing indicator), or null
- * @param sequence the position of the payload in its topic's stream, or 0 when the topic is not sequenced
  */
-public record Publication(String topic, String payload, String exceptUser, long sequence) {
+public record Publication(Topic topic, String payload, String exceptUser) {
 
-    public static final String EVERYONE = "all";
+    public Publication(Topic topic, String payload) {
+        this(topic, payload, null);
+    }
 
     public static Publication toRoom(String room, String payload) {
-        return new Publication(roomTopic(room), payload, null, 0);
+        return new Publication(new Topic.Room(room), payload);
     }
 
     public static Publication toUser(String userId, String payload) {
-        return new Publication(userTopic(userId), payload, null, 0);
-    }
-
-    public static String roomTopic(String room) {
-        return "room:" + room;
-    }
-
-    public static String userTopic(String userId) {
-        return "user:" + userId;
+        return new Publication(new Topic.User(userId), payload);
     }
 
     public Publication except(String userId) {
-        return new Publication(topic, payload, userId, sequence);
+        return new Publication(topic, payload, userId);
     }
 }

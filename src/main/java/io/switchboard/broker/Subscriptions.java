@@ -12,22 +12,22 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Which of this node's connections listen to which topic (a joined room is a subscription to its topic). */
+/** Which of this node's connections joined which room (a joined room is a subscription to its topic). */
 @ApplicationScoped
 public class Subscriptions {
 
-    private final Map<String, Set<Connection>> byTopic = new ConcurrentHashMap<>();
-    private final Map<Connection, Set<String>> byConnection = new ConcurrentHashMap<>();
+    private final Map<Topic.Room, Set<Connection>> byTopic = new ConcurrentHashMap<>();
+    private final Map<Connection, Set<Topic.Room>> byConnection = new ConcurrentHashMap<>();
 
     /** @return false when the connection was already subscribed */
-    public boolean subscribe(String topic, Connection connection) {
+    public boolean subscribe(Topic.Room topic, Connection connection) {
         byConnection.computeIfAbsent(connection, c -> ConcurrentHashMap.newKeySet()).add(topic);
         return byTopic.computeIfAbsent(topic, t -> ConcurrentHashMap.newKeySet()).add(connection);
     }
 
     /** @return false when the connection was not subscribed */
-    public boolean unsubscribe(String topic, Connection connection) {
-        Set<String> topics = byConnection.get(connection);
+    public boolean unsubscribe(Topic.Room topic, Connection connection) {
+        Set<Topic.Room> topics = byConnection.get(connection);
         if (topics != null) {
             topics.remove(topic);
         }
@@ -39,25 +39,25 @@ public class Subscriptions {
         return removed[0];
     }
 
-    public boolean isSubscribed(String topic, Connection connection) {
+    public boolean isSubscribed(Topic.Room topic, Connection connection) {
         Set<Connection> set = byTopic.get(topic);
         return set != null && set.contains(connection);
     }
 
     /** The live set of a topic's subscribers (iterating it is safe while others join and leave). */
-    public Collection<Connection> subscribers(String topic) {
+    public Collection<Connection> subscribers(Topic.Room topic) {
         Set<Connection> set = byTopic.get(topic);
         return set == null ? List.of() : set;
     }
 
-    public Set<String> topicsOf(Connection connection) {
-        Set<String> topics = byConnection.get(connection);
+    public Set<Topic.Room> topicsOf(Connection connection) {
+        Set<Topic.Room> topics = byConnection.get(connection);
         return topics == null ? Set.of() : Set.copyOf(topics);
     }
 
     /** Runs after the other observers of the close, which still see what the connection was subscribed to. */
     void forget(@Observes @Priority(Interceptor.Priority.APPLICATION + 1000) ConnectionClosed closed) {
-        Set<String> topics = byConnection.remove(closed.connection());
+        Set<Topic.Room> topics = byConnection.remove(closed.connection());
         if (topics != null) {
             topics.forEach(topic -> unsubscribe(topic, closed.connection()));
         }

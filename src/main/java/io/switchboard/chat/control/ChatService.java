@@ -3,6 +3,7 @@ package io.switchboard.chat.control;
 import io.switchboard.broker.Broker;
 import io.switchboard.broker.Publication;
 import io.switchboard.broker.Subscriptions;
+import io.switchboard.broker.Topic;
 import io.switchboard.chat.entity.ChatMessage;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.presence.control.Presence;
@@ -75,7 +76,7 @@ public class ChatService {
             if (presence.enter(room, connection.userId(), connection.id())) {
                 broker.publish(Publication.toRoom(room, Json.write(ChatEvent.Presence.joined(room, connection.userId()))));
             }
-            subscriptions.subscribe(Publication.roomTopic(room), connection);
+            subscriptions.subscribe(new Topic.Room(room), connection);
             ChatHistory.Page recent = history.page(room, null, config.historySize());
             connection.send(Json.write(new ChatEvent.Joined(room, views(recent.messages()), presence.members(room))));
             return null;
@@ -84,7 +85,7 @@ public class ChatService {
 
     public void leave(Connection connection, String room) {
         inRoom(room, () -> {
-            if (!subscriptions.unsubscribe(Publication.roomTopic(room), connection)) {
+            if (!subscriptions.unsubscribe(new Topic.Room(room), connection)) {
                 throw notJoined(room);
             }
             connection.send(Json.write(new ChatEvent.Left(room)));
@@ -95,7 +96,7 @@ public class ChatService {
 
     /** Stores a message once per client id, sends it to the room and acknowledges it. */
     public void post(Connection connection, String room, String text, String clientId) {
-        if (!subscriptions.isSubscribed(Publication.roomTopic(room), connection)) {
+        if (!subscriptions.isSubscribed(new Topic.Room(room), connection)) {
             throw notJoined(room).withRef(clientId);
         }
         requirePoster(connection, room, clientId);
@@ -143,7 +144,7 @@ public class ChatService {
             restrict(room, user, access);
             if (!access.read()) {
                 for (Connection connection : connections.ofUser(user)) {
-                    if (subscriptions.unsubscribe(Publication.roomTopic(room), connection)) {
+                    if (subscriptions.unsubscribe(new Topic.Room(room), connection)) {
                         connection.send(Json.write(new ChatEvent.Left(room)));
                         departed(room, connection);
                     }
@@ -174,15 +175,12 @@ public class ChatService {
     /** Takes a closed connection out of every room it was in; users whose last connection it was have left. */
     void disconnected(@Observes ConnectionClosed closed) {
         Connection connection = closed.connection();
-        for (String topic : subscriptions.topicsOf(connection)) {
-            if (topic.startsWith("room:")) {
-                String room = topic.substring("room:".length());
-                inRoom(room, () -> {
-                    subscriptions.unsubscribe(topic, connection);
-                    departed(room, connection);
-                    return null;
-                });
-            }
+        for (Topic.Room topic : subscriptions.topicsOf(connection)) {
+            inRoom(topic.name(), () -> {
+                subscriptions.unsubscribe(topic, connection);
+                departed(topic.name(), connection);
+                return null;
+            });
         }
     }
 
@@ -202,7 +200,7 @@ public class ChatService {
     }
 
     private void requireJoined(Connection connection, String room) {
-        if (!subscriptions.isSubscribed(Publication.roomTopic(room), connection)) {
+        if (!subscriptions.isSubscribed(new Topic.Room(room), connection)) {
             throw notJoined(room);
         }
     }

@@ -24,7 +24,9 @@ import java.util.TreeSet;
  * notifications.publish(NotificationRequest.toUser("bob", "Invoice approved", "Invoice 42 was approved"));
  * }</pre>
  * Called inside a JTA transaction it joins it: the notification is stored with the caller's data and pushed only
- * after the commit; a rollback stores and pushes nothing.
+ * after the commit; a rollback stores and pushes nothing. This is the first step of a notification's way: stored
+ * (here) → committed ({@link CommittedNotifications} publishes it to the broker) → delivered
+ * ({@link NotificationStreams}).
  * <p>
  * Each recipient gets an inbox entry with the next number of their own sequence. Recipients are resolved when the
  * notification is published: a topic notification reaches the users subscribed at that moment, never users who

@@ -1,19 +1,16 @@
 package io.switchboard.notification.control;
 
-import io.switchboard.broker.Broker;
 import io.switchboard.broker.Publication;
+import io.switchboard.broker.Topic;
+import io.switchboard.protocol.Json;
 import io.switchboard.broker.TopicHandler;
 import io.switchboard.notification.entity.InboxEntry;
 import io.switchboard.notification.entity.Notification;
 import io.switchboard.websocket.Connection;
 import io.switchboard.websocket.ConnectionClosed;
 import io.switchboard.websocket.Connections;
-import jakarta.annotation.Resource;
-import io.switchboard.protocol.Json;
-import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.List;
@@ -21,15 +18,15 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Each notification connection's stream: replay from the client's last sequence, then live, with no gap and no
- * duplicate. Live notifications reach this node through the broker (topic {@code inbox:<user>}, carrying their
- * sequence); a connection takes only the next sequence number, fetching any it has not seen from the inbox first
- * and dropping any it already has, so the order in which pushes arrive does not matter.
+ * The last step of a notification's way (stored → committed → published → delivered, here): each notification
+ * connection's stream, replayed from the client's last sequence, then live, with no gap and no duplicate. Live
+ * notifications reach this node through the broker ({@link Topic.Inbox}, carrying their sequence); a connection takes
+ * only the next sequence number, fetching any it has not seen from the inbox first and dropping any it already has,
+ * so the order in which publications arrive does not matter.
  */
 @ApplicationScoped
 public class NotificationStreams implements TopicHandler {
 
-    public static final String PREFIX = "inbox:";
     private static final int PAGE = 200;
 
     private final Map<Connection, Stream> streams = new ConcurrentHashMap<>();
@@ -38,10 +35,6 @@ public class NotificationStreams implements TopicHandler {
     Inbox inbox;
     @Inject
     NotificationUsers knownUsers;
-    @Inject
-    Broker broker;
-    @Resource(lookup = "java:comp/DefaultManagedExecutorService")
-    ManagedExecutorService executor;
     @Inject
     Connections connections;
 
@@ -71,14 +64,15 @@ public class NotificationStreams implements TopicHandler {
     }
 
     @Override
-    public String prefix() {
-        return PREFIX;
+    public Class<Topic.Inbox> kind() {
+        return Topic.Inbox.class;
     }
 
     @Override
     public void deliver(Publication publication) {
-        String user = publication.topic().substring(PREFIX.length());
-        long seq = publication.sequence();
+        Topic.Inbox topic = (Topic.Inbox) publication.topic();
+        String user = topic.userId();
+        long seq = topic.seq();
         for (Connection connection : connections.ofUser(user)) {
             Stream stream = streams.get(connection);
             if (stream == null) {
@@ -99,38 +93,6 @@ public class NotificationStreams implements TopicHandler {
                 stream.lastSent = seq;
             }
         }
-    }
-
-    /**
-     * Pushes a committed notification to its recipients' streams, with their new unread counts. The push runs on
-     * another thread: a transaction's completion callbacks may not use the database, and a stream may need to
-     * fetch notifications it skipped; it also returns the publisher to its caller without waiting for sockets.
-     */
-    void stored(@Observes(during = TransactionPhase.AFTER_SUCCESS) NotificationsStored stored) {
-        executor.execute(() -> push(stored));
-    }
-
-    /** Tells every connection of the user that read state changed. */
-    void readChanged(@Observes(during = TransactionPhase.AFTER_SUCCESS) ReadChanged changed) {
-        executor.execute(() -> push(changed));
-    }
-
-    private void push(NotificationsStored stored) {
-        Notification n = stored.notification();
-        for (NotificationsStored.Delivery delivery : stored.deliveries()) {
-            publish(delivery.userId(), view(n, delivery.seq(), false), delivery.seq());
-            publish(delivery.userId(), new NotificationEvent.Unread(stored.unread().getOrDefault(delivery.userId(), 0L)), 0);
-        }
-    }
-
-    private void push(ReadChanged changed) {
-        publish(changed.userId(), new NotificationEvent.Read(changed.seq(), changed.all()), 0);
-        publish(changed.userId(), new NotificationEvent.Unread(changed.unread()), 0);
-    }
-
-    /** Publishes one frame to a user's notification stream; {@code seq} 0 for frames outside the sequence. */
-    private void publish(String userId, NotificationEvent event, long seq) {
-        broker.publish(new Publication(PREFIX + userId, Json.write(event), null, seq));
     }
 
     void closed(@Observes ConnectionClosed closed) {
