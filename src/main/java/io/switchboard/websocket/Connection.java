@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -34,6 +35,10 @@ public final class Connection {
 
     private static final Logger LOG = Logger.getLogger(Connection.class.getName());
     private static final ByteBuffer PING = ByteBuffer.wrap(new byte[] {'h', 'b'}).asReadOnlyBuffer();
+    /** How long a flooding client must pause before its close (1008) is sent. */
+    static final Duration FLOOD_QUIET = Duration.ofMillis(250);
+    /** The latest a flooding client is closed, paused or not. */
+    static final Duration FLOOD_CLOSE_AT_THE_LATEST = Duration.ofSeconds(5);
 
     private final String id;
     private final Session session;
@@ -171,12 +176,28 @@ public final class Connection {
      * Answers a message the rate limit dropped with its error frame at once, ahead of the replies to messages still
      * waiting to be handled. A client that keeps flooding (more drops than allowed within the strike window) is
      * closed with 1008 after the messages it sent before are handled and answered; what it sends after that is
-     * ignored.
+     * ignored, and the close waits until it pauses ({@link #FLOOD_QUIET}, at most {@link #FLOOD_CLOSE_AT_THE_LATEST}):
+     * a socket closed while the client still writes is reset, and the reset can destroy the close frame before the
+     * client reads it.
      */
     void drop(InvalidMessage problem) {
         send(Json.write(ErrorFrame.of(problem)));
         if (limits.drops().strike() && flooding.compareAndSet(false, true)) {
-            process(() -> closeWhenFlushed(Close.POLICY_VIOLATION.reason("too many messages (rate limit)")));
+            CloseReason reason = Close.POLICY_VIOLATION.reason("too many messages (rate limit)");
+            long decided = System.nanoTime();
+            process(() -> closeWhenQuiet(reason, decided));
+        }
+    }
+
+    private void closeWhenQuiet(CloseReason reason, long decidedNanos) {
+        if (silence().compareTo(FLOOD_QUIET) >= 0 || System.nanoTime() - decidedNanos >= FLOOD_CLOSE_AT_THE_LATEST.toNanos()) {
+            closeWhenFlushed(reason);
+        } else {
+            try {
+                loop.schedule(() -> closeWhenQuiet(reason, decidedNanos), FLOOD_QUIET.toMillis() / 2, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                close(reason); // shutting down
+            }
         }
     }
 
