@@ -250,6 +250,9 @@ class ChatIT {
             Awaitility.await("the slow client closed").atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(200))
                     .failFast(() -> posted.stream().filter(CompletableFuture::isCompletedExceptionally).forEach(CompletableFuture::join))
                     .until(() -> !members().contains("slow"));
+            // it stops talking once closed: a frame sent to a socket the server has closed is answered with a TCP
+            // reset, which would discard the close frame waiting in its receive buffer
+            talk.shutdownNow();
             slowLeft.set(true);
             int total = posted.stream().mapToInt(CompletableFuture::join).sum();
 
