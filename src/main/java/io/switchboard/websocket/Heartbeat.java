@@ -9,6 +9,7 @@ import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.inject.Inject;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,6 +31,8 @@ public class Heartbeat {
 
     @Resource(lookup = "java:comp/DefaultManagedScheduledExecutorService")
     ManagedScheduledExecutorService scheduler;
+    @Inject
+    Clock clock;
     @Inject
     SwitchboardConfig config;
     @Inject
@@ -61,7 +64,7 @@ public class Heartbeat {
             Duration interval = config.heartbeatInterval();
             Duration timeout = config.heartbeatTimeout();
             List<Connection> alive = new ArrayList<>();
-            Instant now = Instant.now();
+            Instant now = clock.instant();
             for (Connection connection : connections.all()) {
                 Duration silence = connection.silence();
                 if (connection.identity().expired(now)) {

@@ -23,6 +23,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import io.switchboard.it.probe.ClockProbe;
+import io.switchboard.it.probe.TestClock;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -51,7 +53,7 @@ class SecurityIT {
 
     @Deployment(testable = false)
     static WebArchive war() {
-        return Servers.war();
+        return Servers.war().addClasses(TestClock.class, ClockProbe.class);
     }
 
     @BeforeEach
@@ -86,12 +88,15 @@ class SecurityIT {
             assertTrue(replay.closeReason().contains("used"), replay.closeReason());
         }
         String stale = Servers.ticket(ws, ann);
-        Instant issued = Instant.now();
-        // tickets live 5 s on the test servers
-        await().atMost(Duration.ofSeconds(15)).until(() -> Instant.now().isAfter(issued.plusSeconds(6)));
-        WsClient late = WsClient.open(URI.create(ws + "/ws/chat?ticket=" + stale));
-        assertEquals(1008, late.closeCode());
-        assertTrue(late.closeReason().contains("expired"), late.closeReason());
+        // tickets live 5 s on the test servers: the server's clock moves 6 s on instead of the test waiting
+        assertEquals(204, Servers.put(http, "/api/test/clock?offsetSeconds=6", "").statusCode());
+        try {
+            WsClient late = WsClient.open(URI.create(ws + "/ws/chat?ticket=" + stale));
+            assertEquals(1008, late.closeCode());
+            assertTrue(late.closeReason().contains("expired"), late.closeReason());
+        } finally {
+            Servers.put(http, "/api/test/clock?offsetSeconds=0", "");
+        }
     }
 
     @Test
@@ -118,12 +123,18 @@ class SecurityIT {
     void aConnectionIsClosedWith4002WhenItsTokenExpires() {
         String kai = user("kai");
         Instant now = Instant.now();
-        String shortLived = Credentials.sign(Credentials.SECRET, kai, now, now.plusSeconds(3));
+        String shortLived = Credentials.sign(Credentials.SECRET, kai, now, now.plusSeconds(60));
         HttpResponse<String> ticket = Servers.post(http, "/api/auth/ticket", "", "Authorization", "Bearer " + shortLived);
         assertEquals(200, ticket.statusCode(), ticket.body());
         WsClient client = WsClient.open(URI.create(ws + "/ws/chat?ticket=" + Servers.json(ticket).getString("ticket")));
         client.expect("welcome");
-        assertEquals(4002, client.closeCode());
+        // the server's clock moves past the token's expiry instead of the test waiting for it
+        assertEquals(204, Servers.put(http, "/api/test/clock?offsetSeconds=61", "").statusCode());
+        try {
+            assertEquals(4002, client.closeCode());
+        } finally {
+            Servers.put(http, "/api/test/clock?offsetSeconds=0", "");
+        }
         assertWellBehavedClientWorks();
     }
 

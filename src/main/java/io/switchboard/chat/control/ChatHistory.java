@@ -1,10 +1,12 @@
 package io.switchboard.chat.control;
 
+import jakarta.inject.Inject;
 import io.switchboard.chat.entity.ChatMessage;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -15,6 +17,8 @@ import java.util.List;
 @Transactional
 public class ChatHistory {
 
+    @Inject
+    Clock clock;
     @PersistenceContext
     EntityManager em;
 
@@ -34,7 +38,7 @@ public class ChatHistory {
         if (!existing.isEmpty()) {
             return new Stored(existing.get(0), true);
         }
-        ChatMessage message = new ChatMessage(room, recipient, senderId, clientId, text, Instant.now());
+        ChatMessage message = new ChatMessage(room, recipient, senderId, clientId, text, clock.instant());
         em.persist(message);
         em.flush();
         return new Stored(message, false);

@@ -1,11 +1,13 @@
 package io.switchboard.chat.control;
 
+import jakarta.inject.Inject;
 import io.switchboard.chat.entity.ChatRoom;
 import io.switchboard.chat.entity.RoomMember;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashSet;
@@ -18,6 +20,8 @@ import java.util.Set;
 @Transactional
 public class Rooms {
 
+    @Inject
+    Clock clock;
     @PersistenceContext
     EntityManager em;
 
@@ -47,7 +51,7 @@ public class Rooms {
     public Access enter(String room, String user) {
         ChatRoom found = em.find(ChatRoom.class, room);
         if (found == null) {
-            em.persist(new ChatRoom(room, Instant.now()));
+            em.persist(new ChatRoom(room, clock.instant()));
             return Access.FULL;
         }
         return access(found, user);
@@ -58,7 +62,7 @@ public class Rooms {
         if (em.find(ChatRoom.class, room) != null) {
             return Optional.empty();
         }
-        ChatRoom created = new ChatRoom(room, Instant.now(), privateRoom, owner);
+        ChatRoom created = new ChatRoom(room, clock.instant(), privateRoom, owner);
         em.persist(created);
         if (privateRoom) {
             Set<String> unique = new HashSet<>(members);

@@ -18,6 +18,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.SecurityContext;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 
@@ -30,6 +31,8 @@ import java.util.List;
 @Produces(MediaType.APPLICATION_JSON)
 public class InboxResource {
 
+    @Inject
+    Clock clock;
     @Inject
     Inbox inbox;
     @Context
@@ -48,7 +51,7 @@ public class InboxResource {
             @QueryParam("after") @DefaultValue("0") Long after,
             @QueryParam("limit") @DefaultValue("50") @Fields.PageLimit Integer limit) {
         self(user);
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         List<NotificationEvent.Notification> items = inbox.between(user, after, Long.MAX_VALUE, limit, now).stream()
                 .map(e -> NotificationStreams.view(e.getNotification(), e.getSeq(), e.isRead())).toList();
         return new InboxPage(user, items, inbox.unread(user, now), inbox.lastSeq(user));

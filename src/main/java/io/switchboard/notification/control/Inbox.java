@@ -10,6 +10,7 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
@@ -26,6 +27,8 @@ public class Inbox {
 
     @PersistenceContext
     EntityManager em;
+    @Inject
+    Clock clock;
     @Inject
     Event<ReadChanged> readChanged;
     @Inject
@@ -77,7 +80,7 @@ public class Inbox {
         if (entries.isEmpty()) {
             throw InvalidMessage.invalid("seq", "there is no notification " + seq + " in your inbox");
         }
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         if (entries.get(0).markRead(now)) {
             em.flush();
             readChanged.fire(new ReadChanged(userId, seq, false, unread(userId, now)));
@@ -85,7 +88,7 @@ public class Inbox {
     }
 
     public void markAllRead(String userId) {
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         int changed = em.createQuery("UPDATE InboxEntry e SET e.readAt = :now WHERE e.userId = :user AND e.readAt IS NULL")
                 .setParameter("now", now.toEpochMilli()).setParameter("user", userId).executeUpdate();
         if (changed > 0) {

@@ -11,6 +11,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,6 +45,8 @@ public class NotificationPublisher {
     @PersistenceContext
     EntityManager em;
     @Inject
+    Clock clock;
+    @Inject
     Event<NotificationsStored> stored;
     @Inject
     Inbox inbox;
@@ -56,7 +59,7 @@ public class NotificationPublisher {
 
     /** Publishes once per idempotency key: a repeated key returns the first publication and notifies no one. */
     public Published publish(NotificationRequest request, String idempotencyKey) {
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         request.validate();
         if (idempotencyKey != null) {
             if (idempotencyKey.isBlank() || idempotencyKey.length() > 128) {

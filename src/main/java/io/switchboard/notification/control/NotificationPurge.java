@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +24,8 @@ public class NotificationPurge {
     @Resource(lookup = "java:comp/DefaultManagedScheduledExecutorService")
     ManagedScheduledExecutorService scheduler;
     @Inject
+    Clock clock;
+    @Inject
     SwitchboardConfig config;
     @Inject
     Inbox inbox;
@@ -36,7 +39,7 @@ public class NotificationPurge {
 
     void purge() {
         try {
-            int purged = inbox.purge(Instant.now(), config.notificationRetention());
+            int purged = inbox.purge(clock.instant(), config.notificationRetention());
             if (purged > 0) {
                 LOG.log(Level.FINE, "Purged {0} expired or retired inbox entries", purged);
             }

@@ -12,6 +12,7 @@ import io.switchboard.websocket.Connections;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,8 @@ public class NotificationStreams implements TopicHandler {
 
     private final Map<Connection, Stream> streams = new ConcurrentHashMap<>();
 
+    @Inject
+    Clock clock;
     @Inject
     Inbox inbox;
     @Inject
@@ -57,7 +60,7 @@ public class NotificationStreams implements TopicHandler {
         Stream stream = new Stream(Math.min(since, inbox.lastSeq(user)));
         streams.put(connection, stream);
         synchronized (stream) {
-            Instant now = Instant.now();
+            Instant now = clock.instant();
             replay(connection, stream, Long.MAX_VALUE, now);
             connection.send(Json.write(new NotificationEvent.Replayed(stream.lastSent, inbox.unread(user, now))));
         }
@@ -87,7 +90,7 @@ public class NotificationStreams implements TopicHandler {
                     continue; // already sent by a replay
                 }
                 if (seq > stream.lastSent + 1) {
-                    replay(connection, stream, seq, Instant.now());
+                    replay(connection, stream, seq, clock.instant());
                 }
                 connection.send(publication.payload());
                 stream.lastSent = seq;

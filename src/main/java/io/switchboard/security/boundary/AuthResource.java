@@ -20,6 +20,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.SecurityContext;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -30,6 +31,8 @@ import java.util.TreeSet;
 @Produces(MediaType.APPLICATION_JSON)
 public class AuthResource {
 
+    @Inject
+    Clock clock;
     @Inject
     SwitchboardConfig config;
     @Inject
@@ -70,7 +73,7 @@ public class AuthResource {
         if (!known.containsAll(roles)) {
             throw InvalidMessage.invalid("roles", "may only contain " + known);
         }
-        Instant expiresAt = Instant.now().plus(config.devTokenLifetime());
+        Instant expiresAt = clock.instant().plus(config.devTokenLifetime());
         return new Session(user, List.copyOf(roles), tokens.issue(user, roles, expiresAt), expiresAt);
     }
 

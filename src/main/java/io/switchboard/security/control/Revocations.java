@@ -4,6 +4,7 @@ import io.switchboard.websocket.Close;
 import io.switchboard.websocket.Connections;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,12 +25,14 @@ public class Revocations {
     private volatile boolean loaded;
 
     @Inject
+    Clock clock;
+    @Inject
     Connections connections;
     @Inject
     RevocationStore store;
 
     public void revoke(String user) {
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         store.save(user, now);
         revokedAt(user, now);
         int closed = connections.closeUser(user, Close.REVOKED);

@@ -4,6 +4,7 @@ import io.switchboard.config.SwitchboardConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
@@ -25,6 +26,8 @@ public class Tickets {
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
 
     @Inject
+    Clock clock;
+    @Inject
     SwitchboardConfig config;
     @Inject
     Revocations revocations;
@@ -33,7 +36,7 @@ public class Tickets {
     }
 
     public Ticket issue(Credential credential) {
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         pending.values().removeIf(p -> p.expiresAt().isBefore(now));
         byte[] bytes = new byte[24];
         RANDOM.nextBytes(bytes);
@@ -50,10 +53,10 @@ public class Tickets {
             throw new NotAuthenticated("unknown or already used ticket");
         }
         Credential credential = found.credential();
-        if (found.expiresAt().isBefore(Instant.now())) {
+        if (found.expiresAt().isBefore(clock.instant())) {
             throw new NotAuthenticated("ticket expired");
         }
-        if (credential.expiresAt() != null && !credential.expiresAt().isAfter(Instant.now())) {
+        if (credential.expiresAt() != null && !credential.expiresAt().isAfter(clock.instant())) {
             throw new NotAuthenticated("token expired");
         }
         if (revocations.revokedAfter(credential.user(), credential.issuedAt())) {

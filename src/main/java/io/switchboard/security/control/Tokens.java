@@ -36,6 +36,7 @@ import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.text.ParseException;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
@@ -60,6 +61,8 @@ public class Tokens {
             JWSAlgorithm.RS512, JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512, JWSAlgorithm.ES256,
             JWSAlgorithm.ES384, JWSAlgorithm.ES512);
 
+    @Inject
+    Clock clock;
     @Inject
     SwitchboardConfig config;
     @Inject
@@ -99,7 +102,12 @@ public class Tokens {
         Set<String> required = Set.of("sub", "exp", "iat");
         DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(
                 config.jwtAudience().isEmpty() ? null : config.jwtAudience(),
-                new JWTClaimsSet.Builder().issuer(config.jwtIssuer()).build(), required);
+                new JWTClaimsSet.Builder().issuer(config.jwtIssuer()).build(), required) {
+            @Override
+            protected Date currentTime() {
+                return Date.from(clock.instant()); // expiry by the application's clock
+            }
+        };
         claims.setMaxClockSkew(CLOCK_SKEW_SECONDS);
         processor.setJWTClaimsSetVerifier(claims);
     }
@@ -140,7 +148,7 @@ public class Tokens {
     /** Signs a development token for a user (dev login only). */
     public String issue(String user, Set<String> roles, Instant expiresAt) {
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().subject(user).issuer(config.jwtIssuer())
-                .issueTime(Date.from(Instant.now())).expirationTime(Date.from(expiresAt))
+                .issueTime(Date.from(clock.instant())).expirationTime(Date.from(expiresAt))
                 .claim(config.rolesClaim(), List.copyOf(roles));
         if (!config.jwtAudience().isEmpty()) {
             claims.audience(config.jwtAudience());
@@ -165,10 +173,10 @@ public class Tokens {
         return roles;
     }
 
-    private static boolean expired(String token) {
+    private boolean expired(String token) {
         try {
             Date exp = SignedJWT.parse(token).getJWTClaimsSet().getExpirationTime();
-            return exp != null && exp.toInstant().plusSeconds(CLOCK_SKEW_SECONDS).isBefore(Instant.now());
+            return exp != null && exp.toInstant().plusSeconds(CLOCK_SKEW_SECONDS).isBefore(clock.instant());
         } catch (ParseException e) {
             return false;
         }

@@ -18,6 +18,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import io.switchboard.config.MovableClock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
@@ -33,6 +35,8 @@ class TokensTest {
     private static final String SECRET = "a-test-secret-that-is-long-enough-for-hs256";
     private static final List<String> KEYS = List.of("switchboard.auth.jwt.secret", "switchboard.auth.jwt.public-key",
             "switchboard.auth.jwt.audience", "switchboard.auth.dev-login");
+
+    private final MovableClock clock = new MovableClock();
 
     @AfterEach
     void clear() {
@@ -56,6 +60,15 @@ class TokensTest {
         assertRefused(tokens, hs256(SECRET, claims("bob", 3600).issuer("someone-else")), "token rejected");
         assertRefused(tokens, hs256(SECRET, claims("not a name!", 3600)), "token subject is not a valid user name");
         assertRefused(tokens, "not.a.jwt", "malformed token");
+    }
+
+    @Test
+    void aTokenIsRefusedAsExpiredOnceTheClockPassesItsExpiryAndSkew() throws Exception {
+        Tokens tokens = tokens(SECRET, null);
+        String token = hs256(SECRET, claims("fay", 10));
+        assertEquals("fay", tokens.verify(token).user());
+        clock.advance(Duration.ofSeconds(10 + 30 + 1)); // past the expiry and the allowed clock skew
+        assertRefused(tokens, token, "token expired");
     }
 
     @Test
@@ -89,7 +102,7 @@ class TokensTest {
         assertRefused(tokens, hs256(SECRET, claims("erin", 3600)), "token rejected"); // an HS256 token cannot pass for RS256
     }
 
-    private static Tokens tokens(String secret, Path publicKey) {
+    private Tokens tokens(String secret, Path publicKey) {
         if (secret != null) {
             System.setProperty("switchboard.auth.jwt.secret", secret);
         }
@@ -98,7 +111,9 @@ class TokensTest {
         }
         Tokens tokens = new Tokens();
         tokens.config = new SwitchboardConfig();
+        tokens.clock = clock;
         tokens.revocations = new Revocations();
+        tokens.revocations.clock = clock;
         tokens.revocations.store = new RevocationStore() { // none stored yet
             @Override
             public List<io.switchboard.security.entity.Revocation> all() {

@@ -1,0 +1,21 @@
+package io.switchboard.config;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Dependent;
+import jakarta.enterprise.inject.Produces;
+import java.time.Clock;
+
+/**
+ * The one {@link Clock} of the application: everything that stores a time or decides by one (tickets, tokens,
+ * revocations, credential expiry, notification expiry and purge, message timestamps) reads it, so tests can move
+ * time instead of waiting for it (an alternative producer, or a fixed clock in a unit test).
+ */
+@ApplicationScoped
+public class Clocks {
+
+    @Produces
+    @Dependent
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+}
