@@ -11,8 +11,6 @@ import jakarta.json.bind.annotation.JsonbSubtype;
 import jakarta.json.bind.annotation.JsonbTypeInfo;
 import jakarta.websocket.DecodeException;
 import jakarta.websocket.Decoder;
-import jakarta.websocket.EncodeException;
-import jakarta.websocket.Encoder;
 import jakarta.websocket.EndpointConfig;
 import java.nio.charset.StandardCharsets;
 import java.lang.reflect.RecordComponent;
@@ -135,24 +133,6 @@ public class TextCodec<T> {
         @Override
         public boolean willDecode(String text) {
             return true;
-        }
-    }
-
-    /** Base of a WebSocket {@link Encoder.Text} over a {@link TextCodec}. */
-    public abstract static class TextEncoder<T> implements Encoder.Text<T> {
-        private final TextCodec<T> codec;
-
-        protected TextEncoder(TextCodec<T> codec) {
-            this.codec = codec;
-        }
-
-        @Override
-        public String encode(T message) throws EncodeException {
-            try {
-                return codec.encode(message);
-            } catch (JsonbException e) {
-                throw new EncodeException(message, e.getMessage(), e);
-            }
         }
     }
 }

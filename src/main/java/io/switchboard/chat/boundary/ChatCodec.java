@@ -21,11 +21,4 @@ public final class ChatCodec {
             super(COMMANDS);
         }
     }
-
-    /** WebSocket encoder of {@link ChatEvent}. */
-    public static class Encoder extends TextCodec.TextEncoder<ChatEvent> {
-        public Encoder() {
-            super(EVENTS);
-        }
-    }
 }

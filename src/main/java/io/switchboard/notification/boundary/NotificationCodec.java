@@ -20,10 +20,4 @@ public final class NotificationCodec {
             super(COMMANDS);
         }
     }
-
-    public static class Encoder extends TextCodec.TextEncoder<NotificationEvent> {
-        public Encoder() {
-            super(EVENTS);
-        }
-    }
 }

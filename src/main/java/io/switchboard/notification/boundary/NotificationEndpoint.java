@@ -4,6 +4,7 @@ import io.switchboard.notification.control.NotificationService;
 import io.switchboard.notification.control.NotificationStreams;
 import io.switchboard.websocket.Close;
 import io.switchboard.websocket.Connections;
+import io.switchboard.websocket.Protocol;
 import io.switchboard.security.boundary.Handshake;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
@@ -21,7 +22,7 @@ import java.util.List;
  * The notification endpoint: {@code /ws/notifications?ticket=…&since=41} replays the user's notifications after
  * sequence 41, then streams new ones.
  */
-@ServerEndpoint(value = "/ws/notifications", decoders = NotificationCodec.Decoder.class, encoders = NotificationCodec.Encoder.class,
+@ServerEndpoint(value = "/ws/notifications", subprotocols = Protocol.V1, decoders = NotificationCodec.Decoder.class,
         configurator = Handshake.class)
 public class NotificationEndpoint {
 
