@@ -4,12 +4,12 @@
 # users, the page and the React example (tsconfig.json). TypeScript and React's types come from package-lock.json
 # (npm ci, from the npm registry, once). Without Node the check is skipped with a SKIPPED line; with CI set it fails.
 set -euo pipefail
-cd "$(dirname "$0")"
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
     echo "SKIPPED: node not found: the JavaScript clients' types were not checked (install Node.js 18+ with npm)"
     [ -z "${CI:-}" ] || exit 1
     exit 0
 fi
+cd "$(dirname "$0")"
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     npm ci --no-audit --no-fund --loglevel=error
 fi
