@@ -34,7 +34,7 @@ let notifUnread = null;     // the server's unread count, once known
 let notifLive = false;      // replay done on the current connection: what arrives now is new
 let notifRender = 0, liveTimer = 0, topicsVersion = 0;
 
-let auth = null;            // { user, token, expiresAt } from the server's dev login; null: the ?name= identity
+let auth = null;            // { user, token, expiresAt } from the server's dev login; null: signed out
 let renewing = null;        // the token renewal in progress, shared by both clients and REST calls
 
 /** Reads (no value), writes or removes (null) a Web Storage entry; storage may be disabled or blocked. */
@@ -592,7 +592,7 @@ const notifHandlers = {
 };
 
 function startNotifications(name) {
-  const own = new NotificationClient(auth ? { ticket } : {});
+  const own = new NotificationClient({ ticket });
   notifier = own;
   for (const [type, handler] of Object.entries(notifHandlers)) {
     own.addEventListener(type, event => notifier === own && handler(event.detail)); // ignore a signed-out client
@@ -618,9 +618,10 @@ function stopNotifications() {
 }
 
 // ---- credentials and REST ----
-// A server with a dev login (POST api/auth/dev-login) gives a bearer token: REST calls send it, and every WebSocket
-// connection first gets a one-time ticket with it (POST api/auth/ticket). A server without one (404) takes the
-// development identity ?name= as it is.
+// This page signs in through the server's dev login (POST api/auth/dev-login, switchboard.auth.dev-login): it gives
+// a bearer token; REST calls send it, and every WebSocket connection first gets a one-time ticket with it (POST
+// api/auth/ticket). A server without a dev login (404) cannot be used from this page: an app that embeds the clients
+// signs its users in itself and gives the clients its own ticket() function (docs/javascript-client.md).
 
 /** What the server said when it refused a request: the problem's detail, else the HTTP status. */
 async function reason(response) {
@@ -639,10 +640,14 @@ function post(path, body, token) {
     body: body === undefined ? undefined : JSON.stringify(body) });
 }
 
-/** Signs in with the server's dev login: the session, or null when the server has none (then ?name= is used). */
+/** The sign-in error of a server without a dev login. */
+const NO_DEV_LOGIN = 'this server has no development login (switchboard.auth.dev-login is off). '
+  + 'Use the application that embeds Switchboard: it signs you in and gives the clients its own ticket() function';
+
+/** Signs in with the server's dev login: the session; a CredentialError when refused or when there is none. */
 async function devLogin(name) {
   const response = await post('api/auth/dev-login', { name });
-  if (response.status === 404) return null;
+  if (response.status === 404) throw new CredentialError(NO_DEV_LOGIN);
   if (!response.ok) throw new CredentialError(await reason(response));
   const body = await response.json();
   if (typeof body?.token !== 'string' || typeof body.user !== 'string') throw new Error('unexpected dev-login reply');
@@ -653,7 +658,6 @@ async function devLogin(name) {
 function renewToken() {
   const own = auth;
   renewing ??= devLogin(me).then(session => {
-    if (!session) throw new CredentialError('the server no longer offers this sign-in');
     if (auth === own) auth = session;
     return session;
   }).finally(() => { renewing = null; });
@@ -700,7 +704,7 @@ async function loadRooms() {
 
 // ---- session ----
 
-/** Signs in as `name`: the server's dev login when it has one, else the ?name= identity. */
+/** Signs in as `name` through the server's dev login (a server without one is refused with NO_DEV_LOGIN). */
 async function signIn(name) {
   ui.signinSubmit.disabled = true;
   ui.signin.setAttribute('aria-busy', 'true');
@@ -715,14 +719,14 @@ async function signIn(name) {
     ui.signinSubmit.disabled = false;
     ui.signin.removeAttribute('aria-busy');
   }
-  start(session?.user ?? name, session);
+  start(session.user, session);
 }
 
 function start(name, session) {
   auth = session;
   me = name;
   everConnected = false;
-  const own = new SwitchboardClient(auth ? { ticket } : {});
+  const own = new SwitchboardClient({ ticket });
   client = own;
   for (const [type, handler] of Object.entries(handlers)) {
     own.addEventListener(type, event => client === own && handler(event.detail)); // ignore a signed-out client

@@ -1,6 +1,6 @@
 // Types of notification-client.js for editors and TypeScript front ends. See switchboard-client.d.ts for the
 // connection options, states and shared frames.
-import type { BaseEventMap, ClientOptions, ReconnectingClient } from './switchboard-client.js';
+import type { BaseEventMap, ClientOptions, PingCommand, ReconnectingClient } from './switchboard-client.js';
 
 export type Severity = 'info' | 'success' | 'warning' | 'error';
 
@@ -44,6 +44,30 @@ export interface Topics {
     topics: string[];
 }
 
+// ---- notification commands (client -> server) ----
+
+export interface ReadCommand {
+    type: 'read';
+    seq: number;
+}
+
+export interface ReadAllCommand {
+    type: 'readAll';
+    ref?: string;
+}
+
+export interface SubscribeCommand {
+    type: 'subscribe';
+    topic: string;
+}
+
+export interface UnsubscribeCommand {
+    type: 'unsubscribe';
+    topic: string;
+}
+
+export type NotificationCommand = ReadCommand | ReadAllCommand | SubscribeCommand | UnsubscribeCommand | PingCommand;
+
 /** Events of NotificationClient: event type -> `detail`. */
 export interface NotificationEventMap extends BaseEventMap {
     notification: Notification;
@@ -57,7 +81,8 @@ export interface NotificationEventMap extends BaseEventMap {
 export type LastSeqStorage = Pick<Storage, 'getItem' | 'setItem'>;
 
 export interface NotificationOptions extends ClientOptions {
-    /** Where lastSeq is kept per user (default localStorage; null: memory only). */
+    /** Where lastSeq is kept per user (default localStorage; null: memory only, so a new client starts from the
+     *  whole inbox). */
     storage?: LastSeqStorage | null;
 }
 
@@ -65,11 +90,11 @@ export declare const TOPIC_NAME: RegExp;
 
 /** The notification client for `/ws/notifications`: resumes after the last seen `seq` on every (re)connect. */
 export declare class NotificationClient extends ReconnectingClient<NotificationEventMap> {
-    constructor(options?: NotificationOptions);
+    constructor(options: NotificationOptions);
     readonly lastSeq: number;
     readonly unread: number | null;
     readonly topics: string[] | null;
-    /** With the `ticket` option, `name` is only the key under which lastSeq is stored. */
+    /** `name` is only the key under which lastSeq is stored (never sent: the ticket says who). */
     connect(name?: string): void;
     /** True if sent now, false if queued until connected. */
     markRead(seq: number): boolean;

@@ -9,8 +9,8 @@
  *
  * Exactly once: the client remembers the highest `seq` it has seen (`lastSeq`, persisted per user in localStorage)
  * and every connection attempt asks for `since=lastSeq`, so a reconnect replays what was missed and nothing else.
- * A `notification` with `seq <= lastSeq` is dropped without an event. (With the `ticket` option, pass the user's
- * name to `connect` all the same: it is the key under which `lastSeq` is kept; without it, memory only.)
+ * A `notification` with `seq <= lastSeq` is dropped without an event. (Pass the user's name to `connect`: it is
+ * the key under which `lastSeq` is kept; without it, memory only.)
  * Credentials, close codes and reconnection work as in `switchboard-client.js`; types in `notification-client.d.ts`.
  *
  * Commands issued while not connected (`markRead`, `markAllRead`, `subscribe`, `unsubscribe`) are queued and sent
@@ -18,7 +18,7 @@
  *
  * @module notification-client
  */
-import { ReconnectingClient, ROOM_NAME, USER_NAME } from './switchboard-client.js';
+import { ReconnectingClient, ROOM_NAME } from './switchboard-client.js';
 
 /** Topic names, as the server checks them (the same rule as room names). */
 export const TOPIC_NAME = ROOM_NAME;
@@ -27,21 +27,16 @@ const NOTIFICATION_EVENTS = ['welcome', 'notification', 'replayed', 'unread', 'r
     'pong', 'error'];
 
 /**
- * @typedef {'info'|'success'|'warning'|'error'} Severity
- * @typedef {{type:'notification', seq:number, id:number, title:string, body?:string, link?:string, category?:string,
- *   severity:Severity, createdAt:string, expiresAt?:string, read:boolean}} Notification
- * @typedef {{type:'replayed', lastSeq:number, unread:number}} Replayed
- * @typedef {{type:'unread', count:number}} Unread
- * @typedef {{type:'read', seq?:number, all:boolean}} Read
- * @typedef {{type:'subscribed'|'unsubscribed', topic:string, topics:string[]}} Topics
- * @typedef {{type:'pong', ref?:string}} Pong
- * @typedef {{type:'error', code:string, message:string, ref?:string}} ErrorFrame
- * @typedef {Pick<Storage, 'getItem'|'setItem'>} LastSeqStorage
- *
- * @typedef {object} NotificationExtraOptions
- * @property {LastSeqStorage|null} [storage] where `lastSeq` is kept per user (default `localStorage`; null: memory
- *   only, so a new client starts from the whole inbox)
- * @typedef {import('./switchboard-client.js').ClientOptions & NotificationExtraOptions} NotificationOptions
+ * Types: declared once, in `notification-client.d.ts` (an import of this module resolves to it).
+ * @typedef {import('./notification-client.js').Severity} Severity
+ * @typedef {import('./notification-client.js').Notification} Notification
+ * @typedef {import('./notification-client.js').Replayed} Replayed
+ * @typedef {import('./notification-client.js').Unread} Unread
+ * @typedef {import('./notification-client.js').Read} Read
+ * @typedef {import('./notification-client.js').Topics} Topics
+ * @typedef {import('./notification-client.js').LastSeqStorage} LastSeqStorage
+ * @typedef {import('./notification-client.js').NotificationCommand} NotificationCommand
+ * @typedef {import('./notification-client.js').NotificationOptions} NotificationOptions
  */
 
 /** @returns {LastSeqStorage|null} */
@@ -58,18 +53,16 @@ const isSeq = n => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0;
 
 export class NotificationClient extends ReconnectingClient {
     /** @type {LastSeqStorage|null} */ #storage;
-    #keyOnly; // with the ticket option the name is only the storage key, not checked as an identity
     /** @type {string|null} */ #owner = null; // the name whose lastSeq this client holds
     #lastSeq = 0;
     /** @type {number|null} */ #unread = null;
     /** @type {string[]|null} */ #topics = null;
-    /** @type {Map<string, object>} */ #queue = new Map(); // commands waiting for a connection, by what they affect
+    /** @type {Map<string, NotificationCommand>} */ #queue = new Map(); // commands waiting for a connection, by what they affect
 
-    /** @param {NotificationOptions} [options] */
-    constructor(options = {}) {
+    /** @param {NotificationOptions} options `ticket` is required */
+    constructor(options) {
         super('ws/notifications', NOTIFICATION_EVENTS, options);
         this.#storage = options.storage === undefined ? defaultStorage() : options.storage;
-        this.#keyOnly = !!options.ticket;
     }
 
     /** The highest notification `seq` received (0: none); the next connection asks for what follows it. */
@@ -80,13 +73,12 @@ export class NotificationClient extends ReconnectingClient {
     get topics() { return this.#topics && [...this.#topics]; }
 
     /**
-     * Opens the notification stream of `name`, starting after the `lastSeq` stored for that user (or kept by this
-     * client, when it was connected as the same user before). With the `ticket` option `name` is not sent, only
-     * used as that key.
+     * Opens the notification stream of the ticket's user, starting after the `lastSeq` stored for `name` (or kept by
+     * this client, when it was connected as the same user before). `name` is not sent, only used as that key.
      * @param {string} [name]
      */
     connect(name) {
-        if (typeof name === 'string' && name !== this.#owner && (this.#keyOnly || USER_NAME.test(name))) {
+        if (typeof name === 'string' && name !== this.#owner) {
             if (this.#owner !== null) this.#queue.clear(); // another user's commands
             this.#owner = name;
             this.#lastSeq = this.#load();
@@ -136,7 +128,7 @@ export class NotificationClient extends ReconnectingClient {
 
     /**
      * @param {string} key what the command affects: a later command for the same key replaces a queued one
-     * @param {object} command
+     * @param {NotificationCommand} command
      */
     #command(key, command) {
         if (this._sendIfReady(command)) return true;

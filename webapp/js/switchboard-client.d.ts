@@ -1,6 +1,8 @@
 // Types of switchboard-client.js for editors and TypeScript front ends (React, Angular, ...). The module itself is
 // plain JavaScript: import it as it is served (`<context>/js/switchboard-client.js`), no build step needed.
-// The wire format is described in docs/protocol.md.
+// The wire format is described in docs/protocol.md. The frame interfaces below are the one description of the frames
+// for JavaScript: the clients' JSDoc imports them, and ClientContractTest fails the build when one differs from the
+// server's Java records (field names, types, required or optional); `tsc` (src/test/js) checks the rest.
 
 /** `connecting` also covers reconnection attempts (`attempt` > 0); `reconnecting` waits for the next attempt
  *  (see `retryAt`); `offline`: closed by `close()` or by a close code the client does not retry. */
@@ -23,10 +25,10 @@ export interface StateDetail {
 export interface Welcome {
     type: 'welcome';
     connectionId: string;
-    /** The user the server identified (may differ from the name asked for). */
+    /** The user the server identified from the ticket. */
     user: string;
     heartbeatSeconds: number;
-    heartbeatTimeoutSeconds?: number;
+    heartbeatTimeoutSeconds: number;
     maxTextBytes: number;
 }
 
@@ -38,7 +40,8 @@ export interface Pong {
 /** A refused command; the connection stays open. `ref` is the refused command's clientId (or ref). */
 export interface ErrorFrame {
     type: 'error';
-    code: 'malformed_json' | 'missing_field' | 'unknown_type' | 'invalid_field' | 'not_joined' | 'internal_error' | string;
+    code: 'malformed_json' | 'unknown_type' | 'missing_field' | 'invalid_field' | 'not_joined' | 'unknown_user'
+        | 'forbidden' | 'rate_limited' | 'internal_error' | string;
     message: string;
     ref?: string;
 }
@@ -110,10 +113,58 @@ export interface History {
     more: boolean;
 }
 
+// ---- chat commands (client -> server) ----
+
+export interface JoinCommand {
+    type: 'join';
+    room: string;
+}
+
+export interface LeaveCommand {
+    type: 'leave';
+    room: string;
+}
+
+export interface PostCommand {
+    type: 'post';
+    room: string;
+    text: string;
+    clientId: string;
+}
+
+export interface TypingCommand {
+    type: 'typing';
+    room: string;
+    active: boolean;
+}
+
+export interface DirectCommand {
+    type: 'direct';
+    to: string;
+    text: string;
+    clientId: string;
+}
+
+export interface HistoryCommand {
+    type: 'history';
+    room: string;
+    /** Message id (exclusive); omit for the newest. */
+    before?: number;
+    /** 1-200, server default 50. */
+    limit?: number;
+}
+
+/** On both endpoints: answered with `pong` carrying the same `ref`. */
+export interface PingCommand {
+    type: 'ping';
+    ref?: string;
+}
+
+export type ChatCommand = JoinCommand | LeaveCommand | PostCommand | TypingCommand | DirectCommand | HistoryCommand
+    | PingCommand;
+
 /** Commands kept until the server acks them, re-sent once after every reconnect. */
-export type QueuedCommand =
-    | { type: 'post'; room: string; text: string; clientId: string }
-    | { type: 'direct'; to: string; text: string; clientId: string };
+export type QueuedCommand = PostCommand | DirectCommand;
 
 /** Events every client dispatches. */
 export interface BaseEventMap {
@@ -146,19 +197,21 @@ export interface TicketRequest {
 export interface ClientOptions {
     /** Endpoint; default `ws/chat` (or `ws/notifications`) relative to the page, http(s) switched to ws(s). */
     url?: string | URL;
-    /** Called before every connection attempt for a fresh one-time ticket, sent as `?ticket=`. Without it the
-     *  client sends `?name=` (development identity). Reject with CredentialError when refused for good. */
-    ticket?: (request: TicketRequest) => Promise<string> | string;
+    /** Required. Called before every connection attempt for a fresh one-time ticket (`POST api/auth/ticket` with
+     *  the user's bearer token), sent as `?ticket=`. Reject with CredentialError when refused for good. */
+    ticket: (request: TicketRequest) => Promise<string> | string;
     /** Backoff base in ms: attempt n waits random(0, min(maxDelay, baseDelay * 2^n)). Default 500. */
     baseDelay?: number;
     /** Backoff cap in ms. Default 30000. */
     maxDelay?: number;
     /** Ms between application-level pings (at most half of deadAfter). Default 20000. */
     pingInterval?: number;
-    /** Ms without any frame after which the connection is declared dead and retried. Default: the welcome's
-     *  heartbeatTimeoutSeconds, or 45000 before it. */
+    /** Ms without any frame after which the connection is declared dead and retried (in hidden tabs, whose timers
+     *  run late, only once a ping has gone unanswered for deadAfter - pingInterval). Default: the welcome's
+     *  heartbeatTimeoutSeconds, or 45000 before (or without) it. */
     deadAfter?: number;
-    /** Close codes after which the client stays offline. Default [1003, 1008, 4003]. */
+    /** Close codes after which the client stays offline. Default [1003, 1008, 4003]; any other close the client
+     *  did not ask for (1001, 1006, 1011, 1013, 4000, 4001, 4002, ...) is retried. */
     fatalCodes?: number[];
     /** WebSocket implementation (default: the global one). */
     WebSocket?: typeof WebSocket;
@@ -169,6 +222,8 @@ export type SwitchboardOptions = ClientOptions;
 export declare const USER_NAME: RegExp;
 export declare const ROOM_NAME: RegExp;
 export declare const MAX_TEXT: number;
+/** The WebSocket subprotocol every connection offers. */
+export declare const PROTOCOL: 'switchboard.v1';
 export declare const CREDENTIAL_EXPIRED: 4002;
 export declare const SIGNED_OUT: 4003;
 
@@ -182,14 +237,14 @@ export declare function newClientId(): string;
 
 /** Connection machinery shared by both clients: backoff with full jitter, pings, dead-connection timer. */
 export declare class ReconnectingClient<M extends BaseEventMap = BaseEventMap> extends EventTarget {
-    constructor(path: string, events: Iterable<string>, options?: ClientOptions);
+    constructor(path: string, events: Iterable<string>, options: ClientOptions);
     readonly state: ConnectionState;
     /** The user the server confirmed in `welcome`, else the name given to connect. */
     readonly user: string | null;
     readonly welcome: Welcome | null;
     /** Epoch ms of the next attempt while `state` is `reconnecting`. */
     readonly retryAt: number;
-    /** Opens the connection; `name` is required without the `ticket` option. */
+    /** Opens the connection; `name` is only the user this client expects (never sent: the ticket says who). */
     connect(name?: string): void;
     /** Closes for good (1000); no reconnect until connect() is called again. */
     close(): void;
@@ -208,13 +263,13 @@ export declare class ReconnectingClient<M extends BaseEventMap = BaseEventMap> e
         options?: boolean | EventListenerOptions): void;
     protected _prepare(url: URL): void;
     protected _receive(frame: any): boolean;
-    protected _sendIfReady(command: object): boolean;
-    protected _send(command: object): boolean;
+    protected _sendIfReady(command: ChatCommand | import('./notification-client.js').NotificationCommand): boolean;
+    protected _send(command: ChatCommand | import('./notification-client.js').NotificationCommand): boolean;
 }
 
 /** The chat client for `/ws/chat`. */
 export declare class SwitchboardClient extends ReconnectingClient<ChatEventMap> {
-    constructor(options?: SwitchboardOptions);
+    constructor(options: SwitchboardOptions);
     /** Rooms this client is in (or will rejoin after reconnecting). */
     readonly rooms: string[];
     /** Posts and direct messages not yet acknowledged, oldest first. */

@@ -9,8 +9,10 @@
  * events (`detail` is a {@link StateDetail}). `client.on(type, listener)` is the short form: the listener gets
  * the frame itself, and the call returns a function that removes it.
  *
- * Credentials: with the `ticket` option (an async function returning a one-time ticket, called before every
- * connection attempt) the client connects with `?ticket=...`; without it, with the development `?name=...`.
+ * Credentials: the `ticket` option is required. It is a function (usually async) that returns a fresh one-time
+ * ticket, obtained by the embedding app with the user's bearer token from `POST api/auth/ticket`; the client calls it
+ * before every connection attempt and connects with `?ticket=...`. The server takes no other identity in the URL.
+ * Subprotocol: every connection offers `switchboard.v1` (`PROTOCOL`), the version of the protocol this client speaks.
  * Close codes: 1008 (credential or identity refused), 4003 (user signed out or revoked) and 1003 end in state
  * `offline` (no blind retries; `reason` says why); 4002 (credential expired) asks `ticket({expired: true})` for a
  * fresh credential and reconnects at once; anything else the client did not ask for is retried with backoff.
@@ -29,7 +31,7 @@
  * @module switchboard-client
  */
 
-/** Display names, as the server checks them. */
+/** User names, as the server checks them (the addressee of `direct`). */
 export const USER_NAME = /^[\p{L}\p{N}._-]{1,32}$/u;
 /** Room names, as the server checks them. */
 export const ROOM_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -38,6 +40,9 @@ export const MAX_TEXT = 4000;
 /** What the server's @PlainText refuses in chat text: C0 controls but tab, LF and CR; DEL; C1; U+2028/U+2029; unpaired surrogates. */
 const REFUSED_CHARACTER =
     /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** The WebSocket subprotocol (protocol version) the clients offer; the server answers with it. */
+export const PROTOCOL = 'switchboard.v1';
 
 /** Close code: the credential expired; reconnect with a fresh one. */
 export const CREDENTIAL_EXPIRED = 4002;
@@ -65,48 +70,27 @@ const CHAT_EVENTS = ['welcome', 'joined', 'left', 'message', 'ack', 'presence', 
     'pong', 'error'];
 
 /**
- * @typedef {'idle'|'connecting'|'connected'|'reconnecting'|'offline'} ConnectionState
- *   `connecting` also covers reconnection attempts (`attempt` > 0); `reconnecting` means waiting for the next
- *   attempt (see `retryAt`); `offline` means closed by {@link ReconnectingClient#close} or by a fatal close code.
- * @typedef {object} StateDetail
- * @property {ConnectionState} state
- * @property {number} attempt consecutive failed attempts so far
- * @property {number} [code] close code that caused this state
- * @property {string} [reason] close reason that caused this state
- * @property {number} [retryAt] epoch ms of the next attempt (state `reconnecting`)
- * @typedef {{type:'welcome', connectionId:string, user:string, heartbeatSeconds:number,
- *   heartbeatTimeoutSeconds?:number, maxTextBytes:number}} Welcome
- * @typedef {{type?:'message', id:number, room:string, from:string, text:string, ts:string, clientId?:string}} Message
- * @typedef {{type:'joined', room:string, history:Message[], members:string[]}} Joined
- * @typedef {{type:'ack', clientId:string, id:number, ts:string, duplicate:boolean}} Ack
- * @typedef {{type:'presence', room:string, user:string, event:'joined'|'left'}} Presence
- * @typedef {{type:'typing', room:string, user:string, active:boolean}} Typing
- * @typedef {{type:'direct', id:number, from:string, to:string, text:string, ts:string, clientId?:string}} Direct
- * @typedef {{type:'history', room:string, messages:Message[], more:boolean}} History
- * @typedef {{type:'left', room:string}} Left
- * @typedef {{type:'pong', ref?:string}} Pong
- * @typedef {{type:'error', code:string, message:string, ref?:string}} ErrorFrame
- * @typedef {{expired:boolean, attempt:number}} TicketRequest `expired`: the last connection was closed with 4002,
- *   so the credential behind the ticket must be renewed first; `attempt`: consecutive failed attempts so far
- * @typedef {{type:'post', room:string, text:string, clientId:string}
- *   | {type:'direct', to:string, text:string, clientId:string}} QueuedCommand
- *
- * @typedef {object} ClientOptions
- * @property {string|URL} [url] endpoint; default `ws/chat` (or `ws/notifications`) relative to the page
- *   (`location.href`), http(s) switched to ws(s). Query parameters (`ticket` or `name`, ...) are added by `connect`.
- * @property {(request: TicketRequest) => Promise<string>|string} [ticket] called before every connection attempt
- *   for a fresh one-time ticket, sent as `?ticket=`; without it the client sends `?name=` (development identity).
- *   Reject with a {@link CredentialError} when the credential is refused for good.
- * @property {number} [baseDelay=500] backoff base in ms: attempt n waits random(0, min(maxDelay, baseDelay·2ⁿ))
- * @property {number} [maxDelay=30000] backoff cap in ms
- * @property {number} [pingInterval=20000] ms between application-level pings (at most half of `deadAfter`)
- * @property {number} [deadAfter] ms without any frame after which the connection is dropped and retried
- *   (in hidden tabs, whose timers run late, only once a ping has gone unanswered for deadAfter - pingInterval).
- *   Default: the `heartbeatTimeoutSeconds` of the connection's `welcome`, or 45000 before (or without) it.
- * @property {number[]} [fatalCodes=[1003,1008,4003]] close codes after which the client stays offline; any other
- *   close the client did not ask for (1001, 1006, 1011, 1013, 4000, 4001, 4002, ...) is retried
- * @property {typeof WebSocket} [WebSocket] WebSocket implementation (default: the global one)
- * @typedef {ClientOptions} SwitchboardOptions
+ * Types: the frames, options and states are declared once, in `switchboard-client.d.ts` (an import of this module
+ * resolves to it); see there for what each field means.
+ * @typedef {import('./switchboard-client.js').ConnectionState} ConnectionState
+ * @typedef {import('./switchboard-client.js').StateDetail} StateDetail
+ * @typedef {import('./switchboard-client.js').Welcome} Welcome
+ * @typedef {import('./switchboard-client.js').Message} Message
+ * @typedef {import('./switchboard-client.js').Joined} Joined
+ * @typedef {import('./switchboard-client.js').Ack} Ack
+ * @typedef {import('./switchboard-client.js').Presence} Presence
+ * @typedef {import('./switchboard-client.js').Typing} Typing
+ * @typedef {import('./switchboard-client.js').Direct} Direct
+ * @typedef {import('./switchboard-client.js').History} History
+ * @typedef {import('./switchboard-client.js').Left} Left
+ * @typedef {import('./switchboard-client.js').Pong} Pong
+ * @typedef {import('./switchboard-client.js').ErrorFrame} ErrorFrame
+ * @typedef {import('./switchboard-client.js').TicketRequest} TicketRequest
+ * @typedef {import('./switchboard-client.js').ChatCommand} ChatCommand
+ * @typedef {import('./switchboard-client.js').QueuedCommand} QueuedCommand
+ * @typedef {import('./switchboard-client.js').ClientOptions} ClientOptions
+ * @typedef {import('./switchboard-client.js').SwitchboardOptions} SwitchboardOptions
+ * @typedef {ChatCommand|import('./notification-client.js').NotificationCommand} Command
  */
 
 /** A client-side message id, unique per message: the server de-duplicates retries by it. */
@@ -127,7 +111,7 @@ export class ReconnectingClient extends EventTarget {
     #path;
     /** @type {Set<string>} */ #events;
     /** @type {WebSocket|null} */ #ws = null;
-    /** @type {string|null} */ #name = null;
+    /** @type {string|null} */ #name = null; // the user this client expects, until `welcome` says who it is
     /** @type {ConnectionState} */ #state = 'idle';
     #attempt = 0;
     #retryAt = 0;
@@ -146,10 +130,13 @@ export class ReconnectingClient extends EventTarget {
     /**
      * @param {string} path default endpoint, relative to the page
      * @param {Iterable<string>} events server frame types re-dispatched as events
-     * @param {ClientOptions} [options]
+     * @param {ClientOptions} options
      */
-    constructor(path, events, options = {}) {
+    constructor(path, events, options) {
         super();
+        if (typeof options?.ticket !== 'function') {
+            throw new TypeError('the ticket option is required: a function returning a one-time ticket from POST api/auth/ticket');
+        }
         this.#path = path;
         this.#events = new Set(events);
         this.#opts = { baseDelay: 500, maxDelay: 30_000, pingInterval: 20_000, fatalCodes: [1003, 1008, SIGNED_OUT],
@@ -158,7 +145,7 @@ export class ReconnectingClient extends EventTarget {
 
     /** @returns {ConnectionState} */
     get state() { return this.#state; }
-    /** The user id the server confirmed in `welcome` (may differ from the requested name), else the name. */
+    /** The user id the server confirmed in `welcome`, else the name given to `connect`. */
     get user() { return this.#welcome?.user ?? this.#name; }
     /** The last `welcome` frame of the current connection, or null. */
     get welcome() { return this.#welcome; }
@@ -166,15 +153,12 @@ export class ReconnectingClient extends EventTarget {
     get retryAt() { return this.#retryAt; }
 
     /**
-     * Opens the connection. With the `ticket` option, `name` is only the user this client expects (optional, any
-     * string; the server says who it is in `welcome`); without it, `name` is the development identity sent as
-     * `?name=` (1-32 letters, digits, '.', '_' or '-').
+     * Opens the connection. `name` is only the user this client expects (optional, never sent: the ticket says who
+     * connects, and the server says who it is in `welcome`).
      * @param {string} [name]
      */
     connect(name) {
-        if (this.#opts.ticket ? name !== undefined && typeof name !== 'string' : !USER_NAME.test(name ?? '')) {
-            throw new TypeError("name must be 1-32 letters, digits, '.', '_' or '-'");
-        }
+        if (name !== undefined && typeof name !== 'string') throw new TypeError('name must be a string');
         this.#teardown();
         this.#name = name ?? null;
         this.#attempt = 0;
@@ -218,7 +202,7 @@ export class ReconnectingClient extends EventTarget {
     }
 
     /**
-     * Hook: adds the endpoint's own query parameters to the URL of each connection attempt (`name` is set).
+     * Hook: adds the endpoint's own query parameters to the URL of each connection attempt (`ticket` is set).
      * @protected
      * @param {URL} url
      */
@@ -236,7 +220,7 @@ export class ReconnectingClient extends EventTarget {
     /**
      * Sends a command only on a connection that got its `welcome`.
      * @protected
-     * @param {object} command
+     * @param {Command} command
      * @returns {boolean} whether it was sent
      */
     _sendIfReady(command) {
@@ -246,7 +230,7 @@ export class ReconnectingClient extends EventTarget {
     /**
      * Sends a command on the open socket, welcomed or not.
      * @protected
-     * @param {object} command
+     * @param {Command} command
      * @returns {boolean} whether it was sent
      */
     _send(command) {
@@ -275,16 +259,12 @@ export class ReconnectingClient extends EventTarget {
         this.#setState('connecting');
         this.#touch(); // a ticket request or a handshake that hangs counts as a dead connection too
         const ticket = this.#opts.ticket;
-        if (!ticket) {
-            this.#dial({ name: /** @type {string} */ (this.#name) });
-            return;
-        }
         const request = { expired: this.#expired, attempt: this.#attempt };
         Promise.resolve().then(() => ticket(request)).then(value => {
             if (generation !== this.#generation) return; // closed or retried meanwhile
             if (typeof value !== 'string' || !value) throw new TypeError('the ticket function returned no ticket');
             this.#expired = false;
-            this.#dial({ ticket: value });
+            this.#dial(value);
         }).catch(err => {
             if (generation !== this.#generation) return;
             const reason = err instanceof Error ? err.message : String(err);
@@ -293,13 +273,13 @@ export class ReconnectingClient extends EventTarget {
         });
     }
 
-    /** @param {Record<string, string>} credential query parameters that say who connects */
-    #dial(credential) {
+    /** @param {string} ticket the one-time ticket that says who connects */
+    #dial(ticket) {
         const url = new URL(this.#opts.url ?? this.#path, globalThis.location?.href);
         url.protocol = url.protocol.replace(/^http/, 'ws');
-        for (const [key, value] of Object.entries(credential)) url.searchParams.set(key, value);
+        url.searchParams.set('ticket', ticket);
         this._prepare(url);
-        const ws = new (this.#opts.WebSocket ?? WebSocket)(url.href);
+        const ws = new (this.#opts.WebSocket ?? WebSocket)(url.href, [PROTOCOL]);
         this.#ws = ws;
         ws.onopen = () => this.#startPings();
         ws.onmessage = event => this.#receive(event.data);
@@ -378,7 +358,7 @@ export class ReconnectingClient extends EventTarget {
         if (stable) this.#attempt = 0; // a connection that flaps keeps backing off
         // Credential expired: renew it (the ticket function is told) and reconnect at once, unless a renewed one
         // was already refused as expired, which then backs off like any other failure.
-        const renewNow = code === CREDENTIAL_EXPIRED && !!this.#opts.ticket && !this.#renewed;
+        const renewNow = code === CREDENTIAL_EXPIRED && !this.#renewed;
         if (code === CREDENTIAL_EXPIRED) this.#expired = this.#renewed = true;
         const ceiling = Math.min(this.#opts.maxDelay, this.#opts.baseDelay * 2 ** this.#attempt);
         const delay = renewNow ? 0 : Math.random() * ceiling; // full jitter
@@ -439,8 +419,8 @@ export class SwitchboardClient extends ReconnectingClient {
     /** @type {Map<string, QueuedCommand>} */ #outbox = new Map();
     /** @type {ReturnType<typeof setTimeout>|null} */ #resend = null;
 
-    /** @param {SwitchboardOptions} [options] */
-    constructor(options = {}) {
+    /** @param {SwitchboardOptions} options `ticket` is required */
+    constructor(options) {
         super('ws/chat', CHAT_EVENTS, options);
     }
 

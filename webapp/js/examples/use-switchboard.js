@@ -4,8 +4,8 @@
 //   const { state, messages, post } = useSwitchboardRoom('lobby', { name: 'alice', ticket });
 //   const { unread, items, markRead } = useNotifications({ name: 'alice', ticket });
 //
-// `ticket` is an async function that returns a fresh one-time ticket (e.g. POST api/auth/ticket with the user's
-// bearer token); without it the development `?name=` identity is used. Both hooks work under StrictMode's
+// `ticket` (required) is an async function that returns a fresh one-time ticket (POST api/auth/ticket with the
+// user's bearer token); `name` only keys what the browser remembers. Both hooks work under StrictMode's
 // mount/unmount/mount: connect() after close() simply starts again. Keep `ticket` stable (useCallback) or the
 // connection is reopened on every render.
 import { useEffect, useMemo, useState } from 'react';
@@ -22,15 +22,15 @@ const merge = (list, more) => [...new Map([...list, ...more].map(m => [m.id, m])
 /**
  * @typedef {import('../switchboard-client.js').Message} Message
  * @typedef {import('../notification-client.js').Notification} Notification
- * @typedef {{name?: string, ticket?: import('../switchboard-client.js').ClientOptions['ticket']}} Credentials
+ * @typedef {{name?: string, ticket: import('../switchboard-client.js').ClientOptions['ticket']}} Credentials
  */
 
 /**
  * Chat in one room while mounted: connection state, messages, who is online, who is typing, and post().
  * @param {string} room
- * @param {Credentials} [credentials]
+ * @param {Credentials} credentials
  */
-export function useSwitchboardRoom(room, { name, ticket } = {}) {
+export function useSwitchboardRoom(room, { name, ticket }) {
   const client = useMemo(() => new SwitchboardClient({ ticket }), [ticket]);
   const [state, setState] = useState(client.state);
   const [messages, setMessages] = useState(/** @type {Message[]} */ ([]));
@@ -64,9 +64,9 @@ export function useSwitchboardRoom(room, { name, ticket } = {}) {
 
 /**
  * The user's notifications while mounted: unread count, the newest first, and markRead(seq) / markAllRead().
- * @param {Credentials} [credentials]
+ * @param {Credentials} credentials
  */
-export function useNotifications({ name, ticket } = {}) {
+export function useNotifications({ name, ticket }) {
   const client = useMemo(() => new NotificationClient({ ticket }), [ticket]);
   const [unread, setUnread] = useState(/** @type {number|null} */ (null));
   const [items, setItems] = useState(/** @type {Notification[]} */ ([]));

@@ -2,14 +2,15 @@
 // WebSocket: credentials (ticket before every attempt, 4002 renewal, 1008/4003 stop), backoff with full jitter and a
 // cap, the dead-connection timer, the offline outbox, rejoining rooms and resuming notifications. Results go to
 // window.specResults and the page; document.body.dataset.done is set when all have run.
-import { SwitchboardClient, CredentialError } from '../js/switchboard-client.js';
+import { SwitchboardClient, CredentialError, PROTOCOL } from '../js/switchboard-client.js';
 import { NotificationClient } from '../js/notification-client.js';
 
 /** A WebSocket whose server side the spec plays: open(), receive(frame), drop(code). */
 class FakeSocket {
   static all = [];
-  constructor(url) {
+  constructor(url, protocols) {
     this.url = new URL(url);
+    this.protocols = protocols;
     this.readyState = 0;
     this.sent = [];
     this.closedWith = null;
@@ -44,30 +45,45 @@ function check(ok, message) {
 const sockets = () => FakeSocket.all;
 const last = () => FakeSocket.all[FakeSocket.all.length - 1];
 
-/** A client with the fake socket and fast timings; `states` records every state event. */
+/** A client with the fake socket, a ticket function and fast timings; `states` records every state event. */
 function chat(options = {}) {
-  const client = new SwitchboardClient({ WebSocket: FakeSocket, url: 'ws://127.0.0.1:1/ws/chat', baseDelay: 20, maxDelay: 80, ...options });
+  const client = new SwitchboardClient({ WebSocket: FakeSocket, url: 'ws://127.0.0.1:1/ws/chat', baseDelay: 20, maxDelay: 80,
+    ticket: async () => 'tk', ...options });
   client.states = [];
   client.on('state', d => client.states.push(d));
   return client;
 }
 
 const specs = {
-  async 'without a ticket function it connects with ?name='() {
+  async 'a client without a ticket function cannot be made'() {
+    for (const options of [undefined, {}, { ticket: 'not a function' }]) {
+      let error = null;
+      try {
+        new SwitchboardClient(options);
+      } catch (e) {
+        error = e;
+      }
+      check(error instanceof TypeError && /ticket/.test(error.message), `${JSON.stringify(options)}: ${error}`);
+    }
+  },
+
+  async 'every connection offers the switchboard.v1 subprotocol and sends no name'() {
     const c = chat();
     c.connect('alice');
     await until('a socket', () => sockets().length === 1);
-    check(last().url.searchParams.get('name') === 'alice' && !last().url.searchParams.has('ticket'), last().url.href);
+    check(PROTOCOL === 'switchboard.v1' && JSON.stringify(last().protocols) === '["switchboard.v1"]',
+      'offered: ' + JSON.stringify(last().protocols));
+    check(!last().url.searchParams.has('name') && last().url.searchParams.get('ticket') === 'tk', last().url.href);
     c.close();
   },
 
-  async 'a ticket function is asked before every attempt and its ticket replaces ?name='() {
+  async 'a ticket function is asked before every attempt and each attempt gets a fresh ticket'() {
     let n = 0;
     const requests = [];
     const c = chat({ ticket: async r => { requests.push(r); return `t${++n}`; } });
     c.connect('alice');
     await until('first socket', () => sockets().length === 1);
-    check(last().url.searchParams.get('ticket') === 't1' && !last().url.searchParams.has('name'), last().url.href);
+    check(last().url.searchParams.get('ticket') === 't1', last().url.href);
     last().welcome();
     last().drop(1006);
     await until('second socket', () => sockets().length === 2);

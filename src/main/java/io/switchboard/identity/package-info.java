@@ -1,5 +1,5 @@
 /**
- * Who is on the other end of a connection: the seam where the handshake's principal (or, until authentication
- * is configured, a chosen display name) becomes the identity that chat and notifications use.
+ * Who is on the other end of a connection: the seam where the handshake's principal (a container login) or its
+ * one-time {@code ?ticket=} becomes the identity that chat and notifications use; nothing else is accepted.
  */
 package io.switchboard.identity;

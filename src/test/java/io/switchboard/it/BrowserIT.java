@@ -44,8 +44,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The page in a real headless Chromium, as two people use it: alice and bob, each in a browser of their own. Alice's
  * browser reaches the server through a {@link CuttableProxy}, so that her network can be cut. The tests run in order,
- * as one visit: sign in, chat, direct messages, notifications, history, a cut network, a phone-sized window, and
- * last the token flow of the sign-in (played by a recorder in the page where the server has no dev login yet).
+ * as one visit: sign in, chat, direct messages, notifications, history, a cut network, a phone-sized window, the
+ * token flow of the sign-in (seen by a recorder in the page), and last a server without a dev login.
  * Screenshots of the main screens go to target/screenshots/&lt;server&gt;/.
  */
 @ExtendWith(Chromium.Required.class)
@@ -322,6 +322,28 @@ class BrowserIT {
         assertEquals(sockets.size(), used.stream().distinct().count(), "a fresh ticket for every connection: " + used);
         assertTrue(tickets.containsAll(used), "the tickets the server issued: " + tickets);
         assertTrue(!rest.isEmpty() && rest.stream().allMatch(r -> r.contains(" Bearer ")), "REST calls carry the token: " + rest);
+        waitFor(bob).withMessage("chat and notifications both speak the subprotocol the clients offered")
+                .until(driver -> List.of("switchboard.v1", "switchboard.v1").equals(page.executeScript(
+                        "return window.__auth.open.filter(ws => ws.readyState === 1).map(ws => ws.protocol)")));
+    }
+
+    @Test
+    @Order(11)
+    void onAServerWithoutADevLoginThePageSaysHowToSignIn() {
+        ChromeDriver page = bob.driver();
+        page.findElement(By.id("signout")).click();
+        waitFor(bob).until(visibilityOfElementLocated(By.id("name")));
+        page.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", """
+                const fetchOfServer = window.fetch.bind(window);
+                window.fetch = (input, init) => String(input instanceof Request ? input.url : input).endsWith('/api/auth/dev-login')
+                    ? Promise.resolve(new Response('{"status":404}', {status: 404})) : fetchOfServer(input, init);"""));
+        page.get(http + "/");
+        WebElement field = waitFor(bob).until(visibilityOfElementLocated(By.id("name")));
+        field.clear();
+        field.sendKeys("dave-" + RUN, Keys.ENTER);
+        waitFor(bob).until(textMatches(By.id("signin-error"), Pattern.compile("no development login.*ticket\\(\\)")));
+        assertTrue(page.findElement(By.id("chat-view")).getAttribute("hidden") != null, "still signed out");
+        assertTrue(page.findElement(By.cssSelector("#signin .hint")).getText().contains("ticket()"), "the page says so up front");
     }
 
     // ---- what a person does ----

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.switchboard.websocket.Protocol;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Chat over real WebSocket connections against the WAR deployed on Payara Micro or WildFly. */
 @ExtendWith(ArquillianExtension.class)
@@ -458,6 +460,31 @@ class ChatIT {
             alice.sendBinary(new byte[] {1, 2, 3});
             assertEquals(1003, alice.closeCode());
             assertTrue(alice.closeReason().contains("JSON"), alice.closeReason());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/ws/chat", "/ws/notifications"})
+    void aClientOfferingSwitchboardV1GetsItAndOneOfferingNoneStillWorks(String endpoint) {
+        String ticket = "?ticket=";
+        try (WsClient v1 = WsClient.open(URI.create(ws + endpoint + ticket + Servers.ticket(http, "alice")), null,
+                List.of("switchboard.v2", Protocol.V1));
+                WsClient plain = WsClient.open(URI.create(ws + endpoint + ticket + Servers.ticket(http, "bob")))) {
+            assertEquals(Protocol.V1, v1.subprotocol(), "the server picks the one it speaks");
+            assertEquals("", plain.subprotocol(), "no subprotocol asked for, none chosen");
+            assertEquals("alice", v1.expect("welcome").getString("user"));
+            assertEquals("bob", plain.expect("welcome").getString("user"));
+            v1.send("{\"type\":\"ping\",\"ref\":\"v1\"}").expect("pong", f -> "v1".equals(f.getString("ref", null)));
+            plain.send("{\"type\":\"ping\",\"ref\":\"none\"}").expect("pong", f -> "none".equals(f.getString("ref", null)));
+        }
+    }
+
+    @Test
+    void aClientOfferingOnlyAnUnknownSubprotocolGetsNoneChosen() {
+        try (WsClient v2 = WsClient.open(URI.create(ws + "/ws/chat?ticket=" + Servers.ticket(http, "alice")), null,
+                List.of("switchboard.v2"))) {
+            assertEquals("", v2.subprotocol(), "the server answers without Sec-WebSocket-Protocol");
+            assertEquals("alice", v2.expect("welcome").getString("user"), "and speaks v1: the client must check");
         }
     }
 

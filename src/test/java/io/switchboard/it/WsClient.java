@@ -61,11 +61,22 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable {
      * defaults); {@code headers} are name, value pairs for the handshake.
      */
     public static WsClient open(URI target, SSLContext tls, String... headers) {
+        return open(target, tls, List.of(), headers);
+    }
+
+    /**
+     * Opens {@code target} offering {@code subprotocols} in the handshake, most preferred first (none: no
+     * {@code Sec-WebSocket-Protocol} header); {@link #subprotocol()} says which one the server chose.
+     */
+    public static WsClient open(URI target, SSLContext tls, List<String> subprotocols, String... headers) {
         WsClient client = new WsClient();
         HttpClient http = tls == null ? HTTP : HttpClient.newBuilder().sslContext(tls).build();
         WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(TIMEOUT);
         for (int i = 0; i < headers.length; i += 2) {
             builder.header(headers[i], headers[i + 1]);
+        }
+        if (!subprotocols.isEmpty()) {
+            builder.subprotocols(subprotocols.get(0), subprotocols.subList(1, subprotocols.size()).toArray(String[]::new));
         }
         client.socket = builder
                 .buildAsync(target, client)
@@ -228,6 +239,11 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable {
     public String closeReason() {
         closeCode();
         return closeReason;
+    }
+
+    /** The subprotocol the server chose in the handshake; empty when it chose none. */
+    public String subprotocol() {
+        return socket.getSubprotocol();
     }
 
     public boolean isOpen() {

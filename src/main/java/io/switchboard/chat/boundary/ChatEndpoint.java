@@ -1,6 +1,7 @@
 package io.switchboard.chat.boundary;
 
 import io.switchboard.websocket.Connections;
+import io.switchboard.websocket.Protocol;
 import io.switchboard.security.boundary.Handshake;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
@@ -13,8 +14,11 @@ import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 import java.nio.ByteBuffer;
 
-/** The chat endpoint, one instance per connection: decode, hand to {@link ChatCommands}, done. */
-@ServerEndpoint(value = "/ws/chat", decoders = ChatCodec.Decoder.class,
+/**
+ * The chat endpoint, one instance per connection: decode, hand to {@link ChatCommands}, done. Frames go out as text
+ * encoded by {@link ChatCodec}, so no WebSocket encoder is registered.
+ */
+@ServerEndpoint(value = "/ws/chat", subprotocols = Protocol.V1, decoders = ChatCodec.Decoder.class,
         configurator = Handshake.class)
 public class ChatEndpoint {
 
