@@ -62,7 +62,11 @@ final class UndertowFrameGuard implements InvocationHandler {
         Object connection = exchange.getClass().getMethod("getConnection").invoke(exchange);
         Object channel = connection.getClass().getMethod("getChannel").invoke(connection);
         Object original = Reflection.field(connection, "originalSourceConduit");
-        if (original == null || Proxy.isProxyClass(original.getClass())) {
+        if (original != null && Proxy.isProxyClass(original.getClass())
+                && Proxy.getInvocationHandler(original) instanceof UndertowFrameGuard earlier) {
+            original = earlier.conduit; // a keep-alive connection whose earlier handshake was not answered 101
+        }
+        if (original == null) {
             return false;
         }
         Class<?> conduitType = Class.forName("org.xnio.conduits.StreamSourceConduit", false, original.getClass().getClassLoader());
