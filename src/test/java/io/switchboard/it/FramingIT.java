@@ -4,6 +4,7 @@ import static io.switchboard.it.RawWebSocket.CLOSE;
 import static io.switchboard.it.RawWebSocket.CONTINUATION;
 import static io.switchboard.it.RawWebSocket.FIN;
 import static io.switchboard.it.RawWebSocket.PING;
+import static io.switchboard.it.RawWebSocket.PONG;
 import static io.switchboard.it.RawWebSocket.TEXT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -106,6 +107,11 @@ class FramingIT {
             raw.send(FIN | PING, "hi".getBytes(StandardCharsets.UTF_8));
             raw.send(CONTINUATION, "\"ping\",".getBytes(StandardCharsets.UTF_8));
             raw.send(FIN | CONTINUATION, "\"ref\":\"frag\"}".getBytes(StandardCharsets.UTF_8));
+            RawWebSocket.Frame pong;
+            while ((pong = raw.read()).opcode() != PONG) {
+                assertNotEquals(CLOSE, pong.opcode(), "closed before the pong: " + pong.closeCode());
+            }
+            assertEquals("hi", pong.text(), "a pong carries the ping's payload");
             assertEquals("frag", nextJson(raw, "pong").getString("ref"));
         }
     }
@@ -126,22 +132,20 @@ class FramingIT {
     }
 
     /**
-     * A header declaring more than the limit (1 TiB, or one byte over) is refused before its payload: the client
-     * sends only the header and a few bytes, and many such connections at once each get 1009.
+     * A header declaring more than the limit (1 TiB, 3 MiB, or one byte over) is refused before its payload: each
+     * client sends only the header and 1 KB and leaves the frame unfinished, and each of 20 gets 1009.
      */
     @Test
     void aFrameDeclaringMoreThanTheLimitIsClosedWith1009AtItsHeader() throws IOException {
         List<RawWebSocket> clients = new ArrayList<>();
         try {
-            int limit = 0;
             for (int i = 0; i < 20; i++) {
                 RawWebSocket raw = RawWebSocket.chat(ws, user + "-" + i % 10);
                 clients.add(raw);
-                limit = raw.welcome().getInt("maxTextBytes");
-            }
-            for (int i = 0; i < clients.size(); i++) {
+                int limit = raw.welcome().getInt("maxTextBytes");
+                // at once: a raw client answers no heartbeat ping, so it must be refused before the heartbeat timeout
                 long declared = i == 0 ? limit + 1L : i % 2 == 0 ? 1L << 40 : 3L << 20;
-                clients.get(i).sendPartial(FIN | TEXT, declared, new byte[1024]);
+                raw.sendPartial(FIN | TEXT, declared, new byte[1024]);
             }
             for (int i = 0; i < clients.size(); i++) {
                 assertEquals(1009, clients.get(i).closeCode(), "client " + i);

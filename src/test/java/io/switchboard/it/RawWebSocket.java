@@ -26,6 +26,7 @@ final class RawWebSocket implements AutoCloseable {
     static final int TEXT = 0x1;
     static final int CLOSE = 0x8;
     static final int PING = 0x9;
+    static final int PONG = 0xA;
     static final int FIN = 0x80;
 
     /** A frame from the server. */
