@@ -8,6 +8,7 @@ import static io.switchboard.it.RawWebSocket.PONG;
 import static io.switchboard.it.RawWebSocket.TEXT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.JsonObject;
 import java.io.IOException;
@@ -133,7 +134,8 @@ class FramingIT {
 
     /**
      * A header declaring more than the limit (1 TiB, 3 MiB, or one byte over) is refused before its payload: each
-     * client sends only the header and 1 KB and leaves the frame unfinished, and each of 20 gets 1009.
+     * client sends only the header and 1 KB and leaves the frame unfinished, and each of 20 gets 1009; the server then
+     * ends the connection although the client does not answer the close.
      */
     @Test
     void aFrameDeclaringMoreThanTheLimitIsClosedWith1009AtItsHeader() throws IOException {
@@ -149,6 +151,7 @@ class FramingIT {
             }
             for (int i = 0; i < clients.size(); i++) {
                 assertEquals(1009, clients.get(i).closeCode(), "client " + i);
+                assertTrue(clients.get(i).endedByServer(), "client " + i + ": the server keeps the refused connection open");
             }
         } finally {
             for (RawWebSocket raw : clients) {

@@ -10,6 +10,7 @@ import java.io.StringReader;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -141,6 +142,20 @@ final class RawWebSocket implements AutoCloseable {
     int closeCode() throws IOException {
         Frame close = awaitClose();
         return close == null ? -1 : close.closeCode();
+    }
+
+    /** Whether the server ends the connection within the read timeout; what it sends first is dropped. */
+    boolean endedByServer() throws IOException {
+        try {
+            while (in.read() >= 0) {
+                // drop
+            }
+            return true;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (SocketException e) {
+            return true; // reset
+        }
     }
 
     static JsonObject json(Frame frame) {
