@@ -12,6 +12,11 @@ public enum Close {
     NORMAL(1000, "bye"),
     /** The server is shutting down or the application is being undeployed; reconnect later. */
     GOING_AWAY(1001, "server shutting down"),
+    /**
+     * The client broke RFC 6455 framing: an unmasked frame (closed by Switchboard before the container reads it), or
+     * what the container refuses itself (reserved bits or opcodes, a long or fragmented control frame, a bad close code).
+     */
+    PROTOCOL_ERROR(1002, "protocol error"),
     /** A binary frame arrived: the protocol is JSON text only. */
     BINARY_NOT_ACCEPTED(1003, "binary frames are not accepted, send JSON text"),
     /**
@@ -19,7 +24,10 @@ public enum Close {
      * of one user, or the client kept sending bad messages or too many messages. The reason says which.
      */
     POLICY_VIOLATION(1008, "policy violation"),
-    /** A text message was larger than the configured maximum. */
+    /**
+     * A text message was larger than the configured maximum: a frame header or the running total of a message's
+     * fragments says so before the payload is read.
+     */
     TOO_BIG(1009, "message too big"),
     /** An unexpected server error. */
     INTERNAL_ERROR(1011, "internal error"),

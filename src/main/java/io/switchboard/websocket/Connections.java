@@ -54,12 +54,14 @@ public class Connections {
     Event<ConnectionClosed> closed;
 
     /**
-     * Identifies and registers a newly opened session and applies the message size and connection limits.
+     * Identifies and registers a newly opened session and applies the frame checks ({@link FrameGuard}), message size
+     * and connection limits.
      *
      * @return the connection, or empty when it was refused (and is being closed with 1008, or 1013 when this node
      *         has as many connections as it accepts)
      */
     public Optional<Connection> open(Session session) {
+        FrameGuard.onOpen(session, config.maxTextMessageBytes(), reason -> refuseFrames(session, reason));
         session.setMaxTextMessageBufferSize(config.maxTextMessageBytes());
         session.setMaxBinaryMessageBufferSize(config.maxBinaryMessageBytes());
         session.setMaxIdleTimeout(0); // the heartbeat decides when a silent connection is dead
@@ -93,6 +95,12 @@ public class Connections {
                 config.heartbeatInterval().toSeconds(), config.heartbeatTimeout().toSeconds(), config.maxTextMessageBytes())));
         opened.fire(new ConnectionOpened(connection));
         return Optional.of(connection);
+    }
+
+    /** Closes a session whose client broke the framing rules ({@link FrameGuard}): 1002 or 1009. */
+    private void refuseFrames(Session session, CloseReason reason) {
+        LOG.log(Level.FINE, "Connection {0} refused: {1}", new Object[] {session.getId(), reason.getReasonPhrase()});
+        of(session).ifPresentOrElse(connection -> connection.close(reason), () -> closeQuietly(session, reason));
     }
 
     /** The registered connection of a session, if it was accepted and is not yet closed. */

@@ -14,6 +14,21 @@ final class Reflection {
         return declared(target, name, type -> type.getDeclaredField(name)).get(target);
     }
 
+    /** Sets a declared (possibly final) field of {@code target}'s class or a superclass. */
+    static void set(Object target, String name, Object value) throws ReflectiveOperationException {
+        declared(target, name, type -> type.getDeclaredField(name)).set(target, value);
+    }
+
+    /** Whether {@code target}'s class or a superclass declares a field {@code name}. */
+    static boolean has(Object target, String name) {
+        try {
+            declared(target, name, type -> type.getDeclaredField(name));
+            return true;
+        } catch (ReflectiveOperationException e) {
+            return false;
+        }
+    }
+
     /** Calls a declared method without parameters of {@code target}'s class or a superclass. */
     static Object call(Object target, String name) throws ReflectiveOperationException {
         return declared(target, name, type -> type.getDeclaredMethod(name)).invoke(target);

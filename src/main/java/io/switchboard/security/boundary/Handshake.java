@@ -1,19 +1,29 @@
 package io.switchboard.security.boundary;
 
+import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.security.control.Origins;
+import io.switchboard.websocket.FrameGuard;
 import jakarta.enterprise.inject.spi.CDI;
+import jakarta.websocket.HandshakeResponse;
+import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpointConfig;
 
 /**
  * The handshake checks of every Switchboard endpoint: a browser's {@code Origin} must be on the allow-list
  * ({@code switchboard.security.allowed-origins}), otherwise the container answers 403 and no socket opens, so a
  * page of another site cannot ride on the user's credentials (cross-site WebSocket hijacking). Requests without
- * an {@code Origin} come from non-browser clients and are left to authentication.
+ * an {@code Origin} come from non-browser clients and are left to authentication. An accepted handshake gets the
+ * frame checks that must be in place before the first frame ({@link FrameGuard}).
  */
 public class Handshake extends ServerEndpointConfig.Configurator {
 
     @Override
     public boolean checkOrigin(String origin) {
         return origin == null || origin.isBlank() || CDI.current().select(Origins.class).get().allowed(origin);
+    }
+
+    @Override
+    public void modifyHandshake(ServerEndpointConfig config, HandshakeRequest request, HandshakeResponse response) {
+        FrameGuard.beforeUpgrade(request, CDI.current().select(SwitchboardConfig.class).get().maxTextMessageBytes());
     }
 }

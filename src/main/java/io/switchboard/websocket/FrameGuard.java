@@ -1,0 +1,66 @@
+package io.switchboard.websocket;
+
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.HandshakeRequest;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Puts a {@link FrameScanner} in front of the container's frame parser, on each container at its own seam: the
+ * containers buffer a whole frame before any message size limit applies, and Tyrus takes unmasked frames. Where a
+ * seam cannot be reached (another container or version) the connection works as before and this is logged once.
+ */
+public final class FrameGuard {
+
+    private static final Logger LOG = Logger.getLogger(FrameGuard.class.getName());
+    private static final AtomicBoolean UNAVAILABLE_LOGGED = new AtomicBoolean();
+
+    private FrameGuard() {
+    }
+
+    /** At the handshake ({@code Configurator.modifyHandshake}): on Undertow, the guard goes under the connection now. */
+    public static void beforeUpgrade(HandshakeRequest request, long limit) {
+        if (request.getClass().getName().startsWith("io.undertow.")) {
+            try {
+                if (!UndertowFrameGuard.beforeUpgrade(request.getClass().getClassLoader(), new FrameScanner(limit))) {
+                    unavailable("Undertow's handshake connection was not found");
+                }
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                unavailable(e.toString());
+            }
+        }
+    }
+
+    /**
+     * At {@code @OnOpen}: on Tyrus the guard goes before the upgrade handler now; on Undertow the guard put there at the
+     * handshake learns how to close the session. {@code refuse} closes the session with the guard's reason.
+     */
+    static void onOpen(Session session, long limit, Consumer<CloseReason> refuse) {
+        String container = session.getClass().getName();
+        try {
+            boolean guarded;
+            if (container.startsWith("org.glassfish.tyrus.")) {
+                guarded = TyrusFrameGuard.install(session, new FrameScanner(limit), refuse);
+            } else if (container.startsWith("io.undertow.")) {
+                guarded = UndertowFrameGuard.attach(session, refuse);
+            } else {
+                guarded = false;
+            }
+            if (!guarded) {
+                unavailable(container + " offers no known seam");
+            }
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            unavailable(e.toString());
+        }
+    }
+
+    private static void unavailable(String why) {
+        if (UNAVAILABLE_LOGGED.compareAndSet(false, true)) {
+            LOG.log(Level.WARNING, "Switchboard cannot check frames before the container reads them ({0}): frame sizes and "
+                    + "masking are left to the container. Logged once.", why);
+        }
+    }
+}
