@@ -49,10 +49,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * Screenshots of the main screens go to target/screenshots/&lt;server&gt;/.
  */
 @ExtendWith(Chromium.Required.class)
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class BrowserIT {
+class BrowserIT extends DeployedTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
     private static final String RUN = Long.toString(System.currentTimeMillis() % 100_000);
@@ -67,10 +65,7 @@ class BrowserIT {
     private static Chromium bob;
     private static CuttableProxy proxy;
 
-    @ArquillianResource
-    URL deployment;
 
-    private URI http;
 
     @Deployment(testable = false)
     static WebArchive war() {
@@ -100,8 +95,7 @@ class BrowserIT {
     }
 
     @BeforeEach
-    void addresses() {
-        http = Servers.http(deployment);
+    void startProxy() {
         if (proxy == null) {
             proxy = new CuttableProxy(http);
         }
@@ -199,7 +193,6 @@ class BrowserIT {
     @Order(6)
     void olderMessagesLoadWhenScrollingUp() {
         // 54 older messages from two other people (each within the server's burst of 40 per connection), then bob's
-        URI ws = Servers.ws(deployment);
         try (WsClient first = WsClient.chat(ws, "seed-a-" + RUN); WsClient second = WsClient.chat(ws, "seed-b-" + RUN)) {
             first.join(HISTORY_ROOM);
             second.join(HISTORY_ROOM);

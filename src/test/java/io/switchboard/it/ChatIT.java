@@ -27,29 +27,20 @@ import java.util.concurrent.locks.LockSupport;
 import io.switchboard.it.probe.SendPathProbe;
 import org.awaitility.Awaitility;
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Chat over real WebSocket connections against the WAR deployed on Payara Micro or WildFly. */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class ChatIT {
+class ChatIT extends DeployedTest {
 
     private static final AtomicInteger ROOMS = new AtomicInteger();
 
-    @ArquillianResource
-    URL deployment;
 
-    private URI ws;
-    private URI http;
     private String room;
 
     @Deployment(testable = false)
@@ -58,9 +49,7 @@ class ChatIT {
     }
 
     @BeforeEach
-    void addresses() {
-        ws = Servers.ws(deployment);
-        http = Servers.http(deployment);
+    void newRoom() {
         room = "room-" + ROOMS.incrementAndGet() + "-" + System.nanoTime() % 100_000;
     }
 

@@ -20,14 +20,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * The principal of whatever Jakarta Security mechanism the application configures (here HTTP Basic) is the user on
  * WebSockets and REST, with no ticket and no token, on both servers.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class ContainerLoginIT {
+class ContainerLoginIT extends DeployedTest {
 
     private static final String CAROL = "Basic " + Base64.getEncoder().encodeToString("carol:s3cret".getBytes(StandardCharsets.UTF_8));
 
-    @ArquillianResource
-    URL deployment;
 
     @Deployment(testable = false)
     static WebArchive war() {
@@ -43,7 +39,6 @@ class ContainerLoginIT {
 
     @Test
     void theContainersPrincipalAndRolesCountOnRest() {
-        URI http = Servers.http(deployment);
         HttpResponse<String> me = Servers.get(http, "/api/auth/me", "Authorization", CAROL);
         assertEquals(200, me.statusCode(), me.body());
         assertEquals("carol", Servers.json(me).getString("user"));

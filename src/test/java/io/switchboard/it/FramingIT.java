@@ -20,30 +20,22 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * RFC 6455 conformance as a raw client sees it: frames a client library would never send get the close code
  * docs/protocol.md documents, the same on both servers, and a frame or message larger than
  * {@code switchboard.limits.max-text} is refused as soon as its header (or its fragments' running total) says so.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class FramingIT {
+class FramingIT extends DeployedTest {
 
     private static final AtomicInteger RUNS = new AtomicInteger();
     private static final byte[] PING_JSON = "{\"type\":\"ping\",\"ref\":\"raw\"}".getBytes(StandardCharsets.UTF_8);
 
-    @ArquillianResource
-    URL deployment;
 
-    private URI ws;
     private String user;
 
     @Deployment(testable = false)
@@ -52,8 +44,7 @@ class FramingIT {
     }
 
     @BeforeEach
-    void addresses() {
-        ws = Servers.ws(deployment);
+    void newUser() {
         user = "raw-" + RUNS.incrementAndGet() + "x" + System.nanoTime() % 100_000;
     }
 

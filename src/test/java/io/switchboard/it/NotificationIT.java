@@ -19,28 +19,19 @@ import java.util.stream.Stream;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** Notifications published over REST and CDI, delivered over real WebSocket connections. */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class NotificationIT {
+class NotificationIT extends DeployedTest {
 
     private static final AtomicInteger USERS = new AtomicInteger();
 
-    @ArquillianResource
-    URL deployment;
 
-    private URI ws;
-    private URI http;
     private String tag;
 
     @Deployment(testable = false)
@@ -49,9 +40,7 @@ class NotificationIT {
     }
 
     @BeforeEach
-    void addresses() {
-        ws = Servers.ws(deployment);
-        http = Servers.http(deployment);
+    void newTag() {
         tag = "n" + USERS.incrementAndGet() + "x" + System.nanoTime() % 100_000;
     }
 

@@ -26,29 +26,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.switchboard.it.probe.ClockProbe;
 import io.switchboard.it.probe.TestClock;
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Every refusal of the security model happens, with its documented status or close code, while a well-behaved
  * client on the same server keeps working.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class SecurityIT {
+class SecurityIT extends DeployedTest {
 
     private static final AtomicInteger RUNS = new AtomicInteger();
 
-    @ArquillianResource
-    URL deployment;
 
-    private URI ws;
-    private URI http;
     private String tag;
 
     @Deployment(testable = false)
@@ -57,9 +48,7 @@ class SecurityIT {
     }
 
     @BeforeEach
-    void addresses() {
-        ws = Servers.ws(deployment);
-        http = Servers.http(deployment);
+    void newTag() {
         tag = "s" + RUNS.incrementAndGet() + "x" + System.nanoTime() % 100_000;
     }
 

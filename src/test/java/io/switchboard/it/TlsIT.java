@@ -28,12 +28,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Chat over wss:// on the HTTPS listener that server-config/ sets up (payara/tls.asadmin, wildfly/configure-tls.cli),
  * serving the build's self-signed certificate (target/tls/).
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class TlsIT {
+class TlsIT extends DeployedTest {
 
-    @ArquillianResource
-    URL deployment;
 
     private URI wss;
     private String room;
@@ -44,7 +40,7 @@ class TlsIT {
     }
 
     @BeforeEach
-    void addresses() {
+    void secureAddress() {
         wss = Servers.wss(deployment);
         room = "tls-" + System.nanoTime() % 100_000;
     }
