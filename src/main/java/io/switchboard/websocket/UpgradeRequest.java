@@ -21,9 +21,10 @@ import java.util.logging.Logger;
  * of the request until it leaves {@code CoyoteAdapter.service} ({@code Request.onExitService}). A client that answers
  * the Close frame at once, as RFC 6455 asks, has its frame read by another Grizzly thread into the still-suspended
  * request while the request thread finishes and recycles it: the pooled objects then serve two requests at once
- * (500 "Response has not been set", empty answers, another request's body). Closed from a Switchboard thread after
- * the request has left its service, the close ends the request right after writing the Close frame, as every later
- * close does, before the client's answer can arrive.
+ * (500 "Response has not been set", empty answers, another request's body). So the close waits until the request
+ * has left its service and is then made from a Switchboard thread; on a plain connection the Close frame goes
+ * straight to the Grizzly connection, which is closed right after it ({@link FrameSender#closeConnection}), so that
+ * no answering frame is read at all (a client's TCP close alone is handled cleanly by the container).
  * <p>
  * Other containers (Undertow) have finished the request by the time {@code @OnOpen} runs.
  */
