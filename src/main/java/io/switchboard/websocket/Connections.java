@@ -58,7 +58,7 @@ public class Connections {
      * and connection limits.
      *
      * @return the connection, or empty when it was refused (and is being closed with 1008, or 1013 when this node
-     *         has as many connections as it accepts)
+     *         has as many connections as it accepts; see {@link #refuse})
      */
     public Optional<Connection> open(Session session) {
         FrameGuard.onOpen(session, config.maxTextMessageBytes(), reason -> refuseFrames(session, reason));
@@ -69,15 +69,15 @@ public class Connections {
         try {
             identity = identities.resolve(session);
         } catch (IdentityResolver.Refusal refusal) {
-            closeQuietly(session, Close.POLICY_VIOLATION.reason(refusal.getMessage()));
+            refuse(session, Close.POLICY_VIOLATION.reason(refusal.getMessage()));
             return Optional.empty();
         }
         if (byId.size() >= config.maxConnections()) {
-            closeQuietly(session, Close.TRY_AGAIN_LATER.reason("this server has reached its connection limit"));
+            refuse(session, Close.TRY_AGAIN_LATER.reason("this server has reached its connection limit"));
             return Optional.empty();
         }
         if (ofUser(identity.userId()).size() >= config.connectionsPerUser()) {
-            closeQuietly(session, Close.POLICY_VIOLATION.reason("too many connections for this user (limit "
+            refuse(session, Close.POLICY_VIOLATION.reason("too many connections for this user (limit "
                     + config.connectionsPerUser() + ")"));
             return Optional.empty();
         }
@@ -101,6 +101,19 @@ public class Connections {
     private void refuseFrames(Session session, CloseReason reason) {
         LOG.log(Level.FINE, "Connection {0} refused: {1}", new Object[] {session.getId(), reason.getReasonPhrase()});
         of(session).ifPresentOrElse(connection -> connection.close(reason), () -> closeQuietly(session, reason));
+    }
+
+    /**
+     * Closes a session that {@code @OnOpen} refuses (it is not registered): from a send loop, once the container has
+     * finished the upgrade request, never from inside {@code @OnOpen} (see {@link UpgradeRequest}).
+     */
+    public void refuse(Session session, CloseReason reason) {
+        FrameSender sender = FrameSender.of(session);
+        UpgradeRequest.thenClose(session, workers.nextSendLoop(), () -> {
+            if (!sender.closeConnection(reason)) {
+                closeQuietly(session, reason);
+            }
+        });
     }
 
     /** The registered connection of a session, if it was accepted and is not yet closed. */

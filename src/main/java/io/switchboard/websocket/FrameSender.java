@@ -1,5 +1,6 @@
 package io.switchboard.websocket;
 
+import jakarta.websocket.CloseReason;
 import jakarta.websocket.SendHandler;
 import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
@@ -53,6 +54,16 @@ public interface FrameSender {
 
     /** Whether frames handed to {@link #writeFrames} are still waiting in the container for the socket. */
     default boolean writing() {
+        return false;
+    }
+
+    /**
+     * Writes a Close frame and closes the TCP connection right after it, without waiting for the client's Close;
+     * false when this sender cannot, and the caller closes the session the standard way. For a session refused in
+     * {@code @OnOpen} on Payara (see {@link UpgradeRequest}): a client's answering Close would otherwise reach the
+     * container while it ends the upgrade request.
+     */
+    default boolean closeConnection(CloseReason reason) {
         return false;
     }
 
@@ -181,6 +192,22 @@ public interface FrameSender {
         }
 
         @Override
+        public boolean closeConnection(CloseReason reason) {
+            if (direct == null) {
+                return false;
+            }
+            try {
+                direct.write(ByteBuffer.wrap(OutboundFrame.close(reason.getCloseCode().getCode(), reason.getReasonPhrase())));
+                direct.close();
+                return true;
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Override
         public boolean writing() {
             if (direct != null) {
                 return direct.writing();
@@ -271,6 +298,12 @@ public interface FrameSender {
         void write(ByteBuffer frames) throws Throwable {
             Object message = (Object) wrap.invokeExact(memory, frames);
             write.invokeExact(queueWriter, connection, message);
+        }
+
+        /** Closes the connection once what is queued for it is written. */
+        void close() throws ReflectiveOperationException {
+            Class.forName("org.glassfish.grizzly.Closeable", false, connection.getClass().getClassLoader())
+                    .getMethod("close").invoke(connection);
         }
 
         /** Whether the connection's write queue still holds bytes for the socket (the client reads slowly). */

@@ -29,6 +29,22 @@ public final class OutboundFrame {
         return bytes;
     }
 
+    /** A Close frame with {@code code} and {@code reason} (cut to the 123 bytes a control frame leaves for it). */
+    static byte[] close(int code, String reason) {
+        byte[] text = reason == null ? new byte[0] : reason.getBytes(StandardCharsets.UTF_8);
+        int length = Math.min(text.length, 123);
+        while (length < text.length && length > 0 && (text[length] & 0xC0) == 0x80) {
+            length--; // not inside a UTF-8 sequence
+        }
+        byte[] frame = new byte[4 + length];
+        frame[0] = (byte) 0x88;
+        frame[1] = (byte) (2 + length);
+        frame[2] = (byte) (code >> 8);
+        frame[3] = (byte) code;
+        System.arraycopy(text, 0, frame, 4, length);
+        return frame;
+    }
+
     static byte[] encode(byte[] payload) {
         int length = payload.length;
         int header = length < 126 ? 2 : length < 65_536 ? 4 : 10;

@@ -12,6 +12,7 @@ import jakarta.json.JsonObject;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
@@ -19,8 +20,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import io.switchboard.it.probe.ClockProbe;
@@ -358,6 +364,87 @@ class SecurityIT extends DeployedTest {
         HttpResponse<String> me = Servers.get(http, "/api/auth/me", "Authorization", "Bearer " + token);
         assertEquals(user("dee"), Servers.json(me).getString("user"));
         assertEquals(400, Servers.post(http, "/api/auth/dev-login", "{\"name\":\"no spaces\"}").statusCode());
+    }
+
+    /**
+     * Refused and abandoned handshakes, many at once, leave the server's other requests alone: every concurrent,
+     * valid REST call gets its own user's answer (Payara once answered some with a 500, an empty 200 or another
+     * request's body while handshakes closed in {@code @OnOpen} were recycled under them).
+     */
+    @Test
+    void refusedAndAbandonedHandshakesNeverDisturbConcurrentRequests() throws Exception {
+        RawHandshake handshakes = new RawHandshake(ws);
+        Instant until = Instant.now().plusSeconds(12);
+        Queue<String> wrong = new ConcurrentLinkedQueue<>();
+        AtomicInteger refused = new AtomicInteger();
+        AtomicInteger answered = new AtomicInteger();
+        ExecutorService threads = Executors.newFixedThreadPool(12);
+        try {
+            List<Future<?>> running = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                int first = i;
+                running.add(threads.submit(() -> refuseUntil(handshakes, first, until, wrong, refused)));
+                String me = user("me" + i);
+                running.add(threads.submit(() -> askWhoIAmUntil(me, until, wrong, answered)));
+            }
+            for (Future<?> thread : running) {
+                thread.get(until.getEpochSecond() - Instant.now().getEpochSecond() + 60, TimeUnit.SECONDS);
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+        assertTrue(wrong.isEmpty(), wrong.size() + " wrong answers (" + answered + " REST calls, " + refused
+                + " handshakes), e.g. " + wrong.stream().limit(5).toList());
+        assertTrue(refused.get() >= 200, "only " + refused + " handshakes were refused or dropped");
+        assertTrue(answered.get() >= 100, "only " + answered + " REST calls were answered");
+        assertWellBehavedClientWorks();
+    }
+
+    /** Refuses (no ticket: 1008; a foreign origin: 403) or drops handshakes in turn until {@code until}. */
+    private static void refuseUntil(RawHandshake handshakes, int first, Instant until, Queue<String> wrong, AtomicInteger count) {
+        for (int i = first; Instant.now().isBefore(until); i++) {
+            try {
+                switch (i % 8) {
+                    case 0, 1, 2, 3 -> expect(handshakes.refused("/ws/chat", null), new RawHandshake.Answer(101, 1008), wrong);
+                    case 4 -> expect(handshakes.refused("/ws/chat", "https://evil.example"), new RawHandshake.Answer(403, -1), wrong);
+                    case 5 -> handshakes.dropAfterSending("/ws/chat", 60);
+                    case 6 -> handshakes.dropAfterSending("/ws/chat", Integer.MAX_VALUE);
+                    default -> handshakes.dropAfterResponse("/ws/chat");
+                }
+            } catch (java.io.IOException e) {
+                if (i % 8 < 5) {
+                    wrong.add("handshake " + i % 8 + ": " + e);
+                }
+            }
+            count.incrementAndGet();
+        }
+    }
+
+    private static void expect(RawHandshake.Answer answer, RawHandshake.Answer expected, Queue<String> wrong) {
+        if (!answer.equals(expected)) {
+            wrong.add("handshake: " + answer + " instead of " + expected);
+        }
+    }
+
+    /** Asks {@code GET /api/auth/me} as {@code me} until {@code until}; anything but 200 and {@code me} is wrong. */
+    private void askWhoIAmUntil(String me, Instant until, Queue<String> wrong, AtomicInteger count) {
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(http + "/api/auth/me")).timeout(WsClient.TIMEOUT)
+                .header("Authorization", "Bearer " + Credentials.token(me)).GET().build();
+        while (Instant.now().isBefore(until)) {
+            try {
+                HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() != 200 || !me.equals(Servers.json(response).getString("user", null))) {
+                    wrong.add(me + ": " + response.statusCode() + " " + response.body());
+                }
+            } catch (java.io.IOException | RuntimeException e) {
+                wrong.add(me + ": " + e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            count.incrementAndGet();
+        }
     }
 
     /** A client that plays by the rules still chats on the same server. */

@@ -34,20 +34,19 @@ public class NotificationEndpoint {
 
     @OnOpen
     public void open(Session session) {
-        connections.open(session).ifPresent(connection -> {
-            List<String> since = session.getRequestParameterMap().get("since");
-            long from;
-            try {
-                from = since == null || since.isEmpty() ? 0 : Long.parseLong(since.get(0));
-            } catch (NumberFormatException e) {
-                from = -1;
-            }
-            if (from < 0) {
-                connection.close(Close.POLICY_VIOLATION.reason("'since' must be a sequence number (0 or more)"));
-                return;
-            }
-            streams.open(connection, from);
-        });
+        List<String> since = session.getRequestParameterMap().get("since");
+        long from;
+        try {
+            from = since == null || since.isEmpty() ? 0 : Long.parseLong(since.get(0));
+        } catch (NumberFormatException e) {
+            from = -1;
+        }
+        if (from < 0) {
+            connections.refuse(session, Close.POLICY_VIOLATION.reason("'since' must be a sequence number (0 or more)"));
+            return;
+        }
+        long after = from;
+        connections.open(session).ifPresent(connection -> streams.open(connection, after));
     }
 
     @OnMessage
