@@ -104,8 +104,9 @@ public final class ChurnSoak {
         HeapProbe.Histogram settledSecond = measure("round 2 + " + settle + " s", rows, start);
 
         System.out.println();
-        System.out.printf(Locale.ROOT, "%-18s %12s %12s %10s %10s %10s%n", "live heap", "bytes", "vs start", "TCPNIOConn", "UndertowConn", "sb.Conn");
-        rows.forEach(r -> System.out.printf(Locale.ROOT, "%-18s %12s %12s %10s %10s %10s%n", (Object[]) r));
+        System.out.printf(Locale.ROOT, "%-18s %12s %12s %10s %12s %8s %14s%n", "live heap", "bytes", "vs start", "TCPNIOConn",
+                "UndertowConn", "sb.Conn", "Payara workers");
+        rows.forEach(r -> System.out.printf(Locale.ROOT, "%-18s %12s %12s %10s %12s %8s %14s%n", (Object[]) r));
         long perFirst = (afterFirst.bytes() - start.bytes()) / Math.max(1, first.closed());
         long perSecond = (settledSecond.bytes() - settledFirst.bytes()) / Math.max(1, second.closed());
         long heldAtClose = (afterSecond.bytes() - settledFirst.bytes()) / Math.max(1, second.closed());
@@ -242,7 +243,7 @@ public final class ChurnSoak {
         rows.add(new String[] {stage, String.format(Locale.ROOT, "%,d", h.bytes()),
             start == null ? "" : String.format(Locale.ROOT, "%+,d", h.bytes() - start.bytes()),
             Long.toString(h.instancesOf(WATCHED[0])), Long.toString(h.instancesOf(WATCHED[1])),
-            Long.toString(h.instancesOf(WATCHED[2]))});
+            Long.toString(h.instancesOf(WATCHED[2])), Long.toString(heap.threads("http-thread-pool"))});
         System.out.printf(Locale.ROOT, "%s: live heap %,d B%n", stage, h.bytes());
         return h;
     }

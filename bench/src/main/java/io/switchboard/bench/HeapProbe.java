@@ -87,6 +87,11 @@ final class HeapProbe {
         return new Histogram(bytes, instances, byClass);
     }
 
+    /** The server's live threads whose name starts with {@code prefix}. */
+    long threads(String prefix) throws IOException, InterruptedException {
+        return run("Thread.print").lines().filter(line -> line.startsWith("\"" + prefix)).count();
+    }
+
     /** Writes the server's thread dump to {@code file}. */
     void threadDump(Path file) throws IOException, InterruptedException {
         Files.writeString(file, run("Thread.print"));
