@@ -66,6 +66,7 @@ public final class ChurnSoak {
         options.put("label", "");
         options.put("target-bytes", "500");
         options.put("out", "target");
+        options.put("heap-dump", "false");
     }
 
     public static void main(String[] args) throws Exception {
@@ -245,6 +246,11 @@ public final class ChurnSoak {
             Long.toString(h.instancesOf(WATCHED[0])), Long.toString(h.instancesOf(WATCHED[1])),
             Long.toString(h.instancesOf(WATCHED[2])), Long.toString(heap.threads("http-thread-pool"))});
         System.out.printf(Locale.ROOT, "%s: live heap %,d B%n", stage, h.bytes());
+        if (Boolean.parseBoolean(options.get("heap-dump")) && stage.contains(" + ")) {
+            Path file = Path.of(options.get("out"), "churn-" + runId + "-" + stage.replaceAll("[^a-z0-9]+", "-") + ".hprof");
+            heap.heapDump(file);
+            System.out.println("  heap dump: " + file.toAbsolutePath());
+        }
         return h;
     }
 

@@ -92,17 +92,24 @@ final class HeapProbe {
         return run("Thread.print").lines().filter(line -> line.startsWith("\"" + prefix)).count();
     }
 
+    /** Writes the server's live objects to {@code file} (HPROF), to find what keeps them reachable. */
+    void heapDump(Path file) throws IOException, InterruptedException {
+        run("GC.heap_dump", file.toAbsolutePath().toString());
+    }
+
     /** Writes the server's thread dump to {@code file}. */
     void threadDump(Path file) throws IOException, InterruptedException {
         Files.writeString(file, run("Thread.print"));
     }
 
-    private String run(String command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(jcmd, Long.toString(pid), command).redirectErrorStream(true).start();
+    private String run(String... command) throws IOException, InterruptedException {
+        List<String> line = new ArrayList<>(List.of(jcmd, Long.toString(pid)));
+        line.addAll(List.of(command));
+        Process process = new ProcessBuilder(line).redirectErrorStream(true).start();
         byte[] output = process.getInputStream().readAllBytes();
         if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
             process.destroyForcibly();
-            throw new IOException("jcmd " + pid + " " + command + " failed: " + new String(output, StandardCharsets.UTF_8));
+            throw new IOException("jcmd " + pid + " " + String.join(" ", command) + " failed: " + new String(output, StandardCharsets.UTF_8));
         }
         return new String(output, StandardCharsets.UTF_8);
     }
