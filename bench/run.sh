@@ -29,12 +29,14 @@ case $server in payara|wildfly|none) ;; -h|--help) usage ;; *) echo "unknown ser
 
 port=8080
 url=
+mode=fanout
 bench_args=()
 warmup=10 seconds=20 setup=180 drain=10 deadline=
 for arg in "$@"; do
     case $arg in
         --port=*) port=${arg#--port=}; continue ;;
         --url=*) url=${arg#--url=}; continue ;;
+        --mode=*) mode=${arg#--mode=}; continue ;;
         --warmup=*) warmup=${arg#*=} ;;
         --seconds=*) seconds=${arg#*=} ;;
         --setup-timeout=*) setup=${arg#*=} ;;
@@ -46,6 +48,7 @@ for arg in "$@"; do
     bench_args+=("$arg")
 done
 [[ $port =~ ^[0-9]+$ ]] && [ "$port" -ge 1024 ] && [ "$port" -le 60000 ] || { echo "--port must be 1024-60000" >&2; exit 64; }
+case $mode in fanout|churn) ;; *) echo "--mode must be fanout or churn" >&2; exit 64 ;; esac
 [ -n "$url" ] || url="ws://127.0.0.1:$port/ws/chat"
 case $url in
     ws://127.0.0.1[:/]*|ws://localhost[:/]*|ws://\[::1\][:/]*) ;;
@@ -55,7 +58,11 @@ for n in "$warmup" "$seconds" "$setup" "$drain" ${deadline:+"$deadline"}; do
     [[ $n =~ ^[0-9]+$ ]] || { echo "time options must be whole seconds" >&2; exit 64; }
 done
 # the benchmark's own hard deadline, plus time for Maven to start; `timeout` enforces it from outside as well
-bench_budget=$(( ${deadline:-$((warmup + seconds + setup + drain + 30))} + 120 ))
+if [ "$mode" = churn ]; then
+    bench_budget=$(( ${deadline:-900} + 120 ))
+else
+    bench_budget=$(( ${deadline:-$((warmup + seconds + setup + drain + 30))} + 120 ))
+fi
 
 log() { printf '[run.sh %s] %s\n' "$(date +%H:%M:%S)" "$*"; }
 
@@ -229,10 +236,17 @@ for arg in "${bench_args[@]}"; do case $arg in --label=*) has_label=1 ;; esac; d
 [ -n "$has_label" ] || bench_args+=("--label=$label")
 log "compiling the benchmark"
 timeout 600 mvn -B -q -f "$here/pom.xml" compile
-log "running: FanOutBench --url=$url ${bench_args[*]}"
+main=FanOutBench
+if [ "$mode" = churn ]; then
+    main=ChurnSoak
+    # the soak reads the server's live heap with jcmd, so it needs the server's PID (with 'none', pass --server-pid)
+    [ -n "${server_pid:-}" ] && bench_args+=("--server-pid=$server_pid")
+    bench_args+=("--out=$here/target")
+fi
+log "running: $main --url=$url ${bench_args[*]}"
 set +e
 MAVEN_OPTS="${MAVEN_OPTS:-} ${BENCH_JAVA_OPTS:--Xmx1g}" timeout -k 10 "$bench_budget" \
-    mvn -B -q -f "$here/pom.xml" exec:java -Dexec.args="--url=$url ${bench_args[*]}"
+    mvn -B -q -f "$here/pom.xml" exec:java -Dbench.main="io.switchboard.bench.$main" -Dexec.args="--url=$url ${bench_args[*]}"
 status=$?
 set -e
 [ "$status" -eq 124 ] && log "the benchmark overran its $bench_budget s budget and was stopped"

@@ -31,7 +31,8 @@ import java.util.function.Supplier;
 @ApplicationScoped
 public class ChatService {
 
-    private final Map<String, Object> roomLocks = new ConcurrentHashMap<>();
+    /** Per room and per direct-message pair; an entry lives only while in use, so new rooms leave nothing behind. */
+    private final KeyedLocks roomLocks = new KeyedLocks();
     /** Readers of private rooms: they get the room's messages but may not post or type there. */
     private final Map<String, Set<String>> readOnly = new ConcurrentHashMap<>();
 
@@ -210,9 +211,7 @@ public class ChatService {
     }
 
     private <T> T inRoom(String room, Supplier<T> action) {
-        synchronized (roomLocks.computeIfAbsent(room, r -> new Object())) {
-            return action.get();
-        }
+        return roomLocks.underLock(room, action);
     }
 
     public static ChatEvent.Message view(ChatMessage m) {

@@ -3,6 +3,8 @@ package io.switchboard.security.control;
 import io.switchboard.websocket.Close;
 import io.switchboard.websocket.Connections;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Instant;
@@ -53,6 +55,19 @@ public class Revocations {
         }
         Instant revoked = revokedAt.get(user);
         return revoked != null && !issuedAt.isAfter(revoked);
+    }
+
+    /**
+     * Reads the stored revocations at deployment: read lazily, the first burst of sign-ins after a start queued behind
+     * this one read (and the cold JPA and CDI start under it) for many seconds. If it fails here, the first
+     * authenticated call tries again.
+     */
+    void preload(@Observes @Initialized(ApplicationScoped.class) Object applicationStarted) {
+        try {
+            load();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Could not read the stored revocations at start; the first sign-in will", e);
+        }
     }
 
     private synchronized void load() {
