@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.switchboard.chat.boundary.ChatCommand;
 import io.switchboard.chat.control.ChatEvent;
-import io.switchboard.protocol.Fields;
 import io.switchboard.notification.boundary.NotificationCommand;
 import io.switchboard.notification.control.NotificationEvent;
 import io.switchboard.protocol.ErrorCode;
 import io.switchboard.protocol.ErrorFrame;
+import io.switchboard.protocol.Fields;
 import io.switchboard.websocket.Protocol;
 import io.switchboard.websocket.WelcomeFrame;
 import jakarta.json.bind.annotation.JsonbSubtype;
@@ -67,7 +67,8 @@ class ClientContractTest {
                 Map<String, Field> fields = new LinkedHashMap<>();
                 Matcher f = FIELD.matcher(m.group(2).replaceAll("\\n\\s*\\|", " |"));
                 while (f.find()) {
-                    fields.put(f.group(1), new Field(f.group(2) != null, f.group(3).replaceAll("\\s+", " ")));
+                    fields.put(
+                            f.group(1), new Field(f.group(2) != null, f.group(3).replaceAll("\\s+", " ")));
                 }
                 INTERFACES.put(m.group(1), fields);
             }
@@ -78,16 +79,18 @@ class ClientContractTest {
         }
     }
 
-    record Field(boolean optional, String type) {
-    }
+    record Field(boolean optional, String type) {}
 
     @Test
     void theClientsCheckNamesRoomsAndTextByTheServersRules() {
         String client = read("switchboard-client.js");
         assertEquals("^" + Fields.USER_NAME_REGEX + "$", jsRegex(client, "USER_NAME"), "user names");
         assertEquals("^" + Fields.ROOM_REGEX + "$", jsRegex(client, "ROOM_NAME"), "room names");
-        assertEquals(Integer.toString(Fields.MAX_TEXT), jsConstant(client, "MAX_TEXT", "(\\d[\\d_]*)").replace("_", ""));
-        assertTrue(read("notification-client.js").contains("export const TOPIC_NAME = ROOM_NAME;"),
+        assertEquals(
+                Integer.toString(Fields.MAX_TEXT),
+                jsConstant(client, "MAX_TEXT", "(\\d[\\d_]*)").replace("_", ""));
+        assertTrue(
+                read("notification-client.js").contains("export const TOPIC_NAME = ROOM_NAME;"),
                 "topics follow the room rule, as Fields.RoomName on the topic components");
     }
 
@@ -99,7 +102,8 @@ class ClientContractTest {
 
     @Test
     void theErrorFrameTypeListsEveryErrorCode() {
-        Set<String> codes = Arrays.stream(ErrorCode.values()).map(ErrorCode::wire).collect(Collectors.toCollection(TreeSet::new));
+        Set<String> codes =
+                Arrays.stream(ErrorCode.values()).map(ErrorCode::wire).collect(Collectors.toCollection(TreeSet::new));
         assertEquals(codes, literals(field("ErrorFrame", "code").type()), "ErrorFrame.code in switchboard-client.d.ts");
     }
 
@@ -107,10 +111,13 @@ class ClientContractTest {
         Stream.Builder<Arguments> frames = Stream.builder();
         frames.add(Arguments.of("welcome", WelcomeFrame.class, "Welcome", false));
         frames.add(Arguments.of("error", ErrorFrame.class, "ErrorFrame", false));
-        for (Class<?> sealed : List.of(ChatEvent.class, ChatCommand.class, NotificationEvent.class, NotificationCommand.class)) {
+        for (Class<?> sealed :
+                List.of(ChatEvent.class, ChatCommand.class, NotificationEvent.class, NotificationCommand.class)) {
             boolean command = sealed.getSimpleName().endsWith("Command");
-            for (JsonbSubtype subtype : sealed.getAnnotation(JsonbTypeInfo.class).value()) {
-                frames.add(Arguments.of(subtype.alias(), subtype.type(), typeScriptName(subtype.alias(), command), command));
+            for (JsonbSubtype subtype :
+                    sealed.getAnnotation(JsonbTypeInfo.class).value()) {
+                frames.add(Arguments.of(
+                        subtype.alias(), subtype.type(), typeScriptName(subtype.alias(), command), command));
             }
         }
         return frames.build();
@@ -134,7 +141,10 @@ class ClientContractTest {
             String where = tsName + "." + component.getName() + " (" + record.getSimpleName() + ")";
             assertEquals(typeScript(component.getGenericType()), normalized(field.type()), where + ": type");
             if (command) {
-                assertEquals(!required(component), field.optional(), where + ": optional exactly where the server accepts it missing");
+                assertEquals(
+                        !required(component),
+                        field.optional(),
+                        where + ": optional exactly where the server accepts it missing");
             } else if (component.getType().isPrimitive()) {
                 assertTrue(!field.optional(), where + ": always sent");
             }
@@ -145,10 +155,13 @@ class ClientContractTest {
     private static String typeScriptName(String alias, boolean command) {
         List<String> names = INTERFACES.entrySet().stream()
                 .filter(e -> e.getKey().endsWith("Command") == command)
-                .filter(e -> e.getValue().containsKey("type") && literals(e.getValue().get("type").type()).contains(alias))
-                .map(Map.Entry::getKey).toList();
+                .filter(e -> e.getValue().containsKey("type")
+                        && literals(e.getValue().get("type").type()).contains(alias))
+                .map(Map.Entry::getKey)
+                .toList();
         if (names.size() != 1) {
-            fail("one " + (command ? "command" : "frame") + " interface with type '" + alias + "' in the .d.ts files: " + names);
+            fail("one " + (command ? "command" : "frame") + " interface with type '" + alias + "' in the .d.ts files: "
+                    + names);
         }
         return names.get(0);
     }
@@ -192,8 +205,11 @@ class ClientContractTest {
     /** Whether decoding refuses the message without this component: {@code @NotNull}, directly or composed. */
     private static boolean required(RecordComponent component) {
         return component.getType().isPrimitive()
-                || Stream.of(component.getAccessor().getAnnotations(), component.getAnnotatedType().getAnnotations())
-                        .flatMap(Arrays::stream).anyMatch(a -> requires(a, new HashSet<>()));
+                || Stream.of(
+                                component.getAccessor().getAnnotations(),
+                                component.getAnnotatedType().getAnnotations())
+                        .flatMap(Arrays::stream)
+                        .anyMatch(a -> requires(a, new HashSet<>()));
     }
 
     private static boolean requires(Annotation annotation, Set<Class<?>> seen) {
@@ -213,7 +229,8 @@ class ClientContractTest {
     }
 
     private static String jsConstant(String source, String name, String valuePattern) {
-        Matcher m = Pattern.compile("export const " + name + " = " + valuePattern + ";").matcher(source);
+        Matcher m = Pattern.compile("export const " + name + " = " + valuePattern + ";")
+                .matcher(source);
         assertTrue(m.find(), "export const " + name + " in the client");
         return m.group(1);
     }

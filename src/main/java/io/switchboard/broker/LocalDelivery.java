@@ -17,8 +17,10 @@ public class LocalDelivery {
 
     @Inject
     Connections connections;
+
     @Inject
     Subscriptions subscriptions;
+
     @Inject
     Instance<TopicHandler> handlerBeans;
 

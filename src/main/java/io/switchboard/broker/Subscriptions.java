@@ -21,8 +21,11 @@ public class Subscriptions {
 
     /** @return false when the connection was already subscribed */
     public boolean subscribe(Topic.Room topic, Connection connection) {
-        byConnection.computeIfAbsent(connection, c -> ConcurrentHashMap.newKeySet()).add(topic);
-        return byTopic.computeIfAbsent(topic, t -> ConcurrentHashMap.newKeySet()).add(connection);
+        byConnection
+                .computeIfAbsent(connection, c -> ConcurrentHashMap.newKeySet())
+                .add(topic);
+        return byTopic.computeIfAbsent(topic, t -> ConcurrentHashMap.newKeySet())
+                .add(connection);
     }
 
     /** @return false when the connection was not subscribed */

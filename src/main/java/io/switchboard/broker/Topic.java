@@ -7,21 +7,17 @@ package io.switchboard.broker;
 public sealed interface Topic {
 
     /** The connections that joined a chat room. */
-    record Room(String name) implements Topic {
-    }
+    record Room(String name) implements Topic {}
 
     /** Every connection of one user. */
-    record User(String userId) implements Topic {
-    }
+    record User(String userId) implements Topic {}
 
     /** Every connection of this node. */
-    record Everyone() implements Topic {
-    }
+    record Everyone() implements Topic {}
 
     /**
      * One user's notification stream, at position {@code seq} of its gapless sequence (0: a frame outside the
      * sequence, such as an unread count); delivered by the notification streams, which repair gaps from the inbox.
      */
-    record Inbox(String userId, long seq) implements Topic {
-    }
+    record Inbox(String userId, long seq) implements Topic {}
 }

@@ -20,7 +20,8 @@ public class SwitchboardConfig {
     private final Duration strikeWindow = Duration.ofSeconds(integer("switchboard.limits.strike-window", 60));
     private final int maxPendingFrames = integer("switchboard.limits.max-pending-frames", 4_096);
     private final int historySize = integer("switchboard.chat.history-size", 50);
-    private final Duration notificationRetention = Duration.ofDays(integer("switchboard.notifications.retention-days", 30));
+    private final Duration notificationRetention =
+            Duration.ofDays(integer("switchboard.notifications.retention-days", 30));
     private final Duration purgeInterval = Duration.ofSeconds(integer("switchboard.notifications.purge-interval", 300));
     private final String jwtSecret = string("switchboard.auth.jwt.secret", "");
     private final String jwtPublicKey = string("switchboard.auth.jwt.public-key", "");
@@ -32,8 +33,10 @@ public class SwitchboardConfig {
     private final Duration ticketLifetime = Duration.ofSeconds(integer("switchboard.auth.ticket-lifetime", 30));
     private final String publisherRole = string("switchboard.auth.publisher-role", "publisher");
     private final String adminRole = string("switchboard.auth.admin-role", "admin");
-    private final List<String> allowedOrigins = List.of(string("switchboard.security.allowed-origins",
-            "http://localhost:*,http://127.0.0.1:*,https://localhost:*,https://127.0.0.1:*").split("\\s*,\\s*"));
+    private final List<String> allowedOrigins = List.of(string(
+                    "switchboard.security.allowed-origins",
+                    "http://localhost:*,http://127.0.0.1:*,https://localhost:*,https://127.0.0.1:*")
+            .split("\\s*,\\s*"));
     private final int messagesPerSecond = integer("switchboard.limits.messages-per-second", 20);
     private final int userMessagesPerSecond = integer("switchboard.limits.user-messages-per-second", 50);
     private final int maxDropped = integer("switchboard.limits.max-dropped", 100);

@@ -1,7 +1,6 @@
 package io.switchboard.identity;
 
 import jakarta.websocket.Session;
-import java.util.Optional;
 
 /**
  * Turns an opened WebSocket session into an {@link Identity}. Chat and notification code never look at the

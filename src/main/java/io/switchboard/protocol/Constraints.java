@@ -30,8 +30,7 @@ import java.util.function.ToIntFunction;
  */
 public final class Constraints {
 
-    private Constraints() {
-    }
+    private Constraints() {}
 
     private static volatile Validator validator;
 
@@ -41,7 +40,9 @@ public final class Constraints {
      * is reachable, which spares the provider's default resolver from asking JPA about each one.
      */
     static void use(ValidatorFactory factory) {
-        validator = factory.usingContext().traversableResolver(new EveryPropertyReachable()).getValidator();
+        validator = factory.usingContext()
+                .traversableResolver(new EveryPropertyReachable())
+                .getValidator();
     }
 
     /**
@@ -64,14 +65,14 @@ public final class Constraints {
 
     private static final class EveryPropertyReachable implements TraversableResolver {
         @Override
-        public boolean isReachable(Object bean, Path.Node property, Class<?> rootBeanType, Path pathToProperty,
-                ElementType elementType) {
+        public boolean isReachable(
+                Object bean, Path.Node property, Class<?> rootBeanType, Path pathToProperty, ElementType elementType) {
             return true;
         }
 
         @Override
-        public boolean isCascadable(Object bean, Path.Node property, Class<?> rootBeanType, Path pathToProperty,
-                ElementType elementType) {
+        public boolean isCascadable(
+                Object bean, Path.Node property, Class<?> rootBeanType, Path pathToProperty, ElementType elementType) {
             return true;
         }
     }
@@ -99,7 +100,10 @@ public final class Constraints {
      * {@code must be between 1 and 200}), or empty when the property has no constraint it breaks.
      */
     public static Optional<String> rule(Class<?> type, String property, Object value) {
-        return validator().validateValue(type, property, value).stream().map(ConstraintViolation::getMessage).sorted().findFirst();
+        return validator().validateValue(type, property, value).stream()
+                .map(ConstraintViolation::getMessage)
+                .sorted()
+                .findFirst();
     }
 
     /**
@@ -109,8 +113,10 @@ public final class Constraints {
      *
      * @param field the name the client knows the violated field by
      */
-    public static InvalidMessage first(Collection<? extends ConstraintViolation<?>> violations,
-            Function<ConstraintViolation<?>, String> field, ToIntFunction<ConstraintViolation<?>> rank) {
+    public static InvalidMessage first(
+            Collection<? extends ConstraintViolation<?>> violations,
+            Function<ConstraintViolation<?>, String> field,
+            ToIntFunction<ConstraintViolation<?>> rank) {
         ConstraintViolation<?> first = violations.stream()
                 .map(v -> (ConstraintViolation<?>) v)
                 .min(Comparator.<ConstraintViolation<?>>comparingInt(rank)
@@ -147,7 +153,9 @@ public final class Constraints {
     private static List<String> fieldOrder(Class<?> type) {
         RecordComponent[] components = type.getRecordComponents();
         return components == null
-                ? Arrays.stream(type.getDeclaredFields()).map(java.lang.reflect.Field::getName).toList()
+                ? Arrays.stream(type.getDeclaredFields())
+                        .map(java.lang.reflect.Field::getName)
+                        .toList()
                 : Arrays.stream(components).map(RecordComponent::getName).toList();
     }
 }

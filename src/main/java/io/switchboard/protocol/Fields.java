@@ -36,14 +36,14 @@ public final class Fields {
     /** Client message ids: 1-64 letters, digits, '.', ':', '-' or '_'. */
     public static final String CLIENT_ID_REGEX = "[A-Za-z0-9.:_-]{1,64}";
 
-    public static final String ROOM_RULE = "must be 1-64 letters, digits, '.', '-' or '_' starting with a letter or digit";
+    public static final String ROOM_RULE =
+            "must be 1-64 letters, digits, '.', '-' or '_' starting with a letter or digit";
     public static final String USER_NAME_RULE = "must be 1-32 letters, digits, '.', '-' or '_'";
     public static final String CLIENT_ID_RULE = "must be 1-64 letters, digits, '.', ':', '-' or '_'";
     public static final String PAGE_LIMIT_RULE = "must be between 1 and 200";
     public static final String TEXT_LENGTH_RULE = "must be at most " + MAX_TEXT + " characters";
 
-    private Fields() {
-    }
+    private Fields() {}
 
     /** A room (or topic) name: {@link #ROOM_REGEX}. */
     @Documented

@@ -19,8 +19,7 @@ public final class Json {
     private static final Jsonb JSONB = JsonbBuilder.create(new JsonbConfig().withNullValues(false));
     private static final JsonReaderFactory READERS = JsonProvider.provider().createReaderFactory(Map.of());
 
-    private Json() {
-    }
+    private Json() {}
 
     public static Jsonb jsonb() {
         return JSONB;

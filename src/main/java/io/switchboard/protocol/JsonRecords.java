@@ -26,8 +26,7 @@ public final class JsonRecords {
     /** The deepest nesting of arrays and objects a message may have; the protocol itself needs 3. */
     public static final int MAX_DEPTH = 32;
 
-    private JsonRecords() {
-    }
+    private JsonRecords() {}
 
     /** Parses {@code text} as one JSON object, or throws {@code malformed_json} saying what is wrong. */
     public static JsonObject parseObject(String text) {
@@ -97,7 +96,8 @@ public final class JsonRecords {
     }
 
     private static void checkValue(RecordComponent field, Type declared, JsonValue value) {
-        Class<?> type = declared instanceof ParameterizedType generic ? (Class<?>) generic.getRawType() : (Class<?>) declared;
+        Class<?> type =
+                declared instanceof ParameterizedType generic ? (Class<?>) generic.getRawType() : (Class<?>) declared;
         JsonValue.ValueType actual = value.getValueType();
         if (type == String.class) {
             require(field, actual == JsonValue.ValueType.STRING, "a string");
@@ -109,7 +109,9 @@ public final class JsonRecords {
         } else if (Number.class.isAssignableFrom(type) || type.isPrimitive()) {
             require(field, actual == JsonValue.ValueType.NUMBER, "a number");
         } else if (type == Instant.class) {
-            require(field, actual == JsonValue.ValueType.STRING && isInstant(((JsonString) value).getString()),
+            require(
+                    field,
+                    actual == JsonValue.ValueType.STRING && isInstant(((JsonString) value).getString()),
                     "an ISO-8601 instant such as \"2030-01-31T12:00:00Z\"");
         } else if (List.class.isAssignableFrom(type)) {
             require(field, actual == JsonValue.ValueType.ARRAY, "an array");
@@ -131,7 +133,8 @@ public final class JsonRecords {
         if (whole && number.compareTo(BigDecimal.valueOf(min)) >= 0 && number.compareTo(BigDecimal.valueOf(max)) <= 0) {
             return;
         }
-        Object beyond = number.signum() < 0 ? (isInt ? (Object) Integer.MIN_VALUE : (Object) Long.MIN_VALUE)
+        Object beyond = number.signum() < 0
+                ? (isInt ? (Object) Integer.MIN_VALUE : (Object) Long.MIN_VALUE)
                 : (isInt ? (Object) Integer.MAX_VALUE : (Object) Long.MAX_VALUE);
         String rule = Constraints.rule(field.getDeclaringRecord(), field.getName(), beyond)
                 .orElse("must be from " + min + " to " + max);

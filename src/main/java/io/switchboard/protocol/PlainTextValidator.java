@@ -40,7 +40,9 @@ public class PlainTextValidator implements ConstraintValidator<PlainText, CharSe
         for (int i = 0; i < value.length(); i++) {
             position++;
             char c = value.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+            if (Character.isHighSurrogate(c)
+                    && i + 1 < value.length()
+                    && Character.isLowSurrogate(value.charAt(i + 1))) {
                 i++; // a pair: one supplementary character such as an emoji
                 continue;
             }

@@ -14,6 +14,9 @@ public record Problem(String type, String title, int status, String detail, Stri
 
     public static Response response(Response.Status status, String detail, String field) {
         Problem problem = new Problem("about:blank", status.getReasonPhrase(), status.getStatusCode(), detail, field);
-        return Response.status(status).type(MEDIA_TYPE).entity(io.switchboard.protocol.Json.write(problem)).build();
+        return Response.status(status)
+                .type(MEDIA_TYPE)
+                .entity(io.switchboard.protocol.Json.write(problem))
+                .build();
     }
 }

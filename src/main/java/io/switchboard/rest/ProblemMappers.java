@@ -27,8 +27,7 @@ import java.util.logging.Logger;
 /** Turns errors of REST requests into problem responses. */
 public final class ProblemMappers {
 
-    private ProblemMappers() {
-    }
+    private ProblemMappers() {}
 
     /** A request field that broke a protocol rule: 400 naming the field. */
     @Provider
@@ -49,7 +48,8 @@ public final class ProblemMappers {
         @Override
         public Response toResponse(ConstraintViolationException e) {
             Collection<ConstraintViolation<?>> violations = e.getConstraintViolations();
-            if (violations == null || violations.isEmpty()
+            if (violations == null
+                    || violations.isEmpty()
                     || !violations.stream().allMatch(InvalidParameter::isParameter)) {
                 return new Unexpected().toResponse(e);
             }
@@ -58,8 +58,12 @@ public final class ProblemMappers {
 
         /** The error for the first violated parameter, in the order of the method's parameters. */
         static InvalidMessage invalid(Collection<ConstraintViolation<?>> violations) {
-            return Constraints.first(violations, InvalidParameter::wireName, v -> node(v, ElementKind.PARAMETER)
-                    .map(p -> p.as(Path.ParameterNode.class).getParameterIndex()).orElse(Integer.MAX_VALUE));
+            return Constraints.first(
+                    violations,
+                    InvalidParameter::wireName,
+                    v -> node(v, ElementKind.PARAMETER)
+                            .map(p -> p.as(Path.ParameterNode.class).getParameterIndex())
+                            .orElse(Integer.MAX_VALUE));
         }
 
         private static boolean isParameter(ConstraintViolation<?> violation) {
@@ -82,13 +86,15 @@ public final class ProblemMappers {
                 afterParameter |= node.getKind() == ElementKind.PARAMETER;
             }
             Path.MethodNode method = node(violation, ElementKind.METHOD)
-                    .map(m -> m.as(Path.MethodNode.class)).orElse(null);
+                    .map(m -> m.as(Path.MethodNode.class))
+                    .orElse(null);
             int index = parameter.as(Path.ParameterNode.class).getParameterIndex();
-            for (Class<?> type = violation.getRootBeanClass(); method != null && type != null && type != Object.class;
+            for (Class<?> type = violation.getRootBeanClass();
+                    method != null && type != null && type != Object.class;
                     type = type.getSuperclass()) {
                 try {
-                    Method declared = type.getDeclaredMethod(method.getName(),
-                            method.getParameterTypes().toArray(Class<?>[]::new));
+                    Method declared = type.getDeclaredMethod(
+                            method.getName(), method.getParameterTypes().toArray(Class<?>[]::new));
                     for (Annotation annotation : declared.getParameterAnnotations()[index]) {
                         String name = paramName(annotation);
                         if (name != null) {
@@ -134,7 +140,8 @@ public final class ProblemMappers {
     public static class UnreadableBody implements ExceptionMapper<ProcessingException> {
         @Override
         public Response toResponse(ProcessingException e) {
-            return Problem.response(Response.Status.BAD_REQUEST, "the request body is not valid JSON for this request", null);
+            return Problem.response(
+                    Response.Status.BAD_REQUEST, "the request body is not valid JSON for this request", null);
         }
     }
 
@@ -149,8 +156,10 @@ public final class ProblemMappers {
                 return new Http().toResponse(web);
             }
             LOG.log(Level.WARNING, "REST request failed", e);
-            return Problem.response(Response.Status.INTERNAL_SERVER_ERROR,
-                    "the server could not complete the request; nothing was changed", null);
+            return Problem.response(
+                    Response.Status.INTERNAL_SERVER_ERROR,
+                    "the server could not complete the request; nothing was changed",
+                    null);
         }
     }
 
@@ -162,7 +171,8 @@ public final class ProblemMappers {
             if (e.getResponse().hasEntity()) {
                 return e.getResponse(); // already a problem, with its headers (e.g. WWW-Authenticate)
             }
-            Response.Status status = Response.Status.fromStatusCode(e.getResponse().getStatus());
+            Response.Status status =
+                    Response.Status.fromStatusCode(e.getResponse().getStatus());
             if (status == null) {
                 status = Response.Status.INTERNAL_SERVER_ERROR;
             }

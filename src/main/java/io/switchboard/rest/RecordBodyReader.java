@@ -32,8 +32,14 @@ public class RecordBodyReader implements MessageBodyReader<Record> {
     }
 
     @Override
-    public Record readFrom(Class<Record> type, Type genericType, Annotation[] annotations, MediaType mediaType,
-            MultivaluedMap<String, String> headers, InputStream body) throws IOException {
+    public Record readFrom(
+            Class<Record> type,
+            Type genericType,
+            Annotation[] annotations,
+            MediaType mediaType,
+            MultivaluedMap<String, String> headers,
+            InputStream body)
+            throws IOException {
         String text = new String(body.readAllBytes(), StandardCharsets.UTF_8);
         if (text.isBlank()) {
             return null;
@@ -44,8 +50,8 @@ public class RecordBodyReader implements MessageBodyReader<Record> {
         } catch (InvalidMessage e) {
             throw new BadRequestException(Problem.response(Response.Status.BAD_REQUEST, e.getMessage(), e.field()));
         } catch (JsonbException e) {
-            throw new BadRequestException(Problem.response(Response.Status.BAD_REQUEST,
-                    "the request body is not valid JSON for this request", null));
+            throw new BadRequestException(Problem.response(
+                    Response.Status.BAD_REQUEST, "the request body is not valid JSON for this request", null));
         }
     }
 }

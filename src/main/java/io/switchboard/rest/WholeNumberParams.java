@@ -65,8 +65,10 @@ public class WholeNumberParams implements ParamConverterProvider {
                     // beyond a long: refused below
                 }
             }
-            throw new BadRequestException(Problem.response(Response.Status.BAD_REQUEST,
-                    "parameter '" + name + "' must be a whole number from " + min + " to " + max, name));
+            throw new BadRequestException(Problem.response(
+                    Response.Status.BAD_REQUEST,
+                    "parameter '" + name + "' must be a whole number from " + min + " to " + max,
+                    name));
         }
 
         @Override

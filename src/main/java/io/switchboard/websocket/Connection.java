@@ -34,7 +34,8 @@ import java.util.logging.Logger;
 public final class Connection {
 
     private static final Logger LOG = Logger.getLogger(Connection.class.getName());
-    private static final ByteBuffer PING = ByteBuffer.wrap(new byte[] {'h', 'b'}).asReadOnlyBuffer();
+    private static final ByteBuffer PING =
+            ByteBuffer.wrap(new byte[] {'h', 'b'}).asReadOnlyBuffer();
     /** How long a flooding client must pause before its close (1008) is sent. */
     static final Duration FLOOD_QUIET = Duration.ofMillis(250);
     /** The latest a flooding client is closed, paused or not. */
@@ -57,14 +58,18 @@ public final class Connection {
      * What one connection may do: frames waiting for its socket, refused messages (strikes) and messages dropped by
      * the rate limit within the strike window, and its inbound rate.
      */
-    record Limits(int maxPending, Strikes strikes, Strikes drops, RateLimit rate) {
-    }
+    record Limits(int maxPending, Strikes strikes, Strikes drops, RateLimit rate) {}
 
     /**
      * @param loop the connection's send loop: a single thread running its tasks in order
      * @param workers the message workers that handle the client's messages
      */
-    Connection(Session session, Identity identity, FrameSender sender, ScheduledExecutorService loop, Executor workers,
+    Connection(
+            Session session,
+            Identity identity,
+            FrameSender sender,
+            ScheduledExecutorService loop,
+            Executor workers,
             Limits limits) {
         this.id = session.getId();
         this.session = session;
@@ -190,11 +195,13 @@ public final class Connection {
     }
 
     private void closeWhenQuiet(CloseReason reason, long decidedNanos) {
-        if (silence().compareTo(FLOOD_QUIET) >= 0 || System.nanoTime() - decidedNanos >= FLOOD_CLOSE_AT_THE_LATEST.toNanos()) {
+        if (silence().compareTo(FLOOD_QUIET) >= 0
+                || System.nanoTime() - decidedNanos >= FLOOD_CLOSE_AT_THE_LATEST.toNanos()) {
             closeWhenFlushed(reason);
         } else {
             try {
-                loop.schedule(() -> closeWhenQuiet(reason, decidedNanos), FLOOD_QUIET.toMillis() / 2, TimeUnit.MILLISECONDS);
+                loop.schedule(
+                        () -> closeWhenQuiet(reason, decidedNanos), FLOOD_QUIET.toMillis() / 2, TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException e) {
                 close(reason); // shutting down
             }

@@ -1,5 +1,4 @@
 package io.switchboard.websocket;
 
 /** Fired once when a connection has ended, however it ended; observers release what it held. */
-public record ConnectionClosed(Connection connection, int closeCode) {
-}
+public record ConnectionClosed(Connection connection, int closeCode) {}

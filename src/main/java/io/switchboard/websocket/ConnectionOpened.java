@@ -1,5 +1,4 @@
 package io.switchboard.websocket;
 
 /** Fired after a connection is registered and identified. */
-public record ConnectionOpened(Connection connection) {
-}
+public record ConnectionOpened(Connection connection) {}

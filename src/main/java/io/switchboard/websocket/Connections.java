@@ -1,13 +1,13 @@
 package io.switchboard.websocket;
 
-import io.switchboard.protocol.ErrorFrame;
-import io.switchboard.protocol.ClientMessage;
-import io.switchboard.protocol.Json;
-import io.switchboard.protocol.ErrorCode;
-import io.switchboard.protocol.InvalidMessage;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.identity.Identity;
 import io.switchboard.identity.IdentityResolver;
+import io.switchboard.protocol.ClientMessage;
+import io.switchboard.protocol.ErrorCode;
+import io.switchboard.protocol.ErrorFrame;
+import io.switchboard.protocol.InvalidMessage;
+import io.switchboard.protocol.Json;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -44,12 +44,16 @@ public class Connections {
 
     @Inject
     SwitchboardConfig config;
+
     @Inject
     IdentityResolver identities;
+
     @Inject
     Workers workers;
+
     @Inject
     Event<ConnectionOpened> opened;
+
     @Inject
     Event<ConnectionClosed> closed;
 
@@ -77,22 +81,38 @@ public class Connections {
             return Optional.empty();
         }
         if (ofUser(identity.userId()).size() >= config.connectionsPerUser()) {
-            refuse(session, Close.POLICY_VIOLATION.reason("too many connections for this user (limit "
-                    + config.connectionsPerUser() + ")"));
+            refuse(
+                    session,
+                    Close.POLICY_VIOLATION.reason(
+                            "too many connections for this user (limit " + config.connectionsPerUser() + ")"));
             return Optional.empty();
         }
         FrameSender sender = FrameSender.of(session);
         if (sendPathLogged.compareAndSet(false, true)) {
             LOG.log(Level.INFO, "Switchboard sends WebSocket frames through {0}", sender.path());
         }
-        Connection connection = new Connection(session, identity, sender, workers.nextSendLoop(), workers.handlers(),
-                new Connection.Limits(config.maxPendingFrames(), new Connection.Strikes(config.maxStrikes(), config.strikeWindow()),
-                        new Connection.Strikes(config.maxDropped(), config.strikeWindow()), new RateLimit(config.messagesPerSecond())));
+        Connection connection = new Connection(
+                session,
+                identity,
+                sender,
+                workers.nextSendLoop(),
+                workers.handlers(),
+                new Connection.Limits(
+                        config.maxPendingFrames(),
+                        new Connection.Strikes(config.maxStrikes(), config.strikeWindow()),
+                        new Connection.Strikes(config.maxDropped(), config.strikeWindow()),
+                        new RateLimit(config.messagesPerSecond())));
         session.getUserProperties().put(KEY, connection);
         byId.put(connection.id(), connection);
-        byUser.computeIfAbsent(identity.userId(), u -> ConcurrentHashMap.newKeySet()).add(connection);
-        connection.send(Json.write(new WelcomeFrame("welcome", connection.id(), identity.userId(),
-                config.heartbeatInterval().toSeconds(), config.heartbeatTimeout().toSeconds(), config.maxTextMessageBytes())));
+        byUser.computeIfAbsent(identity.userId(), u -> ConcurrentHashMap.newKeySet())
+                .add(connection);
+        connection.send(Json.write(new WelcomeFrame(
+                "welcome",
+                connection.id(),
+                identity.userId(),
+                config.heartbeatInterval().toSeconds(),
+                config.heartbeatTimeout().toSeconds(),
+                config.maxTextMessageBytes())));
         opened.fire(new ConnectionOpened(connection));
         return Optional.of(connection);
     }
@@ -125,7 +145,9 @@ public class Connections {
     public void closed(Session session, CloseReason reason) {
         Connection connection = (Connection) session.getUserProperties().remove(KEY);
         if (connection != null) {
-            int code = reason == null ? CloseReason.CloseCodes.CLOSED_ABNORMALLY.getCode() : reason.getCloseCode().getCode();
+            int code = reason == null
+                    ? CloseReason.CloseCodes.CLOSED_ABNORMALLY.getCode()
+                    : reason.getCloseCode().getCode();
             deregister(connection, code);
         }
     }
@@ -167,11 +189,17 @@ public class Connections {
             if (connection.flooding()) {
                 return;
             }
-            if (!connection.admit() || !userRates.computeIfAbsent(connection.userId(),
-                    u -> new RateLimit(config.userMessagesPerSecond())).tryAcquire()) {
-                connection.drop(new InvalidMessage(ErrorCode.RATE_LIMITED, "too many messages: at most "
-                        + config.messagesPerSecond() + " a second per connection and " + config.userMessagesPerSecond()
-                        + " per user; this one was dropped", message.ref()));
+            if (!connection.admit()
+                    || !userRates
+                            .computeIfAbsent(connection.userId(), u -> new RateLimit(config.userMessagesPerSecond()))
+                            .tryAcquire()) {
+                connection.drop(new InvalidMessage(
+                        ErrorCode.RATE_LIMITED,
+                        "too many messages: at most "
+                                + config.messagesPerSecond() + " a second per connection and "
+                                + config.userMessagesPerSecond()
+                                + " per user; this one was dropped",
+                        message.ref()));
                 return;
             }
             connection.process(() -> handle(connection, handler));
@@ -185,8 +213,11 @@ public class Connections {
             connection.reject(e);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Handling a message of " + connection + " failed", e);
-            connection.send(Json.write(new ErrorFrame("error", ErrorCode.INTERNAL_ERROR.wire(),
-                    "the server could not process the message; it was not accepted", null)));
+            connection.send(Json.write(new ErrorFrame(
+                    "error",
+                    ErrorCode.INTERNAL_ERROR.wire(),
+                    "the server could not process the message; it was not accepted",
+                    null)));
         }
     }
 
@@ -213,7 +244,9 @@ public class Connections {
         }
         InvalidMessage invalid = cause(error, InvalidMessage.class);
         if (invalid != null && connection.isPresent()) {
-            connection.get().process(() -> connection.get().reject(invalid)); // in order with the client's other messages
+            connection
+                    .get()
+                    .process(() -> connection.get().reject(invalid)); // in order with the client's other messages
             return;
         }
         if (error instanceof DecodeException && connection.isPresent()) {
@@ -226,9 +259,13 @@ public class Connections {
             closed(session, null);
             return;
         }
-        LOG.log(Level.WARNING, "Unexpected error on connection " + session.getId()
-                + connection.map(c -> " of user " + c.userId()).orElse(""), error);
-        connection.ifPresentOrElse(c -> c.close(Close.INTERNAL_ERROR), () -> closeQuietly(session, Close.INTERNAL_ERROR.reason()));
+        LOG.log(
+                Level.WARNING,
+                "Unexpected error on connection " + session.getId()
+                        + connection.map(c -> " of user " + c.userId()).orElse(""),
+                error);
+        connection.ifPresentOrElse(
+                c -> c.close(Close.INTERNAL_ERROR), () -> closeQuietly(session, Close.INTERNAL_ERROR.reason()));
         closed(session, Close.INTERNAL_ERROR.reason());
     }
 

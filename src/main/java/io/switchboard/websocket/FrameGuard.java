@@ -18,8 +18,7 @@ public final class FrameGuard {
     private static final Logger LOG = Logger.getLogger(FrameGuard.class.getName());
     private static final AtomicBoolean UNAVAILABLE_LOGGED = new AtomicBoolean();
 
-    private FrameGuard() {
-    }
+    private FrameGuard() {}
 
     /** At the handshake ({@code Configurator.modifyHandshake}): on Undertow, the guard goes under the connection now. */
     public static void beforeUpgrade(HandshakeRequest request, long limit) {
@@ -59,8 +58,11 @@ public final class FrameGuard {
 
     private static void unavailable(String why) {
         if (UNAVAILABLE_LOGGED.compareAndSet(false, true)) {
-            LOG.log(Level.WARNING, "Switchboard cannot check frames before the container reads them ({0}): frame sizes and "
-                    + "masking are left to the container. Logged once.", why);
+            LOG.log(
+                    Level.WARNING,
+                    "Switchboard cannot check frames before the container reads them ({0}): frame sizes and "
+                            + "masking are left to the container. Logged once.",
+                    why);
         }
     }
 }

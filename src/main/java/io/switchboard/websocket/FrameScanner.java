@@ -89,8 +89,9 @@ final class FrameScanner {
         }
         messageBytes = opcode == 0 ? messageBytes + length : length;
         if (messageBytes > limit) {
-            refusal = Close.TOO_BIG.reason((opcode == 0 ? "message fragments exceed " : "frame of " + length + " bytes exceeds ")
-                    + "the limit of " + limit + " bytes");
+            refusal = Close.TOO_BIG.reason(
+                    (opcode == 0 ? "message fragments exceed " : "frame of " + length + " bytes exceeds ")
+                            + "the limit of " + limit + " bytes");
             return;
         }
         if ((header[0] & 0x80) != 0) {

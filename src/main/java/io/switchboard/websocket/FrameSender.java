@@ -74,7 +74,8 @@ public interface FrameSender {
 
     static FrameSender of(Session session) {
         String implementation = session.getClass().getName();
-        if (implementation.startsWith("org.glassfish.tyrus.") && session.getNegotiatedExtensions().isEmpty()) {
+        if (implementation.startsWith("org.glassfish.tyrus.")
+                && session.getNegotiatedExtensions().isEmpty()) {
             FrameSender tyrus = Tyrus.sender(session);
             if (tyrus != null) {
                 return tyrus;
@@ -111,8 +112,11 @@ public interface FrameSender {
             MethodHandles.Lookup lookup = MethodHandles.publicLookup();
             return new MethodHandle[] {
                 lookup.findVirtual(type, "sendText", SEND_TEXT).asType(SEND_TEXT.insertParameterTypes(0, Object.class)),
-                lookup.findVirtual(type, "sendRawFrame", SEND_RAW).asType(SEND_RAW.insertParameterTypes(0, Object.class))};
+                lookup.findVirtual(type, "sendRawFrame", SEND_RAW)
+                        .asType(SEND_RAW.insertParameterTypes(0, Object.class))
+            };
         });
+
         private final Object webSocket;
         private final MethodHandle sendText;
         private final MethodHandle sendRaw;
@@ -135,12 +139,18 @@ public interface FrameSender {
                     try {
                         direct = Grizzly.under(webSocket);
                     } catch (ReflectiveOperationException | RuntimeException e) {
-                        LOG.log(Level.FINE, "Grizzly connection not reachable, writing through Tyrus: {0}", e.toString());
+                        LOG.log(
+                                Level.FINE,
+                                "Grizzly connection not reachable, writing through Tyrus: {0}",
+                                e.toString());
                     }
                 }
                 return new Tyrus(webSocket, direct);
             } catch (ReflectiveOperationException | RuntimeException e) {
-                LOG.log(Level.WARNING, "Tyrus fast send path unavailable, using the standard async remote: {0}", e.toString());
+                LOG.log(
+                        Level.WARNING,
+                        "Tyrus fast send path unavailable, using the standard async remote: {0}",
+                        e.toString());
                 return null;
             }
         }
@@ -152,7 +162,9 @@ public interface FrameSender {
 
         @Override
         public String path() {
-            return direct != null ? "pre-encoded frames to the Grizzly connection's write queue" : "pre-encoded frames through Tyrus";
+            return direct != null
+                    ? "pre-encoded frames to the Grizzly connection's write queue"
+                    : "pre-encoded frames through Tyrus";
         }
 
         @Override
@@ -197,7 +209,8 @@ public interface FrameSender {
                 return false;
             }
             try {
-                direct.write(ByteBuffer.wrap(OutboundFrame.close(reason.getCloseCode().getCode(), reason.getReasonPhrase())));
+                direct.write(ByteBuffer.wrap(
+                        OutboundFrame.close(reason.getCloseCode().getCode(), reason.getReasonPhrase())));
                 direct.close();
                 return true;
             } catch (RuntimeException | Error e) {
@@ -242,17 +255,26 @@ public interface FrameSender {
             Class<?> taskQueue = Class.forName("org.glassfish.grizzly.asyncqueue.TaskQueue", false, loader);
             MethodHandles.Lookup lookup = MethodHandles.publicLookup();
             return new MethodHandle[] {
-                lookup.findStatic(Class.forName("org.glassfish.grizzly.memory.Buffers", false, loader), "wrap",
-                        MethodType.methodType(buffer, memory, ByteBuffer.class))
+                lookup.findStatic(
+                                Class.forName("org.glassfish.grizzly.memory.Buffers", false, loader),
+                                "wrap",
+                                MethodType.methodType(buffer, memory, ByteBuffer.class))
                         .asType(MethodType.methodType(Object.class, Object.class, ByteBuffer.class)),
-                MethodHandles.insertArguments(lookup.findVirtual(writer, "write",
-                        MethodType.methodType(void.class, connection, message, handler)), 3, (Object) null)
+                MethodHandles.insertArguments(
+                                lookup.findVirtual(
+                                        writer,
+                                        "write",
+                                        MethodType.methodType(void.class, connection, message, handler)),
+                                3,
+                                (Object) null)
                         .asType(MethodType.methodType(void.class, Object.class, Object.class, Object.class)),
                 MethodHandles.filterReturnValue(
-                        lookup.findVirtual(type, "getAsyncWriteQueue", MethodType.methodType(taskQueue)),
-                        lookup.findVirtual(taskQueue, "isEmpty", MethodType.methodType(boolean.class)))
-                        .asType(MethodType.methodType(boolean.class, Object.class))};
+                                lookup.findVirtual(type, "getAsyncWriteQueue", MethodType.methodType(taskQueue)),
+                                lookup.findVirtual(taskQueue, "isEmpty", MethodType.methodType(boolean.class)))
+                        .asType(MethodType.methodType(boolean.class, Object.class))
+            };
         });
+
         private final Object connection;
         private final Object queueWriter;
         private final Object memory;
@@ -276,16 +298,20 @@ public interface FrameSender {
             if (writer == null || !SERVLET_WRITER.equals(writer.getClass().getName())) {
                 return null;
             }
-            Object upgradeHandler = Reflection.field(writer, "tyrusHttpUpgradeHandler"); // may be a proxy of the real one
+            Object upgradeHandler =
+                    Reflection.field(writer, "tyrusHttpUpgradeHandler"); // may be a proxy of the real one
             Object webConnection = Reflection.call(upgradeHandler, "getWebConnection");
             Object request = Reflection.field(webConnection, "request");
-            Object coyoteRequest = request.getClass().getMethod("getCoyoteRequest").invoke(request);
-            Object connection = coyoteRequest.getClass().getMethod("getConnection").invoke(coyoteRequest);
+            Object coyoteRequest =
+                    request.getClass().getMethod("getCoyoteRequest").invoke(request);
+            Object connection =
+                    coyoteRequest.getClass().getMethod("getConnection").invoke(coyoteRequest);
             if (connection == null || !plain(connection)) {
                 return null;
             }
             Object transport = connection.getClass().getMethod("getTransport").invoke(connection);
-            Object asyncQueue = transport.getClass().getMethod("getAsyncQueueIO").invoke(transport);
+            Object asyncQueue =
+                    transport.getClass().getMethod("getAsyncQueueIO").invoke(transport);
             Object queueWriter = asyncQueue.getClass().getMethod("getWriter").invoke(asyncQueue);
             Object memory = connection.getClass().getMethod("getMemoryManager").invoke(connection);
             return new Grizzly(connection, queueWriter, memory);
@@ -302,8 +328,12 @@ public interface FrameSender {
 
         /** Closes the connection once what is queued for it is written. */
         void close() throws ReflectiveOperationException {
-            Class.forName("org.glassfish.grizzly.Closeable", false, connection.getClass().getClassLoader())
-                    .getMethod("close").invoke(connection);
+            Class.forName(
+                            "org.glassfish.grizzly.Closeable",
+                            false,
+                            connection.getClass().getClassLoader())
+                    .getMethod("close")
+                    .invoke(connection);
         }
 
         /** Whether the connection's write queue still holds bytes for the socket (the client reads slowly). */
@@ -321,7 +351,8 @@ public interface FrameSender {
         private static boolean plain(Object connection) throws ReflectiveOperationException {
             Object chain = connection.getClass().getMethod("getProcessor").invoke(connection);
             if (chain == null) {
-                Object transport = connection.getClass().getMethod("getTransport").invoke(connection);
+                Object transport =
+                        connection.getClass().getMethod("getTransport").invoke(connection);
                 chain = transport.getClass().getMethod("getProcessor").invoke(transport);
             }
             if (!(chain instanceof Iterable<?> filters)) {

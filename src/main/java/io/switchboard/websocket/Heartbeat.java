@@ -3,11 +3,11 @@ package io.switchboard.websocket;
 import io.switchboard.config.SwitchboardConfig;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,12 +31,16 @@ public class Heartbeat {
 
     @Resource(lookup = "java:comp/DefaultManagedScheduledExecutorService")
     ManagedScheduledExecutorService scheduler;
+
     @Inject
     Clock clock;
+
     @Inject
     SwitchboardConfig config;
+
     @Inject
     Connections connections;
+
     @Inject
     Event<HeartbeatTicked> ticked;
 
@@ -50,13 +54,20 @@ public class Heartbeat {
      * leases are renewed every half interval.
      */
     void start(@Observes @Initialized(ApplicationScoped.class) Object applicationStarted) {
-        long shortest = Math.min(config.heartbeatInterval().toMillis(), config.heartbeatTimeout().toMillis());
+        long shortest = Math.min(
+                config.heartbeatInterval().toMillis(), config.heartbeatTimeout().toMillis());
         long sweep = Math.max(100, Math.min(1_000, shortest / 4));
         leasePeriodNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(250, shortest / 2));
         lastLeaseRound = System.nanoTime();
         task = scheduler.scheduleAtFixedRate(this::tick, sweep, sweep, TimeUnit.MILLISECONDS);
-        LOG.log(Level.INFO, "Heartbeat: ping after {0} s of silence, close after {1} s (checked every {2} ms)",
-                new Object[] {config.heartbeatInterval().toSeconds(), config.heartbeatTimeout().toSeconds(), sweep});
+        LOG.log(
+                Level.INFO,
+                "Heartbeat: ping after {0} s of silence, close after {1} s (checked every {2} ms)",
+                new Object[] {
+                    config.heartbeatInterval().toSeconds(),
+                    config.heartbeatTimeout().toSeconds(),
+                    sweep
+                });
     }
 
     void tick() {

@@ -3,5 +3,4 @@ package io.switchboard.websocket;
 import java.util.Collection;
 
 /** Fired after each heartbeat round with the connections that are still alive on this node. */
-public record HeartbeatTicked(Collection<Connection> alive) {
-}
+public record HeartbeatTicked(Collection<Connection> alive) {}

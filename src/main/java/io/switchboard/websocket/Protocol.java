@@ -10,6 +10,5 @@ public final class Protocol {
     /** The protocol described in docs/protocol.md. */
     public static final String V1 = "switchboard.v1";
 
-    private Protocol() {
-    }
+    private Protocol() {}
 }

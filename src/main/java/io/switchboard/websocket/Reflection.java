@@ -6,8 +6,7 @@ import java.lang.reflect.AccessibleObject;
 /** Reaching into a container's objects where it offers no API: declared members of a class or its superclasses. */
 final class Reflection {
 
-    private Reflection() {
-    }
+    private Reflection() {}
 
     /** The value of a declared field of {@code target}'s class or a superclass. */
     static Object field(Object target, String name) throws ReflectiveOperationException {
@@ -71,6 +70,7 @@ final class Reflection {
                 // look in the superclass
             }
         }
-        throw new ReflectiveOperationException("no member '" + name + "' in " + target.getClass().getName());
+        throw new ReflectiveOperationException(
+                "no member '" + name + "' in " + target.getClass().getName());
     }
 }

@@ -42,7 +42,8 @@ abstract class SendQueue {
         if (sender.coalesces()) {
             return new CoalescingSendQueue(sender, loop, close, maxPending);
         }
-        return sender.pipelined() ? new PipelinedSendQueue(sender, loop, close, maxPending)
+        return sender.pipelined()
+                ? new PipelinedSendQueue(sender, loop, close, maxPending)
                 : new OneInFlightSendQueue(sender, loop, close, maxPending);
     }
 

@@ -1,11 +1,11 @@
 package io.switchboard.websocket;
 
-import io.switchboard.protocol.JsonRecords;
-import io.switchboard.protocol.Json;
-import io.switchboard.protocol.ErrorCode;
-import io.switchboard.protocol.InvalidMessage;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.protocol.Constraints;
+import io.switchboard.protocol.ErrorCode;
+import io.switchboard.protocol.InvalidMessage;
+import io.switchboard.protocol.Json;
+import io.switchboard.protocol.JsonRecords;
 import jakarta.enterprise.inject.spi.CDI;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
@@ -16,8 +16,8 @@ import jakarta.json.bind.annotation.JsonbTypeInfo;
 import jakarta.websocket.DecodeException;
 import jakarta.websocket.Decoder;
 import jakarta.websocket.EndpointConfig;
-import java.nio.charset.StandardCharsets;
 import java.lang.reflect.RecordComponent;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -43,8 +43,12 @@ public class TextCodec<T> {
         }
         this.type = type;
         this.discriminator = info.key();
-        this.fieldsByAlias = Arrays.stream(info.value()).collect(Collectors.toUnmodifiableMap(JsonbSubtype::alias,
-                subtype -> subtype.type().isRecord() ? subtype.type().getRecordComponents() : new RecordComponent[0]));
+        this.fieldsByAlias = Arrays.stream(info.value())
+                .collect(Collectors.toUnmodifiableMap(
+                        JsonbSubtype::alias,
+                        subtype -> subtype.type().isRecord()
+                                ? subtype.type().getRecordComponents()
+                                : new RecordComponent[0]));
     }
 
     /**
@@ -71,15 +75,18 @@ public class TextCodec<T> {
         }
         RecordComponent[] fields = fieldsByAlias.get(name.getString());
         if (fields == null) {
-            throw new InvalidMessage(ErrorCode.UNKNOWN_TYPE, "unknown type '" + name.getString() + "', expected one of "
-                    + fieldsByAlias.keySet().stream().sorted().toList());
+            throw new InvalidMessage(
+                    ErrorCode.UNKNOWN_TYPE,
+                    "unknown type '" + name.getString() + "', expected one of "
+                            + fieldsByAlias.keySet().stream().sorted().toList());
         }
         JsonRecords.checkFields(fields, object);
         T message;
         try {
             message = Json.jsonb().fromJson(text, type);
         } catch (JsonbException e) {
-            throw new InvalidMessage(ErrorCode.INVALID_FIELD, "a field has the wrong type: " + JsonRecords.rootMessage(e));
+            throw new InvalidMessage(
+                    ErrorCode.INVALID_FIELD, "a field has the wrong type: " + JsonRecords.rootMessage(e));
         }
         return Constraints.check(message);
     }

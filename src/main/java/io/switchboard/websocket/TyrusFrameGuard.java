@@ -33,13 +33,16 @@ final class TyrusFrameGuard extends ServletInputStream {
      *
      * @return false when the session is not on Tyrus' servlet upgrade or the handler has already started reading
      */
-    static boolean install(Session session, FrameScanner scanner, Consumer<CloseReason> refuse) throws ReflectiveOperationException {
+    static boolean install(Session session, FrameScanner scanner, Consumer<CloseReason> refuse)
+            throws ReflectiveOperationException {
         Object webSocket = Reflection.field(session.getAsyncRemote(), "webSocket");
         Object writer = Reflection.field(Reflection.field(webSocket, "protocolHandler"), "writer");
         Object handler = Reflection.field(writer, "tyrusHttpUpgradeHandler");
-        Object real = Reflection.has(handler, "handler") ? Reflection.field(handler, "handler") : handler; // Payara's proxy
+        Object real =
+                Reflection.has(handler, "handler") ? Reflection.field(handler, "handler") : handler; // Payara's proxy
         if (Reflection.field(real, "connection") != null) {
-            return false; // init is over: bytes may have been read already, the scanner would not know where a frame starts
+            return false; // init is over: bytes may have been read already, the scanner would not know where a frame
+            // starts
         }
         ServletInputStream in = (ServletInputStream) Reflection.field(real, "is");
         Reflection.set(real, "is", new TyrusFrameGuard(in, scanner, refuse));

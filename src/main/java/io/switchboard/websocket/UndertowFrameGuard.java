@@ -40,7 +40,8 @@ final class UndertowFrameGuard implements InvocationHandler {
     private volatile Consumer<CloseReason> refuse;
     private boolean refused;
 
-    private UndertowFrameGuard(Object conduit, FrameScanner scanner, IntSupplier handshakeStatus, Closeable connection) {
+    private UndertowFrameGuard(
+            Object conduit, FrameScanner scanner, IntSupplier handshakeStatus, Closeable connection) {
         this.conduit = conduit;
         this.scanner = scanner;
         this.handshakeStatus = handshakeStatus;
@@ -52,7 +53,8 @@ final class UndertowFrameGuard implements InvocationHandler {
      *
      * @return false when this is not Undertow
      */
-    static boolean beforeUpgrade(ClassLoader containerLoader, FrameScanner scanner) throws ReflectiveOperationException {
+    static boolean beforeUpgrade(ClassLoader containerLoader, FrameScanner scanner)
+            throws ReflectiveOperationException {
         Class<?> context = Class.forName("io.undertow.servlet.handlers.ServletRequestContext", false, containerLoader);
         Object current = context.getMethod("current").invoke(null);
         if (current == null) {
@@ -62,23 +64,33 @@ final class UndertowFrameGuard implements InvocationHandler {
         Object connection = exchange.getClass().getMethod("getConnection").invoke(exchange);
         Object channel = connection.getClass().getMethod("getChannel").invoke(connection);
         Object original = Reflection.field(connection, "originalSourceConduit");
-        if (original != null && Proxy.isProxyClass(original.getClass())
+        if (original != null
+                && Proxy.isProxyClass(original.getClass())
                 && Proxy.getInvocationHandler(original) instanceof UndertowFrameGuard earlier) {
             original = earlier.conduit; // a keep-alive connection whose earlier handshake was not answered 101
         }
         if (original == null) {
             return false;
         }
-        Class<?> conduitType = Class.forName("org.xnio.conduits.StreamSourceConduit", false, original.getClass().getClassLoader());
+        Class<?> conduitType = Class.forName(
+                "org.xnio.conduits.StreamSourceConduit",
+                false,
+                original.getClass().getClassLoader());
         Method status = exchange.getClass().getMethod("getStatusCode");
-        UndertowFrameGuard guard = new UndertowFrameGuard(original, scanner, () -> {
-            try {
-                return (int) status.invoke(exchange);
-            } catch (ReflectiveOperationException e) {
-                return -1;
-            }
-        }, (Closeable) channel);
-        Reflection.set(connection, "originalSourceConduit",
+        UndertowFrameGuard guard = new UndertowFrameGuard(
+                original,
+                scanner,
+                () -> {
+                    try {
+                        return (int) status.invoke(exchange);
+                    } catch (ReflectiveOperationException e) {
+                        return -1;
+                    }
+                },
+                (Closeable) channel);
+        Reflection.set(
+                connection,
+                "originalSourceConduit",
                 Proxy.newProxyInstance(conduitType.getClassLoader(), new Class<?>[] {conduitType}, guard));
         return true;
     }
@@ -92,8 +104,11 @@ final class UndertowFrameGuard implements InvocationHandler {
         Object channel = session.getClass().getMethod("getWebSocketChannel").invoke(session);
         Object connection = Reflection.call(channel, "getUnderlyingConnection");
         Object source = connection.getClass().getMethod("getSourceChannel").invoke(connection);
-        for (Object conduit = source.getClass().getMethod("getConduit").invoke(source); conduit != null; conduit = under(conduit)) {
-            if (Proxy.isProxyClass(conduit.getClass()) && Proxy.getInvocationHandler(conduit) instanceof UndertowFrameGuard guard) {
+        for (Object conduit = source.getClass().getMethod("getConduit").invoke(source);
+                conduit != null;
+                conduit = under(conduit)) {
+            if (Proxy.isProxyClass(conduit.getClass())
+                    && Proxy.getInvocationHandler(conduit) instanceof UndertowFrameGuard guard) {
                 guard.attach(refuse);
                 return true;
             }
@@ -122,7 +137,8 @@ final class UndertowFrameGuard implements InvocationHandler {
     @Override
     public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
         if (method.getName().equals("read") && upgraded()) {
-            return args.length == 1 ? read(new ByteBuffer[] {(ByteBuffer) args[0]}, 0, 1, method, args)
+            return args.length == 1
+                    ? read(new ByteBuffer[] {(ByteBuffer) args[0]}, 0, 1, method, args)
                     : read((ByteBuffer[]) args[0], (int) args[1], (int) args[2], method, args);
         }
         return delegate(method, args);

@@ -38,8 +38,7 @@ final class UpgradeRequest {
     /** A request that never reports its end (not seen on the containers tested) is closed after this anyway. */
     private static final Duration LONGEST_WAIT = Duration.ofSeconds(10);
 
-    private UpgradeRequest() {
-    }
+    private UpgradeRequest() {}
 
     /** Runs {@code close} on {@code loop} once the upgrade request of {@code session} has finished; call it in {@code @OnOpen}. */
     static void thenClose(Session session, ScheduledExecutorService loop, Runnable close) {
@@ -77,7 +76,8 @@ final class UpgradeRequest {
             if (writer == null || !SERVLET_WRITER.equals(writer.getClass().getName())) {
                 return () -> true;
             }
-            Object upgradeHandler = Reflection.field(writer, "tyrusHttpUpgradeHandler"); // may be a proxy of the real one
+            Object upgradeHandler =
+                    Reflection.field(writer, "tyrusHttpUpgradeHandler"); // may be a proxy of the real one
             Object request = Reflection.field(Reflection.call(upgradeHandler, "getWebConnection"), "request");
             Reflection.field(request, "afterService");
             return () -> {
@@ -88,7 +88,9 @@ final class UpgradeRequest {
                 }
             };
         } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.log(Level.WARNING, "Cannot tell when the upgrade request of {0} ends; closing it after a grace period: {1}",
+            LOG.log(
+                    Level.WARNING,
+                    "Cannot tell when the upgrade request of {0} ends; closing it after a grace period: {1}",
                     new Object[] {session.getId(), e.toString()});
             return () -> true;
         }

@@ -9,9 +9,7 @@ import static org.openqa.selenium.support.ui.ExpectedConditions.textToBe;
 import static org.openqa.selenium.support.ui.ExpectedConditions.textToBePresentInElementLocated;
 import static org.openqa.selenium.support.ui.ExpectedConditions.visibilityOfElementLocated;
 
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.net.URL;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -20,9 +18,6 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,8 +32,8 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -58,14 +53,13 @@ class BrowserIT extends DeployedTest {
     private static final String BOB = "bob-" + RUN;
     private static final String ROOM = "browsers-" + RUN;
     private static final String HISTORY_ROOM = "history-" + RUN;
-    private static final Path SCREENSHOTS = Path.of(System.getProperty("screenshots.dir", "target/screenshots"),
+    private static final Path SCREENSHOTS = Path.of(
+            System.getProperty("screenshots.dir", "target/screenshots"),
             System.getProperty("arquillian.launch", "payara"));
 
     private static Chromium alice;
     private static Chromium bob;
     private static CuttableProxy proxy;
-
-
 
     @Deployment(testable = false)
     static WebArchive war() {
@@ -109,9 +103,12 @@ class BrowserIT extends DeployedTest {
         new WebDriverWait(page, Duration.ofSeconds(60)).until(attributeToBe(By.tagName("body"), "data-done", "true"));
         alice.screenshot(SCREENSHOTS, "00-client-spec");
         @SuppressWarnings("unchecked")
-        List<Map<String, Object>> results = (List<Map<String, Object>>) alice.driver().executeScript("return window.specResults");
-        String failed = results.stream().filter(r -> !Boolean.TRUE.equals(r.get("ok")))
-                .map(r -> r.get("name") + ": " + r.get("error")).collect(Collectors.joining("\n"));
+        List<Map<String, Object>> results =
+                (List<Map<String, Object>>) alice.driver().executeScript("return window.specResults");
+        String failed = results.stream()
+                .filter(r -> !Boolean.TRUE.equals(r.get("ok")))
+                .map(r -> r.get("name") + ": " + r.get("error"))
+                .collect(Collectors.joining("\n"));
         assertTrue(results.size() >= 10, "all specs ran: " + results);
         assertEquals("", failed, "failed client specs");
     }
@@ -144,13 +141,17 @@ class BrowserIT extends DeployedTest {
     @Test
     @Order(3)
     void directMessagesReachOnlyThePersonTheyAreFor() {
-        alice.driver().findElement(By.xpath("//ul[@id='members']//button[span[@class='name' and text()='" + BOB + "']]")).click();
+        alice.driver()
+                .findElement(By.xpath("//ul[@id='members']//button[span[@class='name' and text()='" + BOB + "']]"))
+                .click();
         waitFor(alice).until(textToBe(By.id("conv-title"), "Direct messages with " + BOB));
         say(alice, "Just between us");
 
         By fromAlice = By.xpath("//ul[@id='dms']//button[span[@class='name' and text()='" + ALICE + "']]");
         waitFor(bob).until(textToBePresentInElementLocated(fromAlice, "1 unread"));
-        assertTrue(bob.driver().findElement(By.id("log")).getText().contains("Loud and clear"), "bob is still in the room");
+        assertTrue(
+                bob.driver().findElement(By.id("log")).getText().contains("Loud and clear"),
+                "bob is still in the room");
         bob.driver().findElement(fromAlice).click();
         waitFor(bob).until(textToBePresentInElementLocated(By.id("log"), "Just between us"));
         bob.screenshot(SCREENSHOTS, "03-direct-message");
@@ -164,7 +165,11 @@ class BrowserIT extends DeployedTest {
         String payload = "<img src=x onerror=\"window.xssed=1\"><script>window.xssed=2</script><b>bold?</b>";
         say(alice, payload);
         waitFor(bob).until(textToBePresentInElementLocated(By.id("log"), payload));
-        assertTrue(bob.driver().findElements(By.cssSelector("#log img, #log script, #log b")).isEmpty(), "no element made of the text");
+        assertTrue(
+                bob.driver()
+                        .findElements(By.cssSelector("#log img, #log script, #log b"))
+                        .isEmpty(),
+                "no element made of the text");
         assertEquals(Boolean.TRUE, bob.driver().executeScript("return window.xssed === undefined"), "no script ran");
         bob.screenshot(SCREENSHOTS, "04-markup-as-text");
     }
@@ -179,9 +184,12 @@ class BrowserIT extends DeployedTest {
 
         bell.click();
         waitFor(alice).until(textToBePresentInElementLocated(By.id("notif-list"), "Deploy <b>v2.3</b> finished"));
-        assertTrue(alice.driver().findElements(By.cssSelector("#notif-list b")).isEmpty(), "the title's markup is text");
+        assertTrue(
+                alice.driver().findElements(By.cssSelector("#notif-list b")).isEmpty(), "the title's markup is text");
         alice.screenshot(SCREENSHOTS, "05-notifications");
-        alice.driver().findElement(By.xpath("//ol[@id='notif-list']//button[starts-with(normalize-space(.), 'Mark read')]")).click();
+        alice.driver()
+                .findElement(By.xpath("//ol[@id='notif-list']//button[starts-with(normalize-space(.), 'Mark read')]"))
+                .click();
         waitFor(alice).until(invisibilityOfElementLocated(By.id("bell-count")));
         waitFor(alice).until(attributeToBe(By.id("bell"), "aria-label", "Notifications, no unread"));
 
@@ -193,11 +201,13 @@ class BrowserIT extends DeployedTest {
     @Order(6)
     void olderMessagesLoadWhenScrollingUp() {
         // 54 older messages from two other people (each within the server's burst of 40 per connection), then bob's
-        try (WsClient first = WsClient.chat(ws, "seed-a-" + RUN); WsClient second = WsClient.chat(ws, "seed-b-" + RUN)) {
+        try (WsClient first = WsClient.chat(ws, "seed-a-" + RUN);
+                WsClient second = WsClient.chat(ws, "seed-b-" + RUN)) {
             first.join(HISTORY_ROOM);
             second.join(HISTORY_ROOM);
-            IntStream.rangeClosed(1, 54).forEach(i -> (i <= 27 ? first : second)
-                    .post(HISTORY_ROOM, String.format("older-%02d", i), "seed-" + i + "-" + RUN));
+            IntStream.rangeClosed(1, 54)
+                    .forEach(i -> (i <= 27 ? first : second)
+                            .post(HISTORY_ROOM, String.format("older-%02d", i), "seed-" + i + "-" + RUN));
         }
         openRoom(bob, HISTORY_ROOM);
         say(bob, "older-55");
@@ -206,7 +216,9 @@ class BrowserIT extends DeployedTest {
 
         openRoom(alice, HISTORY_ROOM); // the newest 50 come with the join
         waitFor(alice).until(textToBePresentInElementLocated(By.id("log"), "older-55"));
-        assertTrue(!alice.driver().findElement(By.id("log")).getText().contains("older-05"), "only the newest page at first");
+        assertTrue(
+                !alice.driver().findElement(By.id("log")).getText().contains("older-05"),
+                "only the newest page at first");
         alice.driver().findElement(By.id("log")).sendKeys(Keys.HOME); // the keyboard's way to scroll up
         waitFor(alice).until(textToBePresentInElementLocated(By.id("log"), "older-01"));
         alice.screenshot(SCREENSHOTS, "06-history-loaded");
@@ -228,7 +240,9 @@ class BrowserIT extends DeployedTest {
         say(bob, "Posted while alice was away");
         waitFor(bob).until(invisibilityOfElementLocated(By.cssSelector("#log .msg.pending")));
         publish(ALICE, "Missed while offline", "warning");
-        assertTrue(!alice.driver().findElement(By.id("log")).getText().contains("Posted while alice was away"), "alice is really cut off");
+        assertTrue(
+                !alice.driver().findElement(By.id("log")).getText().contains("Posted while alice was away"),
+                "alice is really cut off");
 
         proxy.restore();
         waitFor(alice).until(textToBePresentInElementLocated(By.id("status"), "Connected as " + ALICE));
@@ -237,7 +251,11 @@ class BrowserIT extends DeployedTest {
         waitFor(alice).until(invisibilityOfElementLocated(By.cssSelector("#log .msg.pending")));
         waitFor(bob).until(textToBePresentInElementLocated(By.id("log"), "Written while offline"));
         alice.screenshot(SCREENSHOTS, "08-reconnected");
-        assertEquals(1, bob.driver().findElements(By.xpath("//div[@id='log']//p[@class='text' and text()='Written while offline']")).size(),
+        assertEquals(
+                1,
+                bob.driver()
+                        .findElements(By.xpath("//div[@id='log']//p[@class='text' and text()='Written while offline']"))
+                        .size(),
                 "the message queued offline arrives once");
     }
 
@@ -246,12 +264,17 @@ class BrowserIT extends DeployedTest {
     void thePageIsUsableAtPhoneWidthAndInALowWindow() {
         WebDriver phone = bob.driver();
         try {
-            phone.manage().window().setSize(new Dimension(1280, 420)); // the sidebar overflows: it scrolls, not the page
-            waitFor(bob).withMessage("the page itself scrolls, not only its panes").until(driver -> pageDoesNotScroll(bob));
+            phone.manage()
+                    .window()
+                    .setSize(new Dimension(1280, 420)); // the sidebar overflows: it scrolls, not the page
+            waitFor(bob)
+                    .withMessage("the page itself scrolls, not only its panes")
+                    .until(driver -> pageDoesNotScroll(bob));
             phone.manage().window().setSize(new Dimension(390, 844));
             waitFor(bob).until(visibilityOfElementLocated(By.id("menu")));
             assertTrue(pageDoesNotScroll(bob), "the page itself never scrolls, its panes do");
-            assertTrue(phone.findElement(By.id("send")).isDisplayed() && phone.findElement(By.id("bell")).isDisplayed());
+            assertTrue(phone.findElement(By.id("send")).isDisplayed()
+                    && phone.findElement(By.id("bell")).isDisplayed());
             bob.screenshot(SCREENSHOTS, "09-phone-chat");
             phone.findElement(By.id("menu")).click();
             waitFor(bob).until(visibilityOfElementLocated(By.id("rooms")));
@@ -298,7 +321,8 @@ class BrowserIT extends DeployedTest {
         waitFor(bob).until(textToBe(By.id("bell-count"), "1"));
 
         page.executeScript("window.__auth.dropAll()");
-        waitFor(bob).until(driver -> ((Number) page.executeScript("return window.__auth.sockets.length")).intValue() >= 4);
+        waitFor(bob)
+                .until(driver -> ((Number) page.executeScript("return window.__auth.sockets.length")).intValue() >= 4);
         waitFor(bob).until(textToBePresentInElementLocated(By.id("status"), "Connected as " + carol));
 
         @SuppressWarnings("unchecked")
@@ -310,14 +334,22 @@ class BrowserIT extends DeployedTest {
         List<String> tickets = (List<String>) auth.get("tickets");
         @SuppressWarnings("unchecked")
         List<String> rest = (List<String>) auth.get("rest");
-        assertTrue(sockets.stream().allMatch(q -> q.contains("ticket=") && !q.contains("name=")), "tickets, not names: " + sockets);
-        List<String> used = sockets.stream().map(q -> q.replaceAll(".*[?&]ticket=([^&]*).*", "$1")).toList();
+        assertTrue(
+                sockets.stream().allMatch(q -> q.contains("ticket=") && !q.contains("name=")),
+                "tickets, not names: " + sockets);
+        List<String> used = sockets.stream()
+                .map(q -> q.replaceAll(".*[?&]ticket=([^&]*).*", "$1"))
+                .toList();
         assertEquals(sockets.size(), used.stream().distinct().count(), "a fresh ticket for every connection: " + used);
         assertTrue(tickets.containsAll(used), "the tickets the server issued: " + tickets);
-        assertTrue(!rest.isEmpty() && rest.stream().allMatch(r -> r.contains(" Bearer ")), "REST calls carry the token: " + rest);
-        waitFor(bob).withMessage("chat and notifications both speak the subprotocol the clients offered")
-                .until(driver -> List.of("switchboard.v1", "switchboard.v1").equals(page.executeScript(
-                        "return window.__auth.open.filter(ws => ws.readyState === 1).map(ws => ws.protocol)")));
+        assertTrue(
+                !rest.isEmpty() && rest.stream().allMatch(r -> r.contains(" Bearer ")),
+                "REST calls carry the token: " + rest);
+        waitFor(bob)
+                .withMessage("chat and notifications both speak the subprotocol the clients offered")
+                .until(driver -> List.of("switchboard.v1", "switchboard.v1")
+                        .equals(page.executeScript(
+                                "return window.__auth.open.filter(ws => ws.readyState === 1).map(ws => ws.protocol)")));
     }
 
     @Test
@@ -336,15 +368,18 @@ class BrowserIT extends DeployedTest {
         field.sendKeys("dave-" + RUN, Keys.ENTER);
         waitFor(bob).until(textMatches(By.id("signin-error"), Pattern.compile("no development login.*ticket\\(\\)")));
         assertTrue(page.findElement(By.id("chat-view")).getAttribute("hidden") != null, "still signed out");
-        assertTrue(page.findElement(By.cssSelector("#signin .hint")).getText().contains("ticket()"), "the page says so up front");
+        assertTrue(
+                page.findElement(By.cssSelector("#signin .hint")).getText().contains("ticket()"),
+                "the page says so up front");
     }
 
     // ---- what a person does ----
 
     /** Neither sideways nor down: only the panes (rooms, messages) scroll. */
     private static boolean pageDoesNotScroll(Chromium browser) {
-        return Boolean.TRUE.equals(browser.driver().executeScript("const d = document.documentElement;"
-                + " return d.scrollWidth <= d.clientWidth && d.scrollHeight <= d.clientHeight"));
+        return Boolean.TRUE.equals(browser.driver()
+                .executeScript("const d = document.documentElement;"
+                        + " return d.scrollWidth <= d.clientWidth && d.scrollHeight <= d.clientHeight"));
     }
 
     private static WebDriverWait waitFor(Chromium browser) {
@@ -370,9 +405,16 @@ class BrowserIT extends DeployedTest {
     }
 
     private void publish(String user, String title, String severity) {
-        String body = jakarta.json.Json.createObjectBuilder().add("user", user).add("title", title).add("severity", severity)
-                .build().toString();
-        assertEquals(201, Servers.post(http, "/api/notifications", body, Credentials.bearer("ops", "publisher")).statusCode());
+        String body = jakarta.json.Json.createObjectBuilder()
+                .add("user", user)
+                .add("title", title)
+                .add("severity", severity)
+                .build()
+                .toString();
+        assertEquals(
+                201,
+                Servers.post(http, "/api/notifications", body, Credentials.bearer("ops", "publisher"))
+                        .statusCode());
     }
 
     /**

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.switchboard.it.probe.SendPathProbe;
 import io.switchboard.websocket.Protocol;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
@@ -12,7 +13,6 @@ import jakarta.json.JsonValue;
 import java.io.IOException;
 import java.io.StringReader;
 import java.net.URI;
-import java.net.URL;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,10 +24,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
-import io.switchboard.it.probe.SendPathProbe;
 import org.awaitility.Awaitility;
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,7 +37,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ChatIT extends DeployedTest {
 
     private static final AtomicInteger ROOMS = new AtomicInteger();
-
 
     private String room;
 
@@ -55,7 +52,8 @@ class ChatIT extends DeployedTest {
 
     @Test
     void twoUsersSeeEveryMessageInTheSameOrder() {
-        try (WsClient alice = WsClient.chat(ws, "alice"); WsClient bob = WsClient.chat(ws, "bob")) {
+        try (WsClient alice = WsClient.chat(ws, "alice");
+                WsClient bob = WsClient.chat(ws, "bob")) {
             alice.join(room);
             bob.join(room);
             int each = 30; // within the default burst of 40 messages per connection (rate limit)
@@ -73,7 +71,8 @@ class ChatIT extends DeployedTest {
 
     @Test
     void aThirdUserGetsHistoryAndMembersWhenJoining() {
-        try (WsClient alice = WsClient.chat(ws, "alice"); WsClient bob = WsClient.chat(ws, "bob")) {
+        try (WsClient alice = WsClient.chat(ws, "alice");
+                WsClient bob = WsClient.chat(ws, "bob")) {
             alice.join(room);
             bob.join(room);
             alice.post(room, "first", "h-1-" + room);
@@ -81,9 +80,14 @@ class ChatIT extends DeployedTest {
             try (WsClient carol = WsClient.chat(ws, "carol")) {
                 JsonObject joined = carol.join(room);
                 JsonArray history = joined.getJsonArray("history");
-                assertEquals(List.of("first", "second"), history.getValuesAs(JsonObject.class).stream()
-                        .map(m -> m.getString("text")).toList());
-                assertEquals(List.of("alice", "carol", "bob").stream().sorted().toList(), strings(joined.getJsonArray("members")));
+                assertEquals(
+                        List.of("first", "second"),
+                        history.getValuesAs(JsonObject.class).stream()
+                                .map(m -> m.getString("text"))
+                                .toList());
+                assertEquals(
+                        List.of("alice", "carol", "bob").stream().sorted().toList(),
+                        strings(joined.getJsonArray("members")));
                 JsonObject announced = alice.expect("presence", p -> "carol".equals(p.getString("user")));
                 assertEquals("joined", announced.getString("event"));
             }
@@ -92,14 +96,17 @@ class ChatIT extends DeployedTest {
 
     @Test
     void aMessageStoredDuringMembershipIsDeliveredLiveWithIdAndTimestamp() {
-        try (WsClient alice = WsClient.chat(ws, "alice"); WsClient bob = WsClient.chat(ws, "bob")) {
+        try (WsClient alice = WsClient.chat(ws, "alice");
+                WsClient bob = WsClient.chat(ws, "bob")) {
             alice.join(room);
             bob.join(room);
             JsonObject ack = alice.post(room, "hello bob", "live-" + room);
             JsonObject message = bob.expect("message");
             assertEquals("hello bob", message.getString("text"));
             assertEquals("alice", message.getString("from"));
-            assertEquals(ack.getJsonNumber("id").longValue(), message.getJsonNumber("id").longValue());
+            assertEquals(
+                    ack.getJsonNumber("id").longValue(),
+                    message.getJsonNumber("id").longValue());
             assertEquals(ack.getString("ts"), message.getString("ts"));
             assertFalse(ack.getBoolean("duplicate"));
         }
@@ -154,9 +161,11 @@ class ChatIT extends DeployedTest {
             alice.join(room);
             try (SilentClient ghost = new SilentClient(ws, "/ws/chat?ticket=" + Servers.ticket(ws, "ghost"))) {
                 ghost.sendText("{\"type\":\"join\",\"room\":\"" + room + "\"}");
-                alice.expect("presence", p -> "ghost".equals(p.getString("user")) && "joined".equals(p.getString("event")));
+                alice.expect(
+                        "presence", p -> "ghost".equals(p.getString("user")) && "joined".equals(p.getString("event")));
                 // the ghost never answers the server's pings: the heartbeat (3 s timeout in tests) must remove it
-                alice.expect("presence", p -> "ghost".equals(p.getString("user")) && "left".equals(p.getString("event")));
+                alice.expect(
+                        "presence", p -> "ghost".equals(p.getString("user")) && "left".equals(p.getString("event")));
                 assertEquals(List.of("alice"), members());
             }
         }
@@ -184,9 +193,12 @@ class ChatIT extends DeployedTest {
                 alice.send("{\"type\":\"ping\",\"ref\":\"r" + round + "\"}");
                 long lastFrame = System.nanoTime();
                 alice.expect("pong");
-                long silence = Duration.ofNanos(alice.nextPingAfter(lastFrame) - lastFrame).toMillis();
+                long silence = Duration.ofNanos(alice.nextPingAfter(lastFrame) - lastFrame)
+                        .toMillis();
                 assertTrue(silence >= 1_000, "pinged after " + silence + " ms of silence, before the interval");
-                assertTrue(silence <= 1_250 + 1_500, "pinged after " + silence + " ms (interval 1 s + sweep 250 ms + slack)");
+                assertTrue(
+                        silence <= 1_250 + 1_500,
+                        "pinged after " + silence + " ms (interval 1 s + sweep 250 ms + slack)");
             }
         }
     }
@@ -204,13 +216,17 @@ class ChatIT extends DeployedTest {
             alice.expect("presence", p -> "slow".equals(p.getString("user")) && "joined".equals(p.getString("event")));
             // it keeps talking (typing), so the heartbeat never finds it silent: only the send queue limit can close it
             String typing = "{\"type\":\"typing\",\"room\":\"" + room + "\",\"active\":true}";
-            talk.scheduleAtFixedRate(() -> {
-                try {
-                    slow.sendText(typing);
-                } catch (IOException e) {
-                    // closed by the server: what the test waits for
-                }
-            }, 0, 300, TimeUnit.MILLISECONDS);
+            talk.scheduleAtFixedRate(
+                    () -> {
+                        try {
+                            slow.sendText(typing);
+                        } catch (IOException e) {
+                            // closed by the server: what the test waits for
+                        }
+                    },
+                    0,
+                    300,
+                    TimeUnit.MILLISECONDS);
             for (int i = 0; i < posters; i++) {
                 WsClient writer = WsClient.chat(ws, "poster-" + i);
                 writer.join(room);
@@ -238,8 +254,12 @@ class ChatIT extends DeployedTest {
                 }));
             }
             // alice's frames stay unread here: she must get every message afterwards
-            Awaitility.await("the slow client closed").atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(200))
-                    .failFast(() -> posted.stream().filter(CompletableFuture::isCompletedExceptionally).forEach(CompletableFuture::join))
+            Awaitility.await("the slow client closed")
+                    .atMost(Duration.ofSeconds(40))
+                    .pollInterval(Duration.ofMillis(200))
+                    .failFast(() -> posted.stream()
+                            .filter(CompletableFuture::isCompletedExceptionally)
+                            .forEach(CompletableFuture::join))
                     .until(() -> !members().contains("slow"));
             // it stops talking once closed: a frame sent to a socket the server has closed is answered with a TCP
             // reset, which would discard the close frame waiting in its receive buffer
@@ -251,8 +271,12 @@ class ChatIT extends DeployedTest {
             for (int i = 0; i < posters; i++) {
                 String prefix = "p" + i + ":";
                 List<String> numbers = inSenderOrder(seen, prefix).stream()
-                        .map(t -> t.substring(0, t.indexOf(':', prefix.length()))).toList();
-                assertEquals(numbered(prefix, posted.get(i).join()), numbers, "alice got every message of poster " + i + ", in order");
+                        .map(t -> t.substring(0, t.indexOf(':', prefix.length())))
+                        .toList();
+                assertEquals(
+                        numbered(prefix, posted.get(i).join()),
+                        numbers,
+                        "alice got every message of poster " + i + ", in order");
             }
             talk.shutdownNow();
             int code = slow.readUntilClose(); // the slow client finally reads why it was closed
@@ -271,35 +295,42 @@ class ChatIT extends DeployedTest {
 
     @Test
     void typingIsRelayedToOthersButNeverStored() {
-        try (WsClient alice = WsClient.chat(ws, "alice"); WsClient bob = WsClient.chat(ws, "bob")) {
+        try (WsClient alice = WsClient.chat(ws, "alice");
+                WsClient bob = WsClient.chat(ws, "bob")) {
             alice.join(room);
             bob.join(room);
             alice.send("{\"type\":\"typing\",\"room\":\"" + room + "\",\"active\":true}");
             JsonObject typing = bob.expect("typing");
             assertEquals("alice", typing.getString("user"));
             assertTrue(typing.getBoolean("active"));
-            assertTrue(alice.receivesNo("typing", Duration.ofMillis(500)), "the typist does not get their own indicator");
+            assertTrue(
+                    alice.receivesNo("typing", Duration.ofMillis(500)), "the typist does not get their own indicator");
             assertEquals(0, history().getJsonArray("messages").size());
         }
     }
 
     @Test
     void aDirectMessageReachesOnlyItsAddressee() {
-        try (WsClient alice = WsClient.chat(ws, "alice-" + room); WsClient bob = WsClient.chat(ws, "bob-" + room);
+        try (WsClient alice = WsClient.chat(ws, "alice-" + room);
+                WsClient bob = WsClient.chat(ws, "bob-" + room);
                 WsClient carol = WsClient.chat(ws, "carol-" + room)) {
-            alice.send("{\"type\":\"direct\",\"to\":\"bob-" + room + "\",\"text\":\"psst\",\"clientId\":\"dm-" + room + "\"}");
+            alice.send("{\"type\":\"direct\",\"to\":\"bob-" + room + "\",\"text\":\"psst\",\"clientId\":\"dm-" + room
+                    + "\"}");
             JsonObject ack = alice.expect("ack");
             JsonObject received = bob.expect("direct");
             assertEquals("psst", received.getString("text"));
             assertEquals("alice-" + room, received.getString("from"));
-            assertEquals(ack.getJsonNumber("id").longValue(), received.getJsonNumber("id").longValue());
+            assertEquals(
+                    ack.getJsonNumber("id").longValue(),
+                    received.getJsonNumber("id").longValue());
             assertTrue(carol.receivesNo("direct", Duration.ofSeconds(1)), "nobody else gets a direct message");
         }
     }
 
     @Test
     void aRetriedPostWithTheSameClientIdIsStoredAndDeliveredOnce() {
-        try (WsClient alice = WsClient.chat(ws, "alice"); WsClient bob = WsClient.chat(ws, "bob")) {
+        try (WsClient alice = WsClient.chat(ws, "alice");
+                WsClient bob = WsClient.chat(ws, "bob")) {
             alice.join(room);
             bob.join(room);
             String clientId = "retry-" + room;
@@ -307,7 +338,9 @@ class ChatIT extends DeployedTest {
             JsonObject retry = alice.post(room, "only once", clientId);
             assertFalse(first.getBoolean("duplicate"));
             assertTrue(retry.getBoolean("duplicate"));
-            assertEquals(first.getJsonNumber("id").longValue(), retry.getJsonNumber("id").longValue());
+            assertEquals(
+                    first.getJsonNumber("id").longValue(),
+                    retry.getJsonNumber("id").longValue());
             bob.expect("message");
             assertTrue(bob.receivesNo("message", Duration.ofSeconds(1)), "the retry is not delivered again");
             assertEquals(1, history().getJsonArray("messages").size());
@@ -315,21 +348,24 @@ class ChatIT extends DeployedTest {
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
-    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
-            "not json at all|malformed_json",
-            "[1,2,3]|malformed_json",
-            "{\"room\":\"x\"}|missing_field",
-            "{\"type\":\"dance\"}|unknown_type",
-            "{\"type\":42}|invalid_field",
-            "{\"type\":\"post\",\"room\":\"lobby\",\"clientId\":\"c1\"}|missing_field",
-            "{\"type\":\"join\",\"room\":\"no spaces allowed\"}|invalid_field",
-            "{\"type\":\"typing\",\"room\":\"lobby\",\"active\":\"maybe\"}|invalid_field",
-            "{\"type\":\"post\",\"room\":\"never-joined\",\"text\":\"hi\",\"clientId\":\"c2\"}|not_joined",
-            "{\"type\":\"leave\",\"room\":\"never-joined\"}|not_joined",
-            "{\"type\":\"ping\",\"ref\":\"tg\"} x|malformed_json",
-            "{\"type\":\"history\",\"room\":\"lobby\",\"limit\":1.5}|invalid_field",
-            "{\"type\":\"history\",\"room\":\"lobby\",\"limit\":1e400}|invalid_field",
-    })
+    @CsvSource(
+            delimiter = '|',
+            quoteCharacter = '`',
+            value = {
+                "not json at all|malformed_json",
+                "[1,2,3]|malformed_json",
+                "{\"room\":\"x\"}|missing_field",
+                "{\"type\":\"dance\"}|unknown_type",
+                "{\"type\":42}|invalid_field",
+                "{\"type\":\"post\",\"room\":\"lobby\",\"clientId\":\"c1\"}|missing_field",
+                "{\"type\":\"join\",\"room\":\"no spaces allowed\"}|invalid_field",
+                "{\"type\":\"typing\",\"room\":\"lobby\",\"active\":\"maybe\"}|invalid_field",
+                "{\"type\":\"post\",\"room\":\"never-joined\",\"text\":\"hi\",\"clientId\":\"c2\"}|not_joined",
+                "{\"type\":\"leave\",\"room\":\"never-joined\"}|not_joined",
+                "{\"type\":\"ping\",\"ref\":\"tg\"} x|malformed_json",
+                "{\"type\":\"history\",\"room\":\"lobby\",\"limit\":1.5}|invalid_field",
+                "{\"type\":\"history\",\"room\":\"lobby\",\"limit\":1e400}|invalid_field",
+            })
     void badInputGetsAnErrorFrameAndTheConnectionKeepsWorking(String input, String code) {
         try (WsClient alice = WsClient.chat(ws, "alice")) {
             alice.join(room);
@@ -343,7 +379,9 @@ class ChatIT extends DeployedTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {"[|]", "{\"a\":|}", "{\"type\":\"ping\",\"ref\":|}"})
+    @CsvSource(
+            delimiter = '|',
+            value = {"[|]", "{\"a\":|}", "{\"type\":\"ping\",\"ref\":|}"})
     void deeplyNestedJsonIsMalformedAndTheConnectionKeepsWorking(String open, String close) {
         try (WsClient alice = WsClient.chat(ws, "alice")) {
             alice.join(room);
@@ -361,17 +399,20 @@ class ChatIT extends DeployedTest {
         try (WsClient alice = WsClient.chat(ws, "alice")) {
             alice.join(room);
             alice.send("{\"type\":\"history\",\"room\":\"" + room + "\",\"limit\":1e400}");
-            assertEquals("field 'limit' must be a whole number and must be between 1 and 200",
+            assertEquals(
+                    "field 'limit' must be a whole number and must be between 1 and 200",
                     alice.expect("error").getString("message"));
             alice.send("{\"type\":\"history\",\"room\":\"" + room + "\",\"limit\":1.5}");
-            assertEquals("field 'limit' must be a whole number and must be between 1 and 200",
+            assertEquals(
+                    "field 'limit' must be a whole number and must be between 1 and 200",
                     alice.expect("error").getString("message"));
         }
     }
 
     @Test
     void aPostWithAControlCharacterIsRefusedAsInvalidFieldAndTheConnectionKeepsWorking() {
-        try (WsClient alice = WsClient.chat(ws, "alice"); WsClient bob = WsClient.chat(ws, "bob")) {
+        try (WsClient alice = WsClient.chat(ws, "alice");
+                WsClient bob = WsClient.chat(ws, "bob")) {
             alice.join(room);
             bob.join(room);
             String refused = "ctl-" + room;
@@ -381,14 +422,18 @@ class ChatIT extends DeployedTest {
             JsonObject error = alice.expect("error");
             assertEquals("invalid_field", error.getString("code"), error.toString());
             assertEquals(refused, error.getString("ref"));
-            assertEquals("field 'text' must not contain control characters except tab, LF and CR: found U+0007 at character 6",
+            assertEquals(
+                    "field 'text' must not contain control characters except tab, LF and CR: found U+0007 at character 6",
                     error.getString("message"));
 
             String text = "emoji \ud83d\udc4b\ud83c\udffd, a new line\nand a\ttab";
             JsonObject ack = alice.post(room, text, "ok-" + room);
             JsonObject message = bob.expect("message");
-            assertEquals(text, message.getString("text"), "the refused post was never delivered; the next arrives intact");
-            assertEquals(ack.getJsonNumber("id").longValue(), message.getJsonNumber("id").longValue());
+            assertEquals(
+                    text, message.getString("text"), "the refused post was never delivered; the next arrives intact");
+            assertEquals(
+                    ack.getJsonNumber("id").longValue(),
+                    message.getJsonNumber("id").longValue());
             assertEquals(List.of(text), texts(history()));
         }
     }
@@ -398,27 +443,38 @@ class ChatIT extends DeployedTest {
         try (WsClient alice = WsClient.chat(ws, "alice")) {
             alice.join(room);
         }
-        HttpResponse<String> badLimit = Servers.get(http, "/api/rooms/" + room + "/messages?limit=0", Credentials.bearer("alice"));
+        HttpResponse<String> badLimit =
+                Servers.get(http, "/api/rooms/" + room + "/messages?limit=0", Credentials.bearer("alice"));
         assertEquals(400, badLimit.statusCode(), badLimit.body());
-        assertTrue(badLimit.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"),
+        assertTrue(
+                badLimit.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"),
                 badLimit.headers().toString());
         assertEquals("limit", json(badLimit).asJsonObject().getString("field"), badLimit.body());
-        assertEquals("field 'limit' must be between 1 and 200", json(badLimit).asJsonObject().getString("detail"));
+        assertEquals(
+                "field 'limit' must be between 1 and 200",
+                json(badLimit).asJsonObject().getString("detail"));
 
-        for (String query : new String[] {"limit=abc", "limit=1%20OR%201=1", "limit=1.5", "before=1;DROP", "before=abc"}) {
-            HttpResponse<String> bad = Servers.get(http, "/api/rooms/" + room + "/messages?" + query, Credentials.bearer("alice"));
+        for (String query :
+                new String[] {"limit=abc", "limit=1%20OR%201=1", "limit=1.5", "before=1;DROP", "before=abc"}) {
+            HttpResponse<String> bad =
+                    Servers.get(http, "/api/rooms/" + room + "/messages?" + query, Credentials.bearer("alice"));
             assertEquals(400, bad.statusCode(), query + ": " + bad.body());
-            assertEquals(query.substring(0, query.indexOf('=')), json(bad).asJsonObject().getString("field"), bad.body());
+            assertEquals(
+                    query.substring(0, query.indexOf('=')),
+                    json(bad).asJsonObject().getString("field"),
+                    bad.body());
         }
 
-        HttpResponse<String> badRoom = Servers.get(http, "/api/rooms/-" + room + "/presence", Credentials.bearer("alice"));
+        HttpResponse<String> badRoom =
+                Servers.get(http, "/api/rooms/-" + room + "/presence", Credentials.bearer("alice"));
         assertEquals(400, badRoom.statusCode(), badRoom.body());
         assertEquals("room", json(badRoom).asJsonObject().getString("field"), badRoom.body());
     }
 
     @Test
     void aClientThatKeepsSendingGarbageIsClosedWith1008AndItsMessagesStay() {
-        try (WsClient alice = WsClient.chat(ws, "alice"); WsClient bob = WsClient.chat(ws, "bob")) {
+        try (WsClient alice = WsClient.chat(ws, "alice");
+                WsClient bob = WsClient.chat(ws, "bob")) {
             alice.join(room);
             bob.join(room);
             alice.post(room, "accepted before the garbage", "kept-" + room);
@@ -428,8 +484,11 @@ class ChatIT extends DeployedTest {
             assertEquals(1008, alice.closeCode());
             JsonObject ping = bob.send("{\"type\":\"ping\",\"ref\":\"p\"}").expect("pong");
             assertEquals("p", ping.getString("ref"), "others are unaffected");
-            assertEquals(List.of("accepted before the garbage"), history().getJsonArray("messages")
-                    .getValuesAs(JsonObject.class).stream().map(m -> m.getString("text")).toList());
+            assertEquals(
+                    List.of("accepted before the garbage"),
+                    history().getJsonArray("messages").getValuesAs(JsonObject.class).stream()
+                            .map(m -> m.getString("text"))
+                            .toList());
         }
     }
 
@@ -456,22 +515,25 @@ class ChatIT extends DeployedTest {
     @ValueSource(strings = {"/ws/chat", "/ws/notifications"})
     void aClientOfferingSwitchboardV1GetsItAndOneOfferingNoneStillWorks(String endpoint) {
         String ticket = "?ticket=";
-        try (WsClient v1 = WsClient.open(URI.create(ws + endpoint + ticket + Servers.ticket(http, "alice")), null,
-                List.of("switchboard.v2", Protocol.V1));
+        try (WsClient v1 = WsClient.open(
+                        URI.create(ws + endpoint + ticket + Servers.ticket(http, "alice")),
+                        null,
+                        List.of("switchboard.v2", Protocol.V1));
                 WsClient plain = WsClient.open(URI.create(ws + endpoint + ticket + Servers.ticket(http, "bob")))) {
             assertEquals(Protocol.V1, v1.subprotocol(), "the server picks the one it speaks");
             assertEquals("", plain.subprotocol(), "no subprotocol asked for, none chosen");
             assertEquals("alice", v1.expect("welcome").getString("user"));
             assertEquals("bob", plain.expect("welcome").getString("user"));
             v1.send("{\"type\":\"ping\",\"ref\":\"v1\"}").expect("pong", f -> "v1".equals(f.getString("ref", null)));
-            plain.send("{\"type\":\"ping\",\"ref\":\"none\"}").expect("pong", f -> "none".equals(f.getString("ref", null)));
+            plain.send("{\"type\":\"ping\",\"ref\":\"none\"}")
+                    .expect("pong", f -> "none".equals(f.getString("ref", null)));
         }
     }
 
     @Test
     void aClientOfferingOnlyAnUnknownSubprotocolGetsNoneChosen() {
-        try (WsClient v2 = WsClient.open(URI.create(ws + "/ws/chat?ticket=" + Servers.ticket(http, "alice")), null,
-                List.of("switchboard.v2"))) {
+        try (WsClient v2 = WsClient.open(
+                URI.create(ws + "/ws/chat?ticket=" + Servers.ticket(http, "alice")), null, List.of("switchboard.v2"))) {
             assertEquals("", v2.subprotocol(), "the server answers without Sec-WebSocket-Protocol");
             assertEquals("alice", v2.expect("welcome").getString("user"), "and speaks v1: the client must check");
         }
@@ -491,16 +553,28 @@ class ChatIT extends DeployedTest {
             for (int i = 1; i <= 5; i++) {
                 alice.post(room, "m" + i, "page-" + i + "-" + room);
             }
-            JsonArray rooms = json(Servers.get(http, "/api/rooms", Credentials.bearer("alice"))).asJsonArray();
+            JsonArray rooms = json(Servers.get(http, "/api/rooms", Credentials.bearer("alice")))
+                    .asJsonArray();
             JsonObject listed = rooms.getValuesAs(JsonObject.class).stream()
-                    .filter(r -> room.equals(r.getString("name"))).findFirst().orElseThrow();
+                    .filter(r -> room.equals(r.getString("name")))
+                    .findFirst()
+                    .orElseThrow();
             assertEquals(1, listed.getInt("online"));
 
-            JsonObject newest = json(Servers.get(http, "/api/rooms/" + room + "/messages?limit=2", Credentials.bearer("alice"))).asJsonObject();
+            JsonObject newest = json(Servers.get(
+                            http, "/api/rooms/" + room + "/messages?limit=2", Credentials.bearer("alice")))
+                    .asJsonObject();
             assertEquals(List.of("m4", "m5"), texts(newest));
             assertTrue(newest.getBoolean("more"));
-            long before = newest.getJsonArray("messages").getJsonObject(0).getJsonNumber("id").longValue();
-            JsonObject older = json(Servers.get(http, "/api/rooms/" + room + "/messages?limit=10&before=" + before, Credentials.bearer("alice"))).asJsonObject();
+            long before = newest.getJsonArray("messages")
+                    .getJsonObject(0)
+                    .getJsonNumber("id")
+                    .longValue();
+            JsonObject older = json(Servers.get(
+                            http,
+                            "/api/rooms/" + room + "/messages?limit=10&before=" + before,
+                            Credentials.bearer("alice")))
+                    .asJsonObject();
             assertEquals(List.of("m1", "m2", "m3"), texts(older));
             assertFalse(older.getBoolean("more"));
 
@@ -510,10 +584,13 @@ class ChatIT extends DeployedTest {
 
     @Test
     void badRestRequestsGetProblemResponses() {
-        HttpResponse<String> badLimit = Servers.get(http, "/api/rooms/lobby/messages?limit=9999", Credentials.bearer("alice"));
-        HttpResponse<String> unknownRoom = Servers.get(http, "/api/rooms/no-such-room-" + room + "/messages", Credentials.bearer("alice"));
+        HttpResponse<String> badLimit =
+                Servers.get(http, "/api/rooms/lobby/messages?limit=9999", Credentials.bearer("alice"));
+        HttpResponse<String> unknownRoom =
+                Servers.get(http, "/api/rooms/no-such-room-" + room + "/messages", Credentials.bearer("alice"));
         for (HttpResponse<String> response : List.of(badLimit, unknownRoom)) {
-            assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"),
+            assertTrue(
+                    response.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"),
                     response.headers().toString());
         }
         assertTrue(badLimit.statusCode() == 400 || badLimit.statusCode() == 404, badLimit.body());
@@ -522,11 +599,14 @@ class ChatIT extends DeployedTest {
     }
 
     private List<String> members() {
-        return strings(json(Servers.get(http, "/api/rooms/" + room + "/presence", Credentials.bearer("alice"))).asJsonObject().getJsonArray("members"));
+        return strings(json(Servers.get(http, "/api/rooms/" + room + "/presence", Credentials.bearer("alice")))
+                .asJsonObject()
+                .getJsonArray("members"));
     }
 
     private JsonObject history() {
-        return json(Servers.get(http, "/api/rooms/" + room + "/messages", Credentials.bearer("alice"))).asJsonObject();
+        return json(Servers.get(http, "/api/rooms/" + room + "/messages", Credentials.bearer("alice")))
+                .asJsonObject();
     }
 
     private static JsonValue json(HttpResponse<String> response) {
@@ -534,17 +614,26 @@ class ChatIT extends DeployedTest {
     }
 
     private static List<String> texts(JsonObject page) {
-        return page.getJsonArray("messages").getValuesAs(JsonObject.class).stream().map(m -> m.getString("text")).toList();
+        return page.getJsonArray("messages").getValuesAs(JsonObject.class).stream()
+                .map(m -> m.getString("text"))
+                .toList();
     }
 
     private static List<String> strings(JsonArray array) {
-        return array.getValuesAs(jakarta.json.JsonString.class).stream().map(jakarta.json.JsonString::getString).toList();
+        return array.getValuesAs(jakarta.json.JsonString.class).stream()
+                .map(jakarta.json.JsonString::getString)
+                .toList();
     }
 
     private void postMany(WsClient client, String prefix, int count) {
         for (int i = 0; i < count; i++) {
-            client.send(Json.createObjectBuilder().add("type", "post").add("room", room).add("text", prefix + i)
-                    .add("clientId", prefix + "-" + i + "-" + room).build().toString());
+            client.send(Json.createObjectBuilder()
+                    .add("type", "post")
+                    .add("room", room)
+                    .add("text", prefix + i)
+                    .add("clientId", prefix + "-" + i + "-" + room)
+                    .build()
+                    .toString());
         }
     }
 

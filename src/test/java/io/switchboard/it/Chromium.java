@@ -38,8 +38,8 @@ final class Chromium implements AutoCloseable {
         this.profile = profile;
     }
 
-    private static final String MISSING = "browser tests need " + BROWSER + " and " + DRIVER
-            + " (Debian: apt-get install chromium chromium-driver)";
+    private static final String MISSING =
+            "browser tests need " + BROWSER + " and " + DRIVER + " (Debian: apt-get install chromium chromium-driver)";
 
     static boolean installed() {
         return new File(BROWSER).canExecute() && new File(DRIVER).canExecute();
@@ -64,7 +64,9 @@ final class Chromium implements AutoCloseable {
     static final class Required implements ExecutionCondition {
         @Override
         public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-            if (installed() || System.getenv("CI") != null || context.getTestMethod().isPresent()) {
+            if (installed()
+                    || System.getenv("CI") != null
+                    || context.getTestMethod().isPresent()) {
                 return ConditionEvaluationResult.enabled("chromium is installed, or CI must fail without it");
             }
             System.err.println("SKIPPED: " + context.getDisplayName() + ": " + MISSING);
@@ -82,10 +84,20 @@ final class Chromium implements AutoCloseable {
         }
         ChromeOptions options = new ChromeOptions();
         options.setBinary(BROWSER);
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-default-apps", "--disable-dev-shm-usage", "--lang=en-US",
-                "--window-size=" + width + "," + height, "--user-data-dir=" + profile);
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-default-apps",
+                "--disable-dev-shm-usage",
+                "--lang=en-US",
+                "--window-size=" + width + "," + height,
+                "--user-data-dir=" + profile);
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(DRIVER))
                 .usingAnyFreePort()
@@ -102,7 +114,9 @@ final class Chromium implements AutoCloseable {
     void screenshot(Path dir, String name) {
         try {
             Files.createDirectories(dir);
-            Files.copy(driver.getScreenshotAs(OutputType.FILE).toPath(), dir.resolve(name + ".png"),
+            Files.copy(
+                    driver.getScreenshotAs(OutputType.FILE).toPath(),
+                    dir.resolve(name + ".png"),
                     StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

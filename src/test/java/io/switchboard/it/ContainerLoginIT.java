@@ -4,17 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.switchboard.it.probe.BasicLoginProbe;
 import java.net.URI;
-import java.net.URL;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The principal of whatever Jakarta Security mechanism the application configures (here HTTP Basic) is the user on
@@ -22,8 +17,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 class ContainerLoginIT extends DeployedTest {
 
-    private static final String CAROL = "Basic " + Base64.getEncoder().encodeToString("carol:s3cret".getBytes(StandardCharsets.UTF_8));
-
+    private static final String CAROL =
+            "Basic " + Base64.getEncoder().encodeToString("carol:s3cret".getBytes(StandardCharsets.UTF_8));
 
     @Deployment(testable = false)
     static WebArchive war() {
@@ -42,10 +37,13 @@ class ContainerLoginIT extends DeployedTest {
         HttpResponse<String> me = Servers.get(http, "/api/auth/me", "Authorization", CAROL);
         assertEquals(200, me.statusCode(), me.body());
         assertEquals("carol", Servers.json(me).getString("user"));
-        HttpResponse<String> published = Servers.post(http, "/api/notifications", "{\"user\":\"carol\",\"title\":\"from Basic\"}",
-                "Authorization", CAROL);
+        HttpResponse<String> published = Servers.post(
+                http, "/api/notifications", "{\"user\":\"carol\",\"title\":\"from Basic\"}", "Authorization", CAROL);
         assertEquals(201, published.statusCode(), published.body());
-        HttpResponse<String> wrongPassword = Servers.get(http, "/api/auth/me", "Authorization",
+        HttpResponse<String> wrongPassword = Servers.get(
+                http,
+                "/api/auth/me",
+                "Authorization",
                 "Basic " + Base64.getEncoder().encodeToString("carol:guess".getBytes(StandardCharsets.UTF_8)));
         assertEquals(401, wrongPassword.statusCode());
     }

@@ -18,10 +18,10 @@ import java.util.List;
  */
 final class Credentials {
 
-    static final String SECRET = System.getProperty("switchboard.test.jwt.secret", "test-secret-of-at-least-thirty-two-bytes-long");
+    static final String SECRET =
+            System.getProperty("switchboard.test.jwt.secret", "test-secret-of-at-least-thirty-two-bytes-long");
 
-    private Credentials() {
-    }
+    private Credentials() {}
 
     /** A token for {@code user} with {@code roles}, valid for an hour. */
     static String token(String user, String... roles) {
@@ -35,9 +35,13 @@ final class Credentials {
     }
 
     static String sign(String secret, String user, Instant issuedAt, Instant expiresAt, String... roles) {
-        JWTClaimsSet claims = new JWTClaimsSet.Builder().subject(user).issuer("switchboard")
-                .issueTime(Date.from(issuedAt)).expirationTime(Date.from(expiresAt))
-                .claim("groups", List.of(roles)).build();
+        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+                .subject(user)
+                .issuer("switchboard")
+                .issueTime(Date.from(issuedAt))
+                .expirationTime(Date.from(expiresAt))
+                .claim("groups", List.of(roles))
+                .build();
         SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
         try {
             jwt.sign(new MACSigner(secret.getBytes(StandardCharsets.UTF_8)));

@@ -104,7 +104,8 @@ final class CuttableProxy implements AutoCloseable {
     /** Copies from one socket to the other until either closes; while cut, what arrives is dropped. */
     private void pump(Socket from, Socket to) {
         byte[] buffer = new byte[16 * 1024];
-        try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+        try (InputStream in = from.getInputStream();
+                OutputStream out = to.getOutputStream()) {
             int n;
             while ((n = in.read(buffer)) >= 0) {
                 if (!cut) {

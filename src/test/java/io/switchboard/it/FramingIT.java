@@ -12,15 +12,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.JsonObject;
 import java.io.IOException;
-import java.net.URI;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,7 +31,6 @@ class FramingIT extends DeployedTest {
 
     private static final AtomicInteger RUNS = new AtomicInteger();
     private static final byte[] PING_JSON = "{\"type\":\"ping\",\"ref\":\"raw\"}".getBytes(StandardCharsets.UTF_8);
-
 
     private String user;
 
@@ -55,7 +51,8 @@ class FramingIT extends DeployedTest {
             RawWebSocket.Frame frame;
             while ((frame = raw.read()).opcode() != CLOSE) {
                 if (frame.opcode() == TEXT) {
-                    assertNotEquals("pong", RawWebSocket.json(frame).getString("type"), "an unmasked ping was answered");
+                    assertNotEquals(
+                            "pong", RawWebSocket.json(frame).getString("type"), "an unmasked ping was answered");
                 }
             }
             assertEquals(1002, frame.closeCode());
@@ -64,8 +61,12 @@ class FramingIT extends DeployedTest {
 
     @Test
     void reservedBitsAndOpcodesAreClosedWith1002() throws IOException {
-        for (int first : List.of(FIN | 0x40 | TEXT, FIN | 0x20 | TEXT, FIN | 0x10 | TEXT, FIN | 0x3, FIN | 0x7, FIN | 0xB, FIN | 0xF)) {
-            assertEquals(1002, closeCodeAfter(raw -> raw.send(first, PING_JSON)), "first byte 0x" + Integer.toHexString(first));
+        for (int first : List.of(
+                FIN | 0x40 | TEXT, FIN | 0x20 | TEXT, FIN | 0x10 | TEXT, FIN | 0x3, FIN | 0x7, FIN | 0xB, FIN | 0xF)) {
+            assertEquals(
+                    1002,
+                    closeCodeAfter(raw -> raw.send(first, PING_JSON)),
+                    "first byte 0x" + Integer.toHexString(first));
         }
     }
 
@@ -77,10 +78,33 @@ class FramingIT extends DeployedTest {
 
     @Test
     void invalidUtf8InATextMessageOrACloseReasonIsClosedWith1007() throws IOException {
-        byte[] invalid = {(byte) 0xCE, (byte) 0xBA, (byte) 0xE1, (byte) 0xBD, (byte) 0xB9, (byte) 0xCF, (byte) 0x83, (byte) 0xCE,
-            (byte) 0xBC, (byte) 0xCE, (byte) 0xB5, (byte) 0xED, (byte) 0xA0, (byte) 0x80, 0x65, 0x64, 0x69, 0x74, 0x65, 0x64};
+        byte[] invalid = {
+            (byte) 0xCE,
+            (byte) 0xBA,
+            (byte) 0xE1,
+            (byte) 0xBD,
+            (byte) 0xB9,
+            (byte) 0xCF,
+            (byte) 0x83,
+            (byte) 0xCE,
+            (byte) 0xBC,
+            (byte) 0xCE,
+            (byte) 0xB5,
+            (byte) 0xED,
+            (byte) 0xA0,
+            (byte) 0x80,
+            0x65,
+            0x64,
+            0x69,
+            0x74,
+            0x65,
+            0x64
+        };
         assertEquals(1007, closeCodeAfter(raw -> raw.send(FIN | TEXT, invalid)), "text");
-        assertEquals(1007, closeCodeAfter(raw -> raw.sendClose(1000, new byte[] {(byte) 0xFF, (byte) 0xFE})), "close reason");
+        assertEquals(
+                1007,
+                closeCodeAfter(raw -> raw.sendClose(1000, new byte[] {(byte) 0xFF, (byte) 0xFE})),
+                "close reason");
     }
 
     @Test
@@ -89,7 +113,10 @@ class FramingIT extends DeployedTest {
             assertEquals(1002, closeCodeAfter(raw -> raw.sendClose(code, new byte[0])), "close code " + code);
         }
         assertEquals(1002, closeCodeAfter(raw -> raw.send(FIN | CLOSE, new byte[] {0x03})), "a one-byte close payload");
-        assertEquals(1000, closeCodeAfter(raw -> raw.sendClose(1000, "bye".getBytes(StandardCharsets.UTF_8))), "a normal close");
+        assertEquals(
+                1000,
+                closeCodeAfter(raw -> raw.sendClose(1000, "bye".getBytes(StandardCharsets.UTF_8))),
+                "a normal close");
     }
 
     @Test
@@ -142,7 +169,9 @@ class FramingIT extends DeployedTest {
             }
             for (int i = 0; i < clients.size(); i++) {
                 assertEquals(1009, clients.get(i).closeCode(), "client " + i);
-                assertTrue(clients.get(i).endedByServer(), "client " + i + ": the server keeps the refused connection open");
+                assertTrue(
+                        clients.get(i).endedByServer(),
+                        "client " + i + ": the server keeps the refused connection open");
             }
         } finally {
             for (RawWebSocket raw : clients) {

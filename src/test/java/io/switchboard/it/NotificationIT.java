@@ -8,18 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.switchboard.it.probe.InboxProbe;
 import io.switchboard.it.probe.TransactionProbe;
 import jakarta.json.JsonObject;
-import java.net.URI;
-import java.net.URL;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,7 +27,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 class NotificationIT extends DeployedTest {
 
     private static final AtomicInteger USERS = new AtomicInteger();
-
 
     private String tag;
 
@@ -52,7 +48,8 @@ class NotificationIT extends DeployedTest {
 
     private HttpResponse<String> publish(String audience, String title, String... headers) {
         String[] all = Stream.concat(Stream.of(PUBLISHER), Stream.of(headers)).toArray(String[]::new);
-        return Servers.post(http, "/api/notifications", "{" + audience + ",\"title\":\"" + title + "\",\"body\":\"b\"}", all);
+        return Servers.post(
+                http, "/api/notifications", "{" + audience + ",\"title\":\"" + title + "\",\"body\":\"b\"}", all);
     }
 
     private HttpResponse<String> publishTo(String user, String title) {
@@ -64,7 +61,8 @@ class NotificationIT extends DeployedTest {
     @Test
     void aUserOnlineInTwoTabsGetsTheNotificationOnBoth() {
         String bob = user("bob");
-        try (WsClient tab1 = WsClient.notifications(ws, bob, 0); WsClient tab2 = WsClient.notifications(ws, bob, 0)) {
+        try (WsClient tab1 = WsClient.notifications(ws, bob, 0);
+                WsClient tab2 = WsClient.notifications(ws, bob, 0)) {
             tab1.expect("replayed");
             tab2.expect("replayed");
             publishTo(bob, "deploy finished");
@@ -109,8 +107,8 @@ class NotificationIT extends DeployedTest {
         List<Integer> received = new ArrayList<>();
         WsClient first = WsClient.notifications(ws, dave, 0);
         first.expect("replayed");
-        CompletableFuture<Void> publishing = CompletableFuture.allOf(
-                CompletableFuture.runAsync(publisher), CompletableFuture.runAsync(publisher));
+        CompletableFuture<Void> publishing =
+                CompletableFuture.allOf(CompletableFuture.runAsync(publisher), CompletableFuture.runAsync(publisher));
         while (received.size() < 60) {
             received.add(first.expect("notification").getInt("seq"));
         }
@@ -131,7 +129,10 @@ class NotificationIT extends DeployedTest {
         for (int i = 1; i <= total; i++) {
             expected.add(i);
         }
-        assertEquals(expected, received, "every sequence number exactly once, in order, over " + reconnections + " reconnections");
+        assertEquals(
+                expected,
+                received,
+                "every sequence number exactly once, in order, over " + reconnections + " reconnections");
     }
 
     @Test
@@ -139,13 +140,26 @@ class NotificationIT extends DeployedTest {
         String erin = user("erin");
         try (WsClient client = WsClient.notifications(ws, erin, 0)) {
             client.expect("replayed");
-            assertEquals(200, Servers.post(http, "/api/test/publish-in-transaction?user=" + erin + "&title=rolled&commit=false", "").statusCode());
-            assertEquals(200, Servers.post(http, "/api/test/publish-in-transaction?user=" + erin + "&title=committed&commit=true", "").statusCode());
+            assertEquals(
+                    200,
+                    Servers.post(
+                                    http,
+                                    "/api/test/publish-in-transaction?user=" + erin + "&title=rolled&commit=false",
+                                    "")
+                            .statusCode());
+            assertEquals(
+                    200,
+                    Servers.post(
+                                    http,
+                                    "/api/test/publish-in-transaction?user=" + erin + "&title=committed&commit=true",
+                                    "")
+                            .statusCode());
             JsonObject n = client.expect("notification");
             assertEquals("committed", n.getString("title"), "the rolled-back notification never arrives");
             assertEquals(1, n.getInt("seq"), "the rolled-back notification used no sequence number");
         }
-        JsonObject inbox = Servers.json(Servers.get(http, "/api/users/" + erin + "/notifications", Credentials.bearer(erin)));
+        JsonObject inbox =
+                Servers.json(Servers.get(http, "/api/users/" + erin + "/notifications", Credentials.bearer(erin)));
         assertEquals(1, inbox.getJsonArray("items").size(), "nothing of the rolled-back one was stored");
     }
 
@@ -171,23 +185,34 @@ class NotificationIT extends DeployedTest {
         String ann = user("ann");
         String ben = user("ben");
         String cid = user("cid");
-        try (WsClient a = WsClient.notifications(ws, ann, 0); WsClient b = WsClient.notifications(ws, ben, 0);
+        try (WsClient a = WsClient.notifications(ws, ann, 0);
+                WsClient b = WsClient.notifications(ws, ben, 0);
                 WsClient c = WsClient.notifications(ws, cid, 0)) {
             a.expect("replayed");
             b.expect("replayed");
             c.expect("replayed");
             String topic = "deploys-" + tag;
             a.send("{\"type\":\"subscribe\",\"topic\":\"" + topic + "\"}");
-            assertEquals(List.of(topic), a.expect("subscribed").getJsonArray("topics").getValuesAs(jakarta.json.JsonString.class)
-                    .stream().map(jakarta.json.JsonString::getString).toList());
-            assertEquals(200, Servers.put(http, "/api/users/" + ben + "/topics/" + topic, "", Credentials.bearer(ben)).statusCode());
+            assertEquals(
+                    List.of(topic),
+                    a.expect("subscribed").getJsonArray("topics").getValuesAs(jakarta.json.JsonString.class).stream()
+                            .map(jakarta.json.JsonString::getString)
+                            .toList());
+            assertEquals(
+                    200,
+                    Servers.put(http, "/api/users/" + ben + "/topics/" + topic, "", Credentials.bearer(ben))
+                            .statusCode());
 
-            assertEquals(201, publish("\"topic\":\"" + topic + "\"", "to the topic").statusCode());
+            assertEquals(
+                    201, publish("\"topic\":\"" + topic + "\"", "to the topic").statusCode());
             assertEquals("to the topic", a.expect("notification").getString("title"));
             assertEquals("to the topic", b.expect("notification").getString("title"));
             assertTrue(c.receivesNo("notification", Duration.ofSeconds(1)), "not subscribed: no topic notification");
 
-            assertEquals(201, publish("\"users\":[\"" + ann + "\",\"" + cid + "\"]", "to two").statusCode());
+            assertEquals(
+                    201,
+                    publish("\"users\":[\"" + ann + "\",\"" + cid + "\"]", "to two")
+                            .statusCode());
             assertEquals("to two", a.expect("notification").getString("title"));
             assertEquals("to two", c.expect("notification").getString("title"));
             assertTrue(b.receivesNo("notification", Duration.ofSeconds(1)), "not in the list");
@@ -206,7 +231,8 @@ class NotificationIT extends DeployedTest {
         for (int i = 1; i <= 3; i++) {
             publishTo(gus, "read me " + i);
         }
-        try (WsClient phone = WsClient.notifications(ws, gus, 0); WsClient laptop = WsClient.notifications(ws, gus, 0)) {
+        try (WsClient phone = WsClient.notifications(ws, gus, 0);
+                WsClient laptop = WsClient.notifications(ws, gus, 0)) {
             assertEquals(3, phone.expect("replayed").getInt("unread"));
             assertEquals(3, laptop.expect("replayed").getInt("unread"));
             phone.send("{\"type\":\"read\",\"seq\":2}");
@@ -214,7 +240,10 @@ class NotificationIT extends DeployedTest {
                 assertEquals(2, device.expect("read").getInt("seq"));
                 assertEquals(2, device.expect("unread").getInt("count"));
             }
-            assertEquals(204, Servers.post(http, "/api/users/" + gus + "/notifications/read", "", Credentials.bearer(gus)).statusCode());
+            assertEquals(
+                    204,
+                    Servers.post(http, "/api/users/" + gus + "/notifications/read", "", Credentials.bearer(gus))
+                            .statusCode());
             for (WsClient device : List.of(phone, laptop)) {
                 assertTrue(device.expect("read").getBoolean("all"));
                 assertEquals(0, device.expect("unread").getInt("count"));
@@ -222,17 +251,22 @@ class NotificationIT extends DeployedTest {
             phone.send("{\"type\":\"read\",\"seq\":99}");
             assertEquals("invalid_field", phone.expect("error").getString("code"));
         }
-        JsonObject inbox = Servers.json(Servers.get(http, "/api/users/" + gus + "/notifications", Credentials.bearer(gus)));
+        JsonObject inbox =
+                Servers.json(Servers.get(http, "/api/users/" + gus + "/notifications", Credentials.bearer(gus)));
         assertEquals(0, inbox.getInt("unread"));
-        assertTrue(inbox.getJsonArray("items").getValuesAs(JsonObject.class).stream().allMatch(n -> n.getBoolean("read")));
+        assertTrue(inbox.getJsonArray("items").getValuesAs(JsonObject.class).stream()
+                .allMatch(n -> n.getBoolean("read")));
     }
 
     @Test
     void expiredNotificationsAreNeverDeliveredAndArePurged() {
         String hal = user("hal");
         Instant soon = Instant.now().plusMillis(1500);
-        HttpResponse<String> response = Servers.post(http, "/api/notifications",
-                "{\"user\":\"" + hal + "\",\"title\":\"fleeting\",\"expiresAt\":\"" + soon + "\"}", PUBLISHER);
+        HttpResponse<String> response = Servers.post(
+                http,
+                "/api/notifications",
+                "{\"user\":\"" + hal + "\",\"title\":\"fleeting\",\"expiresAt\":\"" + soon + "\"}",
+                PUBLISHER);
         assertEquals(201, response.statusCode(), response.body());
         publishTo(hal, "lasting");
         await().atMost(Duration.ofSeconds(15)).until(() -> Instant.now().isAfter(soon.plusMillis(200)));
@@ -242,38 +276,51 @@ class NotificationIT extends DeployedTest {
             JsonObject replayed = client.expect("replayed");
             assertEquals(0 + 1, replayed.getInt("unread"), "the expired one does not count as unread");
         }
-        JsonObject inbox = Servers.json(Servers.get(http, "/api/users/" + hal + "/notifications", Credentials.bearer(hal)));
-        assertEquals(List.of("lasting"), inbox.getJsonArray("items").getValuesAs(JsonObject.class).stream()
-                .map(n -> n.getString("title")).toList());
+        JsonObject inbox =
+                Servers.json(Servers.get(http, "/api/users/" + hal + "/notifications", Credentials.bearer(hal)));
+        assertEquals(
+                List.of("lasting"),
+                inbox.getJsonArray("items").getValuesAs(JsonObject.class).stream()
+                        .map(n -> n.getString("title"))
+                        .toList());
         // the tests run the purge every second: the expired row itself goes from the database
-        await().atMost(Duration.ofSeconds(15)).until(
-                () -> "1".equals(Servers.get(http, "/api/test/inbox-rows?user=" + hal).body().trim()));
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> "1"
+                        .equals(Servers.get(http, "/api/test/inbox-rows?user=" + hal)
+                                .body()
+                                .trim()));
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
-            "{\"user\":\"USER\"}|title",
-            "{\"title\":\"no audience\"}|user",
-            "{\"user\":\"USER\",\"topic\":\"t\",\"title\":\"two audiences\"}|user",
-            "{\"user\":\"USER\",\"title\":\"x\",\"severity\":\"apocalyptic\"}|severity",
-            "{\"user\":\"USER\",\"title\":\"x\",\"expiresAt\":\"2001-01-01T00:00:00Z\"}|expiresAt",
-            "{\"user\":\"USER\",\"title\":\"x\",\"link\":\"javascript:alert(1)\"}|link",
-            "{\"users\":[\"ok\",\"not ok!\"],\"title\":\"x\"}|users",
-            "{\"user\":\"USER\",\"title\":\"two\\nlines\"}|title",
-            "{\"user\":\"USER\",\"title\":\"x\",\"body\":\"bell \\u0007\"}|body",
-            "{\"user\":\"USER\",\"title\":\"x\",\"link\":\"/\\\\evil.example\"}|link",
-            "{\"user\":\"USER\",\"title\":5}|title",
-            "{\"user\":\"USER\",\"title\":\"x\",\"expiresAt\":\"tomorrow\"}|expiresAt",
-            "{\"user\":\"USER\",\"title\":\"x\",\"everyone\":\"yes\"}|everyone",
-            "{\"users\":[\"USER\",7],\"title\":\"x\"}|users",
-    })
+    @CsvSource(
+            delimiter = '|',
+            quoteCharacter = '`',
+            value = {
+                "{\"user\":\"USER\"}|title",
+                "{\"title\":\"no audience\"}|user",
+                "{\"user\":\"USER\",\"topic\":\"t\",\"title\":\"two audiences\"}|user",
+                "{\"user\":\"USER\",\"title\":\"x\",\"severity\":\"apocalyptic\"}|severity",
+                "{\"user\":\"USER\",\"title\":\"x\",\"expiresAt\":\"2001-01-01T00:00:00Z\"}|expiresAt",
+                "{\"user\":\"USER\",\"title\":\"x\",\"link\":\"javascript:alert(1)\"}|link",
+                "{\"users\":[\"ok\",\"not ok!\"],\"title\":\"x\"}|users",
+                "{\"user\":\"USER\",\"title\":\"two\\nlines\"}|title",
+                "{\"user\":\"USER\",\"title\":\"x\",\"body\":\"bell \\u0007\"}|body",
+                "{\"user\":\"USER\",\"title\":\"x\",\"link\":\"/\\\\evil.example\"}|link",
+                "{\"user\":\"USER\",\"title\":5}|title",
+                "{\"user\":\"USER\",\"title\":\"x\",\"expiresAt\":\"tomorrow\"}|expiresAt",
+                "{\"user\":\"USER\",\"title\":\"x\",\"everyone\":\"yes\"}|everyone",
+                "{\"users\":[\"USER\",7],\"title\":\"x\"}|users",
+            })
     void invalidPublishesGetAProblemNamingTheFieldAndStoreNothing(String body, String field) {
         String ivy = user("ivy");
         HttpResponse<String> response = Servers.post(http, "/api/notifications", body.replace("USER", ivy), PUBLISHER);
         assertEquals(400, response.statusCode(), response.body());
         assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
         assertEquals(field, Servers.json(response).getString("field"), response.body());
-        assertEquals(0, Servers.json(Servers.get(http, "/api/users/" + ivy + "/notifications", Credentials.bearer(ivy))).getInt("lastSeq"));
+        assertEquals(
+                0,
+                Servers.json(Servers.get(http, "/api/users/" + ivy + "/notifications", Credentials.bearer(ivy)))
+                        .getInt("lastSeq"));
     }
 
     @Test
@@ -282,8 +329,16 @@ class NotificationIT extends DeployedTest {
         String body = "line one\nline two \ud83d\ude80\tdone";
         try (WsClient client = WsClient.notifications(ws, lia, 0)) {
             client.expect("replayed");
-            HttpResponse<String> response = Servers.post(http, "/api/notifications", jakarta.json.Json.createObjectBuilder()
-                    .add("user", lia).add("title", "Deploy \ud83d\ude80 finished").add("body", body).build().toString(), PUBLISHER);
+            HttpResponse<String> response = Servers.post(
+                    http,
+                    "/api/notifications",
+                    jakarta.json.Json.createObjectBuilder()
+                            .add("user", lia)
+                            .add("title", "Deploy \ud83d\ude80 finished")
+                            .add("body", body)
+                            .build()
+                            .toString(),
+                    PUBLISHER);
             assertEquals(201, response.statusCode(), response.body());
             JsonObject n = client.expect("notification");
             assertEquals("Deploy \ud83d\ude80 finished", n.getString("title"));
@@ -293,19 +348,24 @@ class NotificationIT extends DeployedTest {
 
     @Test
     void badInboxParametersGetAProblemNamingTheParameter() {
-        HttpResponse<String> badLimit = Servers.get(http, "/api/users/" + user("mo") + "/notifications?limit=500", Credentials.bearer(user("mo")));
+        HttpResponse<String> badLimit = Servers.get(
+                http, "/api/users/" + user("mo") + "/notifications?limit=500", Credentials.bearer(user("mo")));
         assertEquals(400, badLimit.statusCode(), badLimit.body());
         assertTrue(badLimit.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
         assertEquals("limit", Servers.json(badLimit).getString("field"), badLimit.body());
         for (String query : new String[] {"limit=abc", "after=abc", "limit=1%20OR%201=1", "after=1;DROP"}) {
-            HttpResponse<String> bad = Servers.get(http, "/api/users/" + user("mo") + "/notifications?" + query, Credentials.bearer(user("mo")));
+            HttpResponse<String> bad = Servers.get(
+                    http, "/api/users/" + user("mo") + "/notifications?" + query, Credentials.bearer(user("mo")));
             assertEquals(400, bad.statusCode(), query + ": " + bad.body());
-            assertEquals(query.substring(0, query.indexOf('=')), Servers.json(bad).getString("field"), bad.body());
+            assertEquals(
+                    query.substring(0, query.indexOf('=')), Servers.json(bad).getString("field"), bad.body());
         }
-        HttpResponse<String> badSeq = Servers.post(http, "/api/users/" + user("mo") + "/notifications/abc/read", "", Credentials.bearer(user("mo")));
+        HttpResponse<String> badSeq = Servers.post(
+                http, "/api/users/" + user("mo") + "/notifications/abc/read", "", Credentials.bearer(user("mo")));
         assertEquals(400, badSeq.statusCode(), badSeq.body());
         assertEquals("seq", Servers.json(badSeq).getString("field"), badSeq.body());
-        HttpResponse<String> badTopic = Servers.put(http, "/api/users/" + user("mo") + "/topics/-" + tag, "", Credentials.bearer(user("mo")));
+        HttpResponse<String> badTopic =
+                Servers.put(http, "/api/users/" + user("mo") + "/topics/-" + tag, "", Credentials.bearer(user("mo")));
         assertEquals(400, badTopic.statusCode(), badTopic.body());
         assertEquals("topic", Servers.json(badTopic).getString("field"), badTopic.body());
     }

@@ -4,7 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -26,8 +25,7 @@ final class RawHandshake {
     }
 
     /** The server's answer to a handshake: the status of its response and, after a 101, the close code it sent. */
-    record Answer(int status, int closeCode) {
-    }
+    record Answer(int status, int closeCode) {}
 
     /**
      * Sends a handshake for {@code path} ({@code origin} null: none), reads the response's head and, after a 101,
@@ -84,11 +82,12 @@ final class RawHandshake {
 
     private byte[] request(String path, String origin) {
         return ("GET " + ws.getPath() + path + " HTTP/1.1\r\n"
-                + "Host: 127.0.0.1:" + ws.getPort() + "\r\n"
-                + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
-                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
-                + (origin == null ? "" : "Origin: " + origin + "\r\n")
-                + "\r\n").getBytes(StandardCharsets.US_ASCII);
+                        + "Host: 127.0.0.1:" + ws.getPort() + "\r\n"
+                        + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                        + (origin == null ? "" : "Origin: " + origin + "\r\n")
+                        + "\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
     }
 
     /** Reads a response's head, up to and including the blank line. */

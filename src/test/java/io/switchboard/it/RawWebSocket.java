@@ -62,7 +62,8 @@ final class RawWebSocket implements AutoCloseable {
         String request = "GET " + ws.getPath() + pathAndQuery + " HTTP/1.1\r\n"
                 + "Host: 127.0.0.1:" + ws.getPort() + "\r\n"
                 + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
-                + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(key) + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
+                + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(key)
+                + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
         out.write(request.getBytes(StandardCharsets.US_ASCII));
         out.flush();
         StringBuilder headers = new StringBuilder();
@@ -95,7 +96,12 @@ final class RawWebSocket implements AutoCloseable {
 
     /** Sends a masked close frame with {@code code} and a reason of raw bytes. */
     void sendClose(int code, byte[] reason) throws IOException {
-        send(FIN | CLOSE, ByteBuffer.allocate(2 + reason.length).putShort((short) code).put(reason).array());
+        send(
+                FIN | CLOSE,
+                ByteBuffer.allocate(2 + reason.length)
+                        .putShort((short) code)
+                        .put(reason)
+                        .array());
     }
 
     /** Sends a masked frame header declaring {@code length} payload bytes, followed by {@code payload} (fewer). */

@@ -43,6 +43,7 @@ class RestartIT {
 
     @ArquillianResource
     ContainerController controller;
+
     @ArquillianResource
     Deployer deployer;
 
@@ -69,11 +70,23 @@ class RestartIT {
             }
         }
         for (String text : TEXTS) {
-            assertEquals(201, Servers.post(Servers.http(deployment), "/api/notifications",
-                    "{\"user\":\"" + READER + "\",\"title\":\"" + text + "\"}", Credentials.bearer("ops", "publisher")).statusCode());
+            assertEquals(
+                    201,
+                    Servers.post(
+                                    Servers.http(deployment),
+                                    "/api/notifications",
+                                    "{\"user\":\"" + READER + "\",\"title\":\"" + text + "\"}",
+                                    Credentials.bearer("ops", "publisher"))
+                            .statusCode());
         }
-        assertEquals(204, Servers.post(Servers.http(deployment), "/api/auth/revocations/" + REVOKED, "",
-                Credentials.bearer("root", "admin")).statusCode());
+        assertEquals(
+                204,
+                Servers.post(
+                                Servers.http(deployment),
+                                "/api/auth/revocations/" + REVOKED,
+                                "",
+                                Credentials.bearer("root", "admin"))
+                        .statusCode());
     }
 
     @Test
@@ -90,11 +103,18 @@ class RestartIT {
     void historyAndDeduplicationSurviveTheRestart(@ArquillianResource @OperateOnDeployment(DEPLOYMENT) URL deployment) {
         try (WsClient bob = WsClient.chat(Servers.ws(deployment), "bob")) {
             JsonObject joined = bob.join(ROOM);
-            assertEquals(TEXTS, joined.getJsonArray("history").getValuesAs(JsonObject.class).stream()
-                    .map(m -> m.getString("text")).toList());
+            assertEquals(
+                    TEXTS,
+                    joined.getJsonArray("history").getValuesAs(JsonObject.class).stream()
+                            .map(m -> m.getString("text"))
+                            .toList());
         }
-        JsonObject page = Json.createReader(new StringReader(
-                Servers.get(Servers.http(deployment), "/api/rooms/" + ROOM + "/messages", Credentials.bearer("alice")).body())).readObject();
+        JsonObject page = Json.createReader(new StringReader(Servers.get(
+                                Servers.http(deployment),
+                                "/api/rooms/" + ROOM + "/messages",
+                                Credentials.bearer("alice"))
+                        .body()))
+                .readObject();
         assertEquals(3, page.getJsonArray("messages").size());
         try (WsClient alice = WsClient.chat(Servers.ws(deployment), "alice")) {
             alice.join(ROOM);
@@ -102,12 +122,15 @@ class RestartIT {
             assertTrue(retry.getBoolean("duplicate"), "a retry after the restart is still recognised");
         }
         try (WsClient reader = WsClient.notifications(Servers.ws(deployment), READER, 1)) {
-            assertEquals("the", reader.expect("notification").getString("title"), "the inbox survives, replayed after seq 1");
+            assertEquals(
+                    "the",
+                    reader.expect("notification").getString("title"),
+                    "the inbox survives, replayed after seq 1");
             assertEquals("restart", reader.expect("notification").getString("title"));
             assertEquals(3, reader.expect("replayed").getInt("lastSeq"));
         }
-        HttpResponse<String> revoked = Servers.post(Servers.http(deployment), "/api/auth/ticket", "",
-                "Authorization", "Bearer " + REVOKED_TOKEN);
+        HttpResponse<String> revoked = Servers.post(
+                Servers.http(deployment), "/api/auth/ticket", "", "Authorization", "Bearer " + REVOKED_TOKEN);
         assertEquals(401, revoked.statusCode(), "a revocation survives the restart: " + revoked.body());
     }
 

@@ -7,10 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.switchboard.it.probe.ClockProbe;
+import io.switchboard.it.probe.TestClock;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.net.URI;
-import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -29,10 +30,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import io.switchboard.it.probe.ClockProbe;
-import io.switchboard.it.probe.TestClock;
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,7 +42,6 @@ import org.junit.jupiter.api.Test;
 class SecurityIT extends DeployedTest {
 
     private static final AtomicInteger RUNS = new AtomicInteger();
-
 
     private String tag;
 
@@ -84,7 +81,8 @@ class SecurityIT extends DeployedTest {
         }
         String stale = Servers.ticket(ws, ann);
         // tickets live 5 s on the test servers: the server's clock moves 6 s on instead of the test waiting
-        assertEquals(204, Servers.put(http, "/api/test/clock?offsetSeconds=6", "").statusCode());
+        assertEquals(
+                204, Servers.put(http, "/api/test/clock?offsetSeconds=6", "").statusCode());
         try {
             WsClient late = WsClient.open(URI.create(ws + "/ws/chat?ticket=" + stale));
             assertEquals(1008, late.closeCode());
@@ -97,15 +95,19 @@ class SecurityIT extends DeployedTest {
     @Test
     void restRefusesMissingExpiredAndForgedTokensWith401() {
         Instant now = Instant.now();
-        String expired = Credentials.sign(Credentials.SECRET, user("old"), now.minusSeconds(7200), now.minusSeconds(3600));
-        String forged = Credentials.sign("another-secret-of-at-least-thirty-two-bytes", user("eve"), now, now.plusSeconds(3600));
+        String expired =
+                Credentials.sign(Credentials.SECRET, user("old"), now.minusSeconds(7200), now.minusSeconds(3600));
+        String forged = Credentials.sign(
+                "another-secret-of-at-least-thirty-two-bytes", user("eve"), now, now.plusSeconds(3600));
         HttpResponse<String> none = Servers.post(http, "/api/auth/ticket", "");
         HttpResponse<String> late = Servers.post(http, "/api/auth/ticket", "", "Authorization", "Bearer " + expired);
         HttpResponse<String> fake = Servers.post(http, "/api/auth/ticket", "", "Authorization", "Bearer " + forged);
         HttpResponse<String> junk = Servers.post(http, "/api/auth/ticket", "", "Authorization", "Bearer not.a.jwt");
         for (HttpResponse<String> response : List.of(none, late, fake, junk)) {
             assertEquals(401, response.statusCode(), response.body());
-            assertTrue(response.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Bearer"), response.headers().toString());
+            assertTrue(
+                    response.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Bearer"),
+                    response.headers().toString());
             assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
         }
         assertTrue(Servers.json(late).getString("detail").contains("expired"), late.body());
@@ -119,12 +121,15 @@ class SecurityIT extends DeployedTest {
         String kai = user("kai");
         Instant now = Instant.now();
         String shortLived = Credentials.sign(Credentials.SECRET, kai, now, now.plusSeconds(60));
-        HttpResponse<String> ticket = Servers.post(http, "/api/auth/ticket", "", "Authorization", "Bearer " + shortLived);
+        HttpResponse<String> ticket =
+                Servers.post(http, "/api/auth/ticket", "", "Authorization", "Bearer " + shortLived);
         assertEquals(200, ticket.statusCode(), ticket.body());
-        WsClient client = WsClient.open(URI.create(ws + "/ws/chat?ticket=" + Servers.json(ticket).getString("ticket")));
+        WsClient client = WsClient.open(
+                URI.create(ws + "/ws/chat?ticket=" + Servers.json(ticket).getString("ticket")));
         client.expect("welcome");
         // the server's clock moves past the token's expiry instead of the test waiting for it
-        assertEquals(204, Servers.put(http, "/api/test/clock?offsetSeconds=61", "").statusCode());
+        assertEquals(
+                204, Servers.put(http, "/api/test/clock?offsetSeconds=61", "").statusCode());
         try {
             assertEquals(4002, client.closeCode());
         } finally {
@@ -136,17 +141,27 @@ class SecurityIT extends DeployedTest {
     @Test
     void aForeignOriginIsRefusedWith403AtTheHandshake() {
         String ticket = Servers.ticket(ws, user("ola"));
-        CompletionException refused = assertThrows(CompletionException.class, () -> HttpClient.newHttpClient()
-                .newWebSocketBuilder().header("Origin", "https://evil.example").connectTimeout(WsClient.TIMEOUT)
-                .buildAsync(URI.create(ws + "/ws/chat?ticket=" + ticket), new WebSocket.Listener() { })
-                .orTimeout(WsClient.TIMEOUT.toSeconds(), TimeUnit.SECONDS).join());
+        CompletionException refused = assertThrows(
+                CompletionException.class,
+                () -> HttpClient.newHttpClient()
+                        .newWebSocketBuilder()
+                        .header("Origin", "https://evil.example")
+                        .connectTimeout(WsClient.TIMEOUT)
+                        .buildAsync(URI.create(ws + "/ws/chat?ticket=" + ticket), new WebSocket.Listener() {})
+                        .orTimeout(WsClient.TIMEOUT.toSeconds(), TimeUnit.SECONDS)
+                        .join());
         WebSocketHandshakeException handshake = assertInstanceOf(WebSocketHandshakeException.class, refused.getCause());
         assertEquals(403, handshake.getResponse().statusCode());
 
-        WebSocket sameSite = HttpClient.newHttpClient().newWebSocketBuilder()
-                .header("Origin", "http://127.0.0.1:" + deployment.getPort()).connectTimeout(WsClient.TIMEOUT)
-                .buildAsync(URI.create(ws + "/ws/chat?ticket=" + Servers.ticket(ws, user("ola"))), new WebSocket.Listener() { })
-                .orTimeout(WsClient.TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
+        WebSocket sameSite = HttpClient.newHttpClient()
+                .newWebSocketBuilder()
+                .header("Origin", "http://127.0.0.1:" + deployment.getPort())
+                .connectTimeout(WsClient.TIMEOUT)
+                .buildAsync(
+                        URI.create(ws + "/ws/chat?ticket=" + Servers.ticket(ws, user("ola"))),
+                        new WebSocket.Listener() {})
+                .orTimeout(WsClient.TIMEOUT.toSeconds(), TimeUnit.SECONDS)
+                .join();
         sameSite.abort();
     }
 
@@ -157,16 +172,34 @@ class SecurityIT extends DeployedTest {
         String reader = user("rita");
         String outsider = user("otto");
         String room = "vault-" + tag;
-        HttpResponse<String> created = Servers.post(http, "/api/rooms",
-                "{\"name\":\"" + room + "\",\"privateRoom\":true,\"members\":[\"" + member + "\"]}", Credentials.bearer(owner));
+        HttpResponse<String> created = Servers.post(
+                http,
+                "/api/rooms",
+                "{\"name\":\"" + room + "\",\"privateRoom\":true,\"members\":[\"" + member + "\"]}",
+                Credentials.bearer(owner));
         assertEquals(201, created.statusCode(), created.body());
-        assertEquals(200, Servers.put(http, "/api/rooms/" + room + "/members/" + reader, "{\"role\":\"reader\"}",
-                Credentials.bearer(owner)).statusCode());
-        assertEquals(403, Servers.put(http, "/api/rooms/" + room + "/members/" + outsider, "{\"role\":\"member\"}",
-                Credentials.bearer(member)).statusCode(), "only the owner manages members");
+        assertEquals(
+                200,
+                Servers.put(
+                                http,
+                                "/api/rooms/" + room + "/members/" + reader,
+                                "{\"role\":\"reader\"}",
+                                Credentials.bearer(owner))
+                        .statusCode());
+        assertEquals(
+                403,
+                Servers.put(
+                                http,
+                                "/api/rooms/" + room + "/members/" + outsider,
+                                "{\"role\":\"member\"}",
+                                Credentials.bearer(member))
+                        .statusCode(),
+                "only the owner manages members");
 
-        try (WsClient olga = WsClient.chat(ws, owner); WsClient max = WsClient.chat(ws, member);
-                WsClient rita = WsClient.chat(ws, reader); WsClient otto = WsClient.chat(ws, outsider)) {
+        try (WsClient olga = WsClient.chat(ws, owner);
+                WsClient max = WsClient.chat(ws, member);
+                WsClient rita = WsClient.chat(ws, reader);
+                WsClient otto = WsClient.chat(ws, outsider)) {
             olga.join(room);
             max.join(room);
             rita.join(room);
@@ -175,20 +208,38 @@ class SecurityIT extends DeployedTest {
 
             max.post(room, "members only", "m1-" + tag);
             assertEquals("members only", rita.expect("message").getString("text"));
-            rita.send(Json.createObjectBuilder().add("type", "post").add("room", room).add("text", "may I?")
-                    .add("clientId", "r1-" + tag).build().toString());
+            rita.send(Json.createObjectBuilder()
+                    .add("type", "post")
+                    .add("room", room)
+                    .add("text", "may I?")
+                    .add("clientId", "r1-" + tag)
+                    .build()
+                    .toString());
             JsonObject refused = rita.expect("error");
             assertEquals("forbidden", refused.getString("code"));
             assertEquals("r1-" + tag, refused.getString("ref"));
 
             // history and the room itself are hidden from the outsider
-            assertEquals(403, Servers.get(http, "/api/rooms/" + room + "/messages", Credentials.bearer(outsider)).statusCode());
-            assertEquals(200, Servers.get(http, "/api/rooms/" + room + "/messages", Credentials.bearer(reader)).statusCode());
-            assertFalse(Servers.get(http, "/api/rooms", Credentials.bearer(outsider)).body().contains(room));
-            assertTrue(Servers.get(http, "/api/rooms", Credentials.bearer(member)).body().contains(room));
+            assertEquals(
+                    403,
+                    Servers.get(http, "/api/rooms/" + room + "/messages", Credentials.bearer(outsider))
+                            .statusCode());
+            assertEquals(
+                    200,
+                    Servers.get(http, "/api/rooms/" + room + "/messages", Credentials.bearer(reader))
+                            .statusCode());
+            assertFalse(Servers.get(http, "/api/rooms", Credentials.bearer(outsider))
+                    .body()
+                    .contains(room));
+            assertTrue(Servers.get(http, "/api/rooms", Credentials.bearer(member))
+                    .body()
+                    .contains(room));
 
             // a member who is removed is taken out of the room at once
-            assertEquals(200, Servers.delete(http, "/api/rooms/" + room + "/members/" + member, Credentials.bearer(owner)).statusCode());
+            assertEquals(
+                    200,
+                    Servers.delete(http, "/api/rooms/" + room + "/members/" + member, Credentials.bearer(owner))
+                            .statusCode());
             assertEquals(room, max.expect("left").getString("room"));
             olga.expect("presence", p -> member.equals(p.getString("user")) && "left".equals(p.getString("event")));
             olga.post(room, "after max", "o1-" + tag);
@@ -205,11 +256,21 @@ class SecurityIT extends DeployedTest {
         HttpResponse<String> noRole = Servers.post(http, "/api/notifications", body, Credentials.bearer(quinn));
         assertEquals(403, noRole.statusCode(), noRole.body());
         assertTrue(Servers.json(noRole).getString("detail").contains("publisher"), noRole.body());
-        assertEquals(201, Servers.post(http, "/api/notifications", body, Credentials.bearer("ops", "publisher")).statusCode());
+        assertEquals(
+                201,
+                Servers.post(http, "/api/notifications", body, Credentials.bearer("ops", "publisher"))
+                        .statusCode());
 
-        assertEquals(403, Servers.get(http, "/api/users/" + pia + "/notifications", Credentials.bearer(quinn)).statusCode());
-        assertEquals(403, Servers.post(http, "/api/users/" + pia + "/notifications/read", "", Credentials.bearer(quinn)).statusCode());
-        assertEquals(401, Servers.get(http, "/api/users/" + pia + "/notifications").statusCode());
+        assertEquals(
+                403,
+                Servers.get(http, "/api/users/" + pia + "/notifications", Credentials.bearer(quinn))
+                        .statusCode());
+        assertEquals(
+                403,
+                Servers.post(http, "/api/users/" + pia + "/notifications/read", "", Credentials.bearer(quinn))
+                        .statusCode());
+        assertEquals(
+                401, Servers.get(http, "/api/users/" + pia + "/notifications").statusCode());
         HttpResponse<String> own = Servers.get(http, "/api/users/" + pia + "/notifications", Credentials.bearer(pia));
         assertEquals(200, own.statusCode(), own.body());
         assertEquals(1, Servers.json(own).getInt("unread"));
@@ -223,7 +284,8 @@ class SecurityIT extends DeployedTest {
     @Test
     void aFloodingClientGetsRateLimitedThenClosedWith1008WhileOthersAreUnaffected() {
         String room = "flood-" + tag;
-        try (WsClient flooder = WsClient.chat(ws, user("fred")); WsClient calm = WsClient.chat(ws, user("cleo"));
+        try (WsClient flooder = WsClient.chat(ws, user("fred"));
+                WsClient calm = WsClient.chat(ws, user("cleo"));
                 WsClient peer = WsClient.chat(ws, user("pete"))) {
             flooder.join(room);
             calm.join(room);
@@ -234,7 +296,10 @@ class SecurityIT extends DeployedTest {
             assertEquals("rate_limited", flooder.expect("error").getString("code"));
             assertEquals(1008, flooder.closeCode());
             calm.post(room, "still here", "c1-" + tag);
-            assertEquals("still here", peer.expect("message", m -> "still here".equals(m.getString("text"))).getString("text"));
+            assertEquals(
+                    "still here",
+                    peer.expect("message", m -> "still here".equals(m.getString("text")))
+                            .getString("text"));
         }
     }
 
@@ -247,27 +312,41 @@ class SecurityIT extends DeployedTest {
             for (int i = 0; i < 2_000 && burst.isOpen(); i++) {
                 String clientId = "b" + i;
                 try {
-                    burst.send("{\"type\":\"post\",\"room\":\"" + room + "\",\"text\":\"n" + i + "\",\"clientId\":\"" + clientId + "\"}");
+                    burst.send("{\"type\":\"post\",\"room\":\"" + room + "\",\"text\":\"n" + i + "\",\"clientId\":\""
+                            + clientId + "\"}");
                 } catch (RuntimeException closedMeanwhile) {
                     break;
                 }
                 sent.add(clientId);
             }
-            assertEquals(1008, burst.closeCode(), "closed for flooding, not for overload (1013): " + burst.closeReason());
+            assertEquals(
+                    1008, burst.closeCode(), "closed for flooding, not for overload (1013): " + burst.closeReason());
             assertTrue(burst.closeReason().contains("rate limit"), burst.closeReason());
             List<JsonObject> frames = burst.drain();
-            List<String> acked = frames.stream().filter(f -> "ack".equals(f.getString("type"))).map(f -> f.getString("clientId")).toList();
-            List<JsonObject> limited = frames.stream().filter(f -> "error".equals(f.getString("type"))).toList();
+            List<String> acked = frames.stream()
+                    .filter(f -> "ack".equals(f.getString("type")))
+                    .map(f -> f.getString("clientId"))
+                    .toList();
+            List<JsonObject> limited = frames.stream()
+                    .filter(f -> "error".equals(f.getString("type")))
+                    .toList();
             assertFalse(acked.isEmpty(), "the posts within the burst allowance are accepted");
             assertFalse(limited.isEmpty(), "the rest are dropped with rate_limited errors");
             for (JsonObject error : limited) {
                 assertEquals("rate_limited", error.getString("code"), error.toString());
-                assertTrue(sent.contains(error.getString("ref", null)) && !acked.contains(error.getString("ref")),
+                assertTrue(
+                        sent.contains(error.getString("ref", null)) && !acked.contains(error.getString("ref")),
                         "each rate_limited error names the dropped post: " + error);
             }
-            HttpResponse<String> history = Servers.get(http, "/api/rooms/" + room + "/messages?limit=200", Credentials.bearer(user("bea")));
-            assertEquals(acked.stream().sorted().toList(), Servers.json(history).getJsonArray("messages").getValuesAs(JsonObject.class)
-                    .stream().map(m -> m.getString("clientId")).sorted().toList(), "exactly the acknowledged posts are stored");
+            HttpResponse<String> history =
+                    Servers.get(http, "/api/rooms/" + room + "/messages?limit=200", Credentials.bearer(user("bea")));
+            assertEquals(
+                    acked.stream().sorted().toList(),
+                    Servers.json(history).getJsonArray("messages").getValuesAs(JsonObject.class).stream()
+                            .map(m -> m.getString("clientId"))
+                            .sorted()
+                            .toList(),
+                    "exactly the acknowledged posts are stored");
         }
     }
 
@@ -281,12 +360,17 @@ class SecurityIT extends DeployedTest {
             }
             // 3 x 40 messages, sent by the tabs at once: each tab stays within its own burst of 40, together they
             // exceed the user's burst of 100
-            CompletableFuture.allOf(tabs.stream().map(tab -> CompletableFuture.runAsync(() -> {
-                for (int i = 0; i < 40; i++) {
-                    tab.send("{\"type\":\"ping\",\"ref\":\"u" + i + "\"}");
-                }
-            })).toArray(CompletableFuture[]::new)).join();
-            long limited = tabs.stream().filter(tab -> !tab.receivesNo("error", Duration.ofMillis(1500))).count();
+            CompletableFuture.allOf(tabs.stream()
+                            .map(tab -> CompletableFuture.runAsync(() -> {
+                                for (int i = 0; i < 40; i++) {
+                                    tab.send("{\"type\":\"ping\",\"ref\":\"u" + i + "\"}");
+                                }
+                            }))
+                            .toArray(CompletableFuture[]::new))
+                    .join();
+            long limited = tabs.stream()
+                    .filter(tab -> !tab.receivesNo("error", Duration.ofMillis(1500)))
+                    .count();
             assertTrue(limited > 0, "some of the user's messages were refused as rate_limited");
             assertTrue(tabs.stream().allMatch(WsClient::isOpen), "a burst is slowed down, not closed");
         } finally {
@@ -342,9 +426,16 @@ class SecurityIT extends DeployedTest {
     void revokingAUserClosesTheirConnectionsWith4003AndRefusesTheirOldTokens() {
         String vic = user("vic");
         String oldToken = Credentials.token(vic);
-        try (WsClient chat = WsClient.chat(ws, vic); WsClient inbox = WsClient.notifications(ws, vic, 0)) {
-            assertEquals(403, Servers.post(http, "/api/auth/revocations/" + vic, "", Credentials.bearer(vic)).statusCode());
-            assertEquals(204, Servers.post(http, "/api/auth/revocations/" + vic, "", Credentials.bearer("root", "admin")).statusCode());
+        try (WsClient chat = WsClient.chat(ws, vic);
+                WsClient inbox = WsClient.notifications(ws, vic, 0)) {
+            assertEquals(
+                    403,
+                    Servers.post(http, "/api/auth/revocations/" + vic, "", Credentials.bearer(vic))
+                            .statusCode());
+            assertEquals(
+                    204,
+                    Servers.post(http, "/api/auth/revocations/" + vic, "", Credentials.bearer("root", "admin"))
+                            .statusCode());
             assertEquals(4003, chat.closeCode());
             assertEquals(4003, inbox.closeCode());
         }
@@ -352,8 +443,10 @@ class SecurityIT extends DeployedTest {
         assertEquals(401, stale.statusCode());
         assertTrue(Servers.json(stale).getString("detail").contains("revoked"), stale.body());
         // signing in again later works: a token issued after the revocation is accepted
-        await().atMost(Duration.ofSeconds(10)).until(() -> Servers.post(http, "/api/auth/ticket", "",
-                Credentials.bearer(vic)).statusCode() == 200);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> Servers.post(http, "/api/auth/ticket", "", Credentials.bearer(vic))
+                                .statusCode()
+                        == 200);
     }
 
     @Test
@@ -363,7 +456,10 @@ class SecurityIT extends DeployedTest {
         String token = Servers.json(login).getString("token");
         HttpResponse<String> me = Servers.get(http, "/api/auth/me", "Authorization", "Bearer " + token);
         assertEquals(user("dee"), Servers.json(me).getString("user"));
-        assertEquals(400, Servers.post(http, "/api/auth/dev-login", "{\"name\":\"no spaces\"}").statusCode());
+        assertEquals(
+                400,
+                Servers.post(http, "/api/auth/dev-login", "{\"name\":\"no spaces\"}")
+                        .statusCode());
     }
 
     /**
@@ -393,20 +489,28 @@ class SecurityIT extends DeployedTest {
         } finally {
             threads.shutdownNow();
         }
-        assertTrue(wrong.isEmpty(), wrong.size() + " wrong answers (" + answered + " REST calls, " + refused
-                + " handshakes), e.g. " + wrong.stream().limit(5).toList());
+        assertTrue(
+                wrong.isEmpty(),
+                wrong.size() + " wrong answers (" + answered + " REST calls, " + refused + " handshakes), e.g. "
+                        + wrong.stream().limit(5).toList());
         assertTrue(refused.get() >= 200, "only " + refused + " handshakes were refused or dropped");
         assertTrue(answered.get() >= 100, "only " + answered + " REST calls were answered");
         assertWellBehavedClientWorks();
     }
 
     /** Refuses (no ticket: 1008; a foreign origin: 403) or drops handshakes in turn until {@code until}. */
-    private static void refuseUntil(RawHandshake handshakes, int first, Instant until, Queue<String> wrong, AtomicInteger count) {
+    private static void refuseUntil(
+            RawHandshake handshakes, int first, Instant until, Queue<String> wrong, AtomicInteger count) {
         for (int i = first; Instant.now().isBefore(until); i++) {
             try {
                 switch (i % 8) {
-                    case 0, 1, 2, 3 -> expect(handshakes.refused("/ws/chat", null), new RawHandshake.Answer(101, 1008), wrong);
-                    case 4 -> expect(handshakes.refused("/ws/chat", "https://evil.example"), new RawHandshake.Answer(403, -1), wrong);
+                    case 0, 1, 2, 3 ->
+                        expect(handshakes.refused("/ws/chat", null), new RawHandshake.Answer(101, 1008), wrong);
+                    case 4 ->
+                        expect(
+                                handshakes.refused("/ws/chat", "https://evil.example"),
+                                new RawHandshake.Answer(403, -1),
+                                wrong);
                     case 5 -> handshakes.dropAfterSending("/ws/chat", 60);
                     case 6 -> handshakes.dropAfterSending("/ws/chat", Integer.MAX_VALUE);
                     default -> handshakes.dropAfterResponse("/ws/chat");
@@ -428,13 +532,18 @@ class SecurityIT extends DeployedTest {
 
     /** Asks {@code GET /api/auth/me} as {@code me} until {@code until}; anything but 200 and {@code me} is wrong. */
     private void askWhoIAmUntil(String me, Instant until, Queue<String> wrong, AtomicInteger count) {
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(http + "/api/auth/me")).timeout(WsClient.TIMEOUT)
-                .header("Authorization", "Bearer " + Credentials.token(me)).GET().build();
+        HttpClient client =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(http + "/api/auth/me"))
+                .timeout(WsClient.TIMEOUT)
+                .header("Authorization", "Bearer " + Credentials.token(me))
+                .GET()
+                .build();
         while (Instant.now().isBefore(until)) {
             try {
                 HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() != 200 || !me.equals(Servers.json(response).getString("user", null))) {
+                if (response.statusCode() != 200
+                        || !me.equals(Servers.json(response).getString("user", null))) {
                     wrong.add(me + ": " + response.statusCode() + " " + response.body());
                 }
             } catch (java.io.IOException | RuntimeException e) {
@@ -450,7 +559,8 @@ class SecurityIT extends DeployedTest {
     /** A client that plays by the rules still chats on the same server. */
     private void assertWellBehavedClientWorks() {
         String room = "calm-" + tag;
-        try (WsClient a = WsClient.chat(ws, user("good")); WsClient b = WsClient.chat(ws, user("fine"))) {
+        try (WsClient a = WsClient.chat(ws, user("good"));
+                WsClient b = WsClient.chat(ws, user("fine"))) {
             a.join(room);
             b.join(room);
             a.post(room, "all good", "g-" + tag + "-" + System.nanoTime());

@@ -22,8 +22,7 @@ final class Servers {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    private Servers() {
-    }
+    private Servers() {}
 
     /** The WAR exactly as the build packaged it. */
     static WebArchive war() {
@@ -48,10 +47,12 @@ final class Servers {
 
     /** A TLS context that trusts the build's self-signed certificate (target/tls/switchboard.crt) and nothing else. */
     static SSLContext trustingTestCertificate() {
-        try (InputStream pem = Files.newInputStream(Path.of(System.getProperty("switchboard.tls.cert", "target/tls/switchboard.crt")))) {
+        try (InputStream pem = Files.newInputStream(
+                Path.of(System.getProperty("switchboard.tls.cert", "target/tls/switchboard.crt")))) {
             KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
             trusted.load(null, null);
-            trusted.setCertificateEntry("switchboard", CertificateFactory.getInstance("X.509").generateCertificate(pem));
+            trusted.setCertificateEntry(
+                    "switchboard", CertificateFactory.getInstance("X.509").generateCertificate(pem));
             TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             trust.init(trusted);
             SSLContext tls = SSLContext.getInstance("TLS");
@@ -81,26 +82,38 @@ final class Servers {
     /** As {@link #ticket(URI, String)}; a {@code wss://} base asks over https, trusting {@code tls}. */
     static String ticket(URI base, String user, SSLContext tls) {
         URI http = URI.create(base.toString().replaceFirst("^ws", "http"));
-        HttpRequest.Builder request = headers(HttpRequest.newBuilder(URI.create(http + "/api/auth/ticket"))
-                .POST(HttpRequest.BodyPublishers.noBody()), Credentials.bearer(user));
-        HttpResponse<String> response = tls == null ? send(request) : send(HttpClient.newBuilder().sslContext(tls).build(), request);
+        HttpRequest.Builder request = headers(
+                HttpRequest.newBuilder(URI.create(http + "/api/auth/ticket")).POST(HttpRequest.BodyPublishers.noBody()),
+                Credentials.bearer(user));
+        HttpResponse<String> response = tls == null
+                ? send(request)
+                : send(HttpClient.newBuilder().sslContext(tls).build(), request);
         if (response.statusCode() != 200) {
-            throw new IllegalStateException("no ticket for " + user + ": " + response.statusCode() + " " + response.body());
+            throw new IllegalStateException(
+                    "no ticket for " + user + ": " + response.statusCode() + " " + response.body());
         }
         return json(response).getString("ticket");
     }
 
     /** POSTs a JSON body; {@code headers} are name, value pairs. */
     static HttpResponse<String> post(URI base, String path, String json, String... headers) {
-        return send(headers(HttpRequest.newBuilder(URI.create(base + path))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)), headers));
+        return send(headers(
+                HttpRequest.newBuilder(URI.create(base + path))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(json)),
+                headers));
     }
 
     /** PUTs a JSON body (empty: none); {@code headers} are name, value pairs. */
     static HttpResponse<String> put(URI base, String path, String json, String... headers) {
-        return send(headers(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
-                .PUT(json.isEmpty() ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json)), headers));
+        return send(headers(
+                HttpRequest.newBuilder(URI.create(base + path))
+                        .header("Content-Type", "application/json")
+                        .PUT(
+                                json.isEmpty()
+                                        ? HttpRequest.BodyPublishers.noBody()
+                                        : HttpRequest.BodyPublishers.ofString(json)),
+                headers));
     }
 
     static HttpResponse<String> delete(URI base, String path, String... headers) {
@@ -115,7 +128,8 @@ final class Servers {
     }
 
     static jakarta.json.JsonObject json(HttpResponse<String> response) {
-        return jakarta.json.Json.createReader(new java.io.StringReader(response.body())).readObject();
+        return jakarta.json.Json.createReader(new java.io.StringReader(response.body()))
+                .readObject();
     }
 
     private static HttpResponse<String> send(HttpRequest.Builder request) {

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.net.URI;
-import java.net.URL;
 import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
 import java.util.List;
@@ -16,20 +15,15 @@ import java.util.Map;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Chat over wss:// on the HTTPS listener that server-config/ sets up (payara/tls.asadmin, wildfly/configure-tls.cli),
  * serving the build's self-signed certificate (target/tls/).
  */
 class TlsIT extends DeployedTest {
-
 
     private URI wss;
     private String room;
@@ -48,29 +42,41 @@ class TlsIT extends DeployedTest {
     @Test
     void twoUsersChatOverWssWithTheConfiguredCertificate() {
         SSLContext tls = Servers.trustingTestCertificate();
-        try (WsClient alice = WsClient.chat(wss, "alice", tls); WsClient bob = WsClient.chat(wss, "bob", tls)) {
+        try (WsClient alice = WsClient.chat(wss, "alice", tls);
+                WsClient bob = WsClient.chat(wss, "bob", tls)) {
             alice.join(room);
             bob.join(room);
-            alice.send(Json.createObjectBuilder().add("type", "post").add("room", room).add("text", "hello over tls")
-                    .add("clientId", "tls-" + room).build().toString());
+            alice.send(Json.createObjectBuilder()
+                    .add("type", "post")
+                    .add("room", room)
+                    .add("text", "hello over tls")
+                    .add("clientId", "tls-" + room)
+                    .build()
+                    .toString());
             Map<String, JsonObject> toSender = ackAndMessage(alice); // either may come first
             JsonObject ack = toSender.get("ack");
             assertFalse(ack.getBoolean("duplicate"));
             for (JsonObject message : List.of(toSender.get("message"), bob.expect("message"))) {
                 assertEquals("hello over tls", message.getString("text"));
                 assertEquals("alice", message.getString("from"));
-                assertEquals(ack.getJsonNumber("id").longValue(), message.getJsonNumber("id").longValue());
+                assertEquals(
+                        ack.getJsonNumber("id").longValue(),
+                        message.getJsonNumber("id").longValue());
             }
         }
     }
 
     @Test
     void aClientThatDoesNotTrustTheCertificateFailsTheHandshake() throws NoSuchAlgorithmException {
-        SSLContext jdkDefaults = SSLContext.getDefault(); // public CAs only: the self-signed certificate is not among them
+        SSLContext jdkDefaults =
+                SSLContext.getDefault(); // public CAs only: the self-signed certificate is not among them
         String ticket = Servers.ticket(wss, "mallory", Servers.trustingTestCertificate());
-        RuntimeException failure = assertThrows(RuntimeException.class,
+        RuntimeException failure = assertThrows(
+                RuntimeException.class,
                 () -> WsClient.open(URI.create(wss + "/ws/chat?ticket=" + ticket), jdkDefaults));
-        assertTrue(causedBy(failure, SSLHandshakeException.class), () -> "expected a failed TLS handshake, got " + failure);
+        assertTrue(
+                causedBy(failure, SSLHandshakeException.class),
+                () -> "expected a failed TLS handshake, got " + failure);
     }
 
     private static Map<String, JsonObject> ackAndMessage(WsClient sender) {

@@ -33,8 +33,7 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable {
     private volatile String closeReason;
     private WebSocket socket;
 
-    private WsClient() {
-    }
+    private WsClient() {}
 
     /**
      * Connects to {@code path} (e.g. {@code /ws/chat}, may have a query) as the user {@code name}, with a one-time
@@ -46,8 +45,10 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable {
 
     /** As {@link #connect(URI, String, String)}; a {@code wss://} base is reached through {@code tls} (null: the JDK's). */
     public static WsClient connect(URI base, String path, String name, SSLContext tls) {
-        String query = name == null ? "" : (path.contains("?") ? "&" : "?") + "ticket="
-                + URLEncoder.encode(Servers.ticket(base, name, tls), StandardCharsets.UTF_8);
+        String query = name == null
+                ? ""
+                : (path.contains("?") ? "&" : "?") + "ticket="
+                        + URLEncoder.encode(Servers.ticket(base, name, tls), StandardCharsets.UTF_8);
         return open(URI.create(base + path + query), tls);
     }
 
@@ -70,16 +71,18 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable {
      */
     public static WsClient open(URI target, SSLContext tls, List<String> subprotocols, String... headers) {
         WsClient client = new WsClient();
-        HttpClient http = tls == null ? HTTP : HttpClient.newBuilder().sslContext(tls).build();
+        HttpClient http =
+                tls == null ? HTTP : HttpClient.newBuilder().sslContext(tls).build();
         WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(TIMEOUT);
         for (int i = 0; i < headers.length; i += 2) {
             builder.header(headers[i], headers[i + 1]);
         }
         if (!subprotocols.isEmpty()) {
-            builder.subprotocols(subprotocols.get(0), subprotocols.subList(1, subprotocols.size()).toArray(String[]::new));
+            builder.subprotocols(
+                    subprotocols.get(0),
+                    subprotocols.subList(1, subprotocols.size()).toArray(String[]::new));
         }
-        client.socket = builder
-                .buildAsync(target, client)
+        client.socket = builder.buildAsync(target, client)
                 .orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS)
                 .join();
         return client;
@@ -105,12 +108,16 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable {
     }
 
     public WsClient send(String json) {
-        socket.sendText(json, true).orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
+        socket.sendText(json, true)
+                .orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS)
+                .join();
         return this;
     }
 
     public void sendBinary(byte[] data) {
-        socket.sendBinary(ByteBuffer.wrap(data), true).orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
+        socket.sendBinary(ByteBuffer.wrap(data), true)
+                .orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS)
+                .join();
     }
 
     /** Joins a room and returns the {@code joined} reply. */
@@ -121,8 +128,13 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable {
 
     /** Posts a message and returns its {@code ack}. */
     public JsonObject post(String room, String text, String clientId) {
-        send(Json.createObjectBuilder().add("type", "post").add("room", room).add("text", text).add("clientId", clientId)
-                .build().toString());
+        send(Json.createObjectBuilder()
+                .add("type", "post")
+                .add("room", room)
+                .add("text", text)
+                .add("clientId", clientId)
+                .build()
+                .toString());
         return expect("ack", f -> clientId.equals(f.getString("clientId")));
     }
 
@@ -292,8 +304,10 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable {
     @Override
     public void close() {
         if (!socket.isOutputClosed()) {
-            socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS)
-                    .exceptionally(e -> null).join();
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye")
+                    .orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS)
+                    .exceptionally(e -> null)
+                    .join();
         }
     }
 }

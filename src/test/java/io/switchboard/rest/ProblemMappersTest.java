@@ -18,9 +18,11 @@ class ProblemMappersTest {
 
     private static InvalidMessage violations(Object resource, String method, Object... arguments) throws Exception {
         Method target = List.of(resource.getClass().getMethods()).stream()
-                .filter(m -> m.getName().equals(method)).findFirst().orElseThrow();
-        Set<ConstraintViolation<Object>> violations = Constraints.validator().forExecutables()
-                .validateParameters(resource, target, arguments);
+                .filter(m -> m.getName().equals(method))
+                .findFirst()
+                .orElseThrow();
+        Set<ConstraintViolation<Object>> violations =
+                Constraints.validator().forExecutables().validateParameters(resource, target, arguments);
         return ProblemMappers.InvalidParameter.invalid(List.copyOf(violations));
     }
 
@@ -33,12 +35,17 @@ class ProblemMappersTest {
 
     @Test
     void theFirstBadParameterInTheMethodsOrderIsNamed() throws Exception {
-        assertEquals("field 'room' must be 1-64 letters, digits, '.', '-' or '_' starting with a letter or digit",
-                violations(new RoomsResource(), "messages", "no spaces", null, 0).getMessage());
-        assertEquals("field 'topic' must be 1-64 letters, digits, '.', '-' or '_' starting with a letter or digit",
+        assertEquals(
+                "field 'room' must be 1-64 letters, digits, '.', '-' or '_' starting with a letter or digit",
+                violations(new RoomsResource(), "messages", "no spaces", null, 0)
+                        .getMessage());
+        assertEquals(
+                "field 'topic' must be 1-64 letters, digits, '.', '-' or '_' starting with a letter or digit",
                 violations(new InboxResource(), "subscribe", "bob", "-topic").getMessage());
-        assertEquals("field 'user' must be 1-32 letters, digits, '.', '-' or '_'",
-                violations(new InboxResource(), "notifications", "bob smith", 0L, 0).getMessage());
+        assertEquals(
+                "field 'user' must be 1-32 letters, digits, '.', '-' or '_'",
+                violations(new InboxResource(), "notifications", "bob smith", 0L, 0)
+                        .getMessage());
     }
 
     @Test
@@ -51,9 +58,11 @@ class ProblemMappersTest {
         };
         // the subclass must not redeclare constraints (Bean Validation forbids it), like Weld's generated proxies
         Method declared = RoomsResource.class.getMethod("messages", String.class, Long.class, Integer.class);
-        Set<ConstraintViolation<Object>> violations = Constraints.validator().forExecutables()
+        Set<ConstraintViolation<Object>> violations = Constraints.validator()
+                .forExecutables()
                 .validateParameters(proxy, declared, new Object[] {"lobby", null, 0});
-        assertEquals("field 'limit' must be between 1 and 200",
+        assertEquals(
+                "field 'limit' must be between 1 and 200",
                 ProblemMappers.InvalidParameter.invalid(List.copyOf(violations)).getMessage());
     }
 }

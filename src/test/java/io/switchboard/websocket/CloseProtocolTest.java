@@ -15,8 +15,10 @@ import org.junit.jupiter.api.Test;
 class CloseProtocolTest {
 
     private final List<Integer> closes = new CopyOnWriteArrayList<>();
-    private final Session session = (Session) Proxy.newProxyInstance(Session.class.getClassLoader(),
-            new Class<?>[] {Session.class}, (proxy, method, args) -> switch (method.getName()) {
+    private final Session session = (Session) Proxy.newProxyInstance(
+            Session.class.getClassLoader(),
+            new Class<?>[] {Session.class},
+            (proxy, method, args) -> switch (method.getName()) {
                 case "close" -> {
                     closes.add(((CloseReason) args[0]).getCloseCode().getCode());
                     yield null;

@@ -1,12 +1,12 @@
 package io.switchboard.websocket;
 
-import io.switchboard.protocol.InvalidMessage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.identity.Identity;
+import io.switchboard.protocol.InvalidMessage;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.SendHandler;
 import jakarta.websocket.SendResult;
@@ -17,10 +17,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -30,7 +30,9 @@ class ConnectionTest {
     /** A session stand-in that only records how it was closed. */
     private static Session session(AtomicReference<CloseReason> closed) {
         Map<String, Object> properties = new HashMap<>();
-        return (Session) Proxy.newProxyInstance(Session.class.getClassLoader(), new Class<?>[] {Session.class},
+        return (Session) Proxy.newProxyInstance(
+                Session.class.getClassLoader(),
+                new Class<?>[] {Session.class},
                 (proxy, method, args) -> switch (method.getName()) {
                     case "close" -> {
                         closed.set(args == null ? null : (CloseReason) args[0]);
@@ -83,14 +85,22 @@ class ConnectionTest {
     }
 
     private void settle() throws Exception {
-        loop.submit(() -> { }).get(5, TimeUnit.SECONDS);
+        loop.submit(() -> {}).get(5, TimeUnit.SECONDS);
     }
 
-    private static Connection connection(Session session, Identity identity, FrameSender sender, int maxPending,
-            ScheduledExecutorService loop) {
-        return new Connection(session, identity, sender, loop, Runnable::run, new Connection.Limits(maxPending,
-                new Connection.Strikes(3, Duration.ofMinutes(1)), new Connection.Strikes(3, Duration.ofMinutes(1)),
-                new RateLimit(1_000)));
+    private static Connection connection(
+            Session session, Identity identity, FrameSender sender, int maxPending, ScheduledExecutorService loop) {
+        return new Connection(
+                session,
+                identity,
+                sender,
+                loop,
+                Runnable::run,
+                new Connection.Limits(
+                        maxPending,
+                        new Connection.Strikes(3, Duration.ofMinutes(1)),
+                        new Connection.Strikes(3, Duration.ofMinutes(1)),
+                        new RateLimit(1_000)));
     }
 
     private Connection connection(FrameSender sender, int maxPending, AtomicReference<CloseReason> closed) {
@@ -171,8 +181,8 @@ class ConnectionTest {
         List<Integer> framesWrittenAtClose = new java.util.concurrent.CopyOnWriteArrayList<>();
         HeldSender sender = new HeldSender(true);
         Session session = session(closed);
-        Session recording = (Session) Proxy.newProxyInstance(Session.class.getClassLoader(), new Class<?>[] {Session.class},
-                (proxy, method, args) -> {
+        Session recording = (Session) Proxy.newProxyInstance(
+                Session.class.getClassLoader(), new Class<?>[] {Session.class}, (proxy, method, args) -> {
                     if (method.getName().equals("close")) {
                         synchronized (sender) {
                             framesWrittenAtClose.add(sender.sent.size());
@@ -193,11 +203,12 @@ class ConnectionTest {
             writers.shutdownNow();
         }
     }
+
     @Test
     void aBroadcastReachesEveryReceiverButTheExceptedUserInPublishOrderAcrossSendLoops() throws Exception {
         ScheduledExecutorService[] loops = {
-                Executors.newSingleThreadScheduledExecutor(),
-                Executors.newSingleThreadScheduledExecutor()};
+            Executors.newSingleThreadScheduledExecutor(), Executors.newSingleThreadScheduledExecutor()
+        };
         try {
             List<HeldSender> senders = new ArrayList<>();
             List<Connection> receivers = new ArrayList<>();
@@ -205,7 +216,11 @@ class ConnectionTest {
             for (int i = 0; i < 10; i++) {
                 HeldSender sender = new HeldSender(true);
                 senders.add(sender);
-                receivers.add(connection(session(closed), new Identity(i == 3 ? "carol" : "user" + i, "u"), sender, 1_000,
+                receivers.add(connection(
+                        session(closed),
+                        new Identity(i == 3 ? "carol" : "user" + i, "u"),
+                        sender,
+                        1_000,
                         loops[i % 2]));
             }
             for (int m = 0; m < 100; m++) {
@@ -244,39 +259,41 @@ class ConnectionTest {
             }
         }
     }
+
     @Test
     void aCloseOvertakesAFlushThatWaitsForAClientThatNeverReads() {
         AtomicReference<CloseReason> closed = new AtomicReference<>();
         FrameSender stuck = new FrameSender() { // its first write never leaves the container
-            @Override
-            public void send(String text, SendHandler done) {
-                throw new UnsupportedOperationException();
-            }
+                    @Override
+                    public void send(String text, SendHandler done) {
+                        throw new UnsupportedOperationException();
+                    }
 
-            @Override
-            public boolean pipelined() {
-                return true;
-            }
+                    @Override
+                    public boolean pipelined() {
+                        return true;
+                    }
 
-            @Override
-            public boolean coalesces() {
-                return true;
-            }
+                    @Override
+                    public boolean coalesces() {
+                        return true;
+                    }
 
-            @Override
-            public void writeFrames(java.nio.ByteBuffer frames) {
-            }
+                    @Override
+                    public void writeFrames(java.nio.ByteBuffer frames) {}
 
-            @Override
-            public boolean writing() {
-                return true;
-            }
-        };
+                    @Override
+                    public boolean writing() {
+                        return true;
+                    }
+                };
         try {
             Connection connection = connection(stuck, 100, closed);
             connection.closeWhenFlushed(Close.POLICY_VIOLATION.reason("too many invalid messages"));
             connection.send("waits behind the stuck write");
-            org.awaitility.Awaitility.await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2))
+            org.awaitility.Awaitility.await()
+                    .during(Duration.ofMillis(200))
+                    .atMost(Duration.ofSeconds(2))
                     .until(() -> closed.get() == null); // still waiting for the socket
             connection.close(Close.HEARTBEAT_TIMEOUT);
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> closed.get() != null);

@@ -14,7 +14,11 @@ class FrameScannerTest {
 
     @Test
     void maskedFramesWithinTheLimitPassInAnyChunking() {
-        byte[] stream = concat(frame(0x81, 100, true), frame(0x89, 5, true), frame(0x01, 60, true), frame(0x80, 40, true),
+        byte[] stream = concat(
+                frame(0x81, 100, true),
+                frame(0x89, 5, true),
+                frame(0x01, 60, true),
+                frame(0x80, 40, true),
                 frame(0x82, 20, true));
         FrameScanner whole = new FrameScanner(LIMIT);
         assertNull(whole.scan(ByteBuffer.wrap(stream)));
@@ -33,18 +37,27 @@ class FrameScannerTest {
 
     @Test
     void aHeaderDeclaringMoreThanTheLimitIsRefusedBeforeItsPayload() {
-        byte[] terabyte = ByteBuffer.allocate(14).put((byte) 0x81).put((byte) (0x80 | 127)).putLong(1L << 40).array();
+        byte[] terabyte = ByteBuffer.allocate(14)
+                .put((byte) 0x81)
+                .put((byte) (0x80 | 127))
+                .putLong(1L << 40)
+                .array();
         assertEquals(1009, code(new FrameScanner(LIMIT).scan(ByteBuffer.wrap(terabyte))));
         assertEquals(1009, code(new FrameScanner(LIMIT).scan(ByteBuffer.wrap(header(0x81, LIMIT + 1)))));
         assertNull(new FrameScanner(LIMIT).scan(ByteBuffer.wrap(header(0x81, LIMIT))));
-        byte[] negative = ByteBuffer.allocate(14).put((byte) 0x81).put((byte) (0x80 | 127)).putLong(-1).array();
+        byte[] negative = ByteBuffer.allocate(14)
+                .put((byte) 0x81)
+                .put((byte) (0x80 | 127))
+                .putLong(-1)
+                .array();
         assertEquals(1002, code(new FrameScanner(LIMIT).scan(ByteBuffer.wrap(negative))));
     }
 
     @Test
     void fragmentsCountTogetherAcrossControlFramesUntilFin() {
         FrameScanner scanner = new FrameScanner(LIMIT);
-        assertNull(scanner.scan(ByteBuffer.wrap(concat(frame(0x01, 50, true), frame(0x89, 100, true), frame(0x80, 50, true)))));
+        assertNull(scanner.scan(
+                ByteBuffer.wrap(concat(frame(0x01, 50, true), frame(0x89, 100, true), frame(0x80, 50, true)))));
         assertNull(scanner.scan(ByteBuffer.wrap(concat(frame(0x01, 50, true), frame(0x00, 50, true)))));
         CloseReason over = scanner.scan(ByteBuffer.wrap(header(0x00, 1)));
         assertEquals(1009, code(over));

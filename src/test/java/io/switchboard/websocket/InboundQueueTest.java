@@ -52,11 +52,11 @@ class InboundQueueTest {
         HeldWorkers workers = new HeldWorkers();
         InboundQueue queue = new InboundQueue(workers);
         for (int i = 0; i < InboundQueue.MAX; i++) {
-            assertTrue(queue.offer(() -> { }));
+            assertTrue(queue.offer(() -> {}));
         }
-        assertFalse(queue.offer(() -> { }), "the connection is overloaded (the caller closes it with 1013)");
+        assertFalse(queue.offer(() -> {}), "the connection is overloaded (the caller closes it with 1013)");
         workers.runAll();
-        assertTrue(queue.offer(() -> { }), "room again once handled");
+        assertTrue(queue.offer(() -> {}), "room again once handled");
     }
 
     @Test

@@ -19,8 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.glassfish.tyrus.client.ClientManager;
 import org.glassfish.tyrus.server.Server;
@@ -46,9 +46,17 @@ class TyrusSendPathTest {
     public static class SendPathEndpoint {
         @OnOpen
         public void open(Session session) {
-            OPENED.add(new Connection(session, new Identity("u", "u"), FrameSender.of(session), WRITERS, Runnable::run,
-                    new Connection.Limits(1_000_000, new Connection.Strikes(10, Duration.ofMinutes(1)),
-                            new Connection.Strikes(10, Duration.ofMinutes(1)), new RateLimit(1_000))));
+            OPENED.add(new Connection(
+                    session,
+                    new Identity("u", "u"),
+                    FrameSender.of(session),
+                    WRITERS,
+                    Runnable::run,
+                    new Connection.Limits(
+                            1_000_000,
+                            new Connection.Strikes(10, Duration.ofMinutes(1)),
+                            new Connection.Strikes(10, Duration.ofMinutes(1)),
+                            new RateLimit(1_000))));
         }
     }
 
@@ -67,15 +75,20 @@ class TyrusSendPathTest {
     @Test
     void framesQueuedFromManyThreadsAllArriveInEachThreadsOrder() throws Exception {
         BlockingQueue<String> received = new LinkedBlockingQueue<>();
-        Session client = ClientManager.createClient().connectToServer(new Endpoint() {
-            @Override
-            public void onOpen(Session session, EndpointConfig config) {
-                session.addMessageHandler(String.class, (MessageHandler.Whole<String>) received::add);
-            }
-        }, ClientEndpointConfig.Builder.create().build(), URI.create("ws://127.0.0.1:" + server.getPort() + "/send-path"));
+        Session client = ClientManager.createClient()
+                .connectToServer(
+                        new Endpoint() {
+                            @Override
+                            public void onOpen(Session session, EndpointConfig config) {
+                                session.addMessageHandler(String.class, (MessageHandler.Whole<String>) received::add);
+                            }
+                        },
+                        ClientEndpointConfig.Builder.create().build(),
+                        URI.create("ws://127.0.0.1:" + server.getPort() + "/send-path"));
         Connection connection = OPENED.poll(10, TimeUnit.SECONDS);
         assertNotNull(connection, "server side opened");
-        assertInstanceOf(FrameSender.Tyrus.class, FrameSender.of(connection.session()), "the Tyrus fast path is chosen");
+        assertInstanceOf(
+                FrameSender.Tyrus.class, FrameSender.of(connection.session()), "the Tyrus fast path is chosen");
 
         List<Thread> senders = new ArrayList<>();
         for (int t = 0; t < THREADS; t++) {
@@ -94,7 +107,8 @@ class TyrusSendPathTest {
             String frame = received.poll(10, TimeUnit.SECONDS);
             assertNotNull(frame, "frame " + n + " arrived");
             int thread = Integer.parseInt(frame.substring(0, frame.indexOf(':')));
-            assertEquals(next[thread]++, Integer.parseInt(frame.substring(frame.indexOf(':') + 1)), "in order per sender");
+            assertEquals(
+                    next[thread]++, Integer.parseInt(frame.substring(frame.indexOf(':') + 1)), "in order per sender");
         }
         client.close();
     }

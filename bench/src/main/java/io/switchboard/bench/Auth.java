@@ -38,14 +38,14 @@ final class Auth {
     private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
 
     /** A bearer token and when it expires (null when the server did not say). */
-    record Token(String value, Instant expiresAt) {
-    }
+    record Token(String value, Instant expiresAt) {}
 
     private final HttpClient http;
     private final URI devLogin;
     private final URI ticket;
     /** HS256 key when tokens are signed here, otherwise null (dev login). */
     private final SecretKeySpec key;
+
     private final String issuer;
     private final String audience;
     private final Duration tokenLifetime;
@@ -67,7 +67,8 @@ final class Auth {
         this.devLogin = URI.create(api + "dev-login");
         this.ticket = URI.create(api + "ticket");
         if (!secret.isEmpty() && secret.getBytes(StandardCharsets.UTF_8).length < 32) {
-            throw new IllegalArgumentException("--jwt-secret must be at least 32 bytes (the server refuses shorter HS256 secrets)");
+            throw new IllegalArgumentException(
+                    "--jwt-secret must be at least 32 bytes (the server refuses shorter HS256 secrets)");
         }
         this.key = secret.isEmpty() ? null : new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
         this.issuer = issuer;
@@ -83,7 +84,8 @@ final class Auth {
 
     /** Where tokens come from, for the banner. */
     String describe() {
-        return key != null ? "HS256 tokens signed with --jwt-secret (iss " + issuer + "), tickets from " + ticket
+        return key != null
+                ? "HS256 tokens signed with --jwt-secret (iss " + issuer + "), tickets from " + ticket
                 : "tokens from " + devLogin + ", tickets from " + ticket;
     }
 
@@ -100,8 +102,9 @@ final class Auth {
                 .build();
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(response -> {
             if (response.statusCode() == 404) {
-                throw new IllegalStateException("POST " + devLogin + " answered 404: the server's development login is off;"
-                        + " start it with -Dswitchboard.auth.dev-login=true or pass --jwt-secret=<its switchboard.auth.jwt.secret>");
+                throw new IllegalStateException(
+                        "POST " + devLogin + " answered 404: the server's development login is off;"
+                                + " start it with -Dswitchboard.auth.dev-login=true or pass --jwt-secret=<its switchboard.auth.jwt.secret>");
             }
             String body = expectOk(response, "dev-login for " + user);
             return new Token(extract(TOKEN, body, "token"), instant(body));
@@ -150,8 +153,8 @@ final class Auth {
     private static String expectOk(HttpResponse<String> response, String what) {
         if (response.statusCode() != 200) {
             String body = response.body() == null ? "" : response.body().replaceAll("\\s+", " ");
-            throw new IllegalStateException(what + ": HTTP " + response.statusCode() + " "
-                    + body.substring(0, Math.min(body.length(), 300)));
+            throw new IllegalStateException(
+                    what + ": HTTP " + response.statusCode() + " " + body.substring(0, Math.min(body.length(), 300)));
         }
         return response.body();
     }
@@ -159,8 +162,8 @@ final class Auth {
     private static String extract(Pattern pattern, String body, String name) {
         Matcher m = pattern.matcher(body);
         if (!m.find()) {
-            throw new IllegalStateException("no \"" + name + "\" in the server's answer: "
-                    + body.substring(0, Math.min(body.length(), 300)));
+            throw new IllegalStateException(
+                    "no \"" + name + "\" in the server's answer: " + body.substring(0, Math.min(body.length(), 300)));
         }
         return m.group(1);
     }

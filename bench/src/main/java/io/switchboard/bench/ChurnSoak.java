@@ -40,8 +40,11 @@ public final class ChurnSoak {
     private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "localhost", "[::1]", "::1");
     private static final Pattern TOKEN = Pattern.compile("\"token\"\\s*:\\s*\"([^\"]+)\"");
     private static final Pattern TICKET = Pattern.compile("\"ticket\"\\s*:\\s*\"([^\"]+)\"");
-    private static final String[] WATCHED = {"org.glassfish.grizzly.nio.transport.TCPNIOConnection",
-        "io.undertow.server.protocol.http.HttpServerConnection", "io.switchboard.websocket.Connection"};
+    private static final String[] WATCHED = {
+        "org.glassfish.grizzly.nio.transport.TCPNIOConnection",
+        "io.undertow.server.protocol.http.HttpServerConnection",
+        "io.switchboard.websocket.Connection"
+    };
 
     private final Map<String, String> options = new LinkedHashMap<>();
     private final String runId = Long.toString(System.currentTimeMillis() % 1_000_000, 36);
@@ -77,11 +80,15 @@ public final class ChurnSoak {
             System.err.println(e.getMessage());
             System.exit(64);
         }
-        ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "churn-watchdog"));
-        watchdog.schedule(() -> {
-            System.err.println("churn soak: the hard deadline was reached");
-            System.exit(3);
-        }, soak.number("deadline", 60, 7200), TimeUnit.SECONDS);
+        ScheduledExecutorService watchdog =
+                Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "churn-watchdog"));
+        watchdog.schedule(
+                () -> {
+                    System.err.println("churn soak: the hard deadline was reached");
+                    System.exit(3);
+                },
+                soak.number("deadline", 60, 7200),
+                TimeUnit.SECONDS);
         watchdog.scheduleWithFixedDelay(soak::dumpIfStalled, 1, 1, TimeUnit.SECONDS);
         System.exit(soak.run());
     }
@@ -90,9 +97,16 @@ public final class ChurnSoak {
         int connections = number("connections", 1, 8000);
         int users = number("users", 1, 1000);
         int settle = number("settle", 0, 900);
-        System.out.printf(Locale.ROOT, "churn soak %s: %d users, 2 rounds of %d connections (%d%% dropped without a close),"
-                + " heap settled %d s after each round; server pid %d%n", runId, users, connections,
-                number("abrupt", 0, 100), settle, heap == null ? -1 : pid());
+        System.out.printf(
+                Locale.ROOT,
+                "churn soak %s: %d users, 2 rounds of %d connections (%d%% dropped without a close),"
+                        + " heap settled %d s after each round; server pid %d%n",
+                runId,
+                users,
+                connections,
+                number("abrupt", 0, 100),
+                settle,
+                heap == null ? -1 : pid());
         List<String[]> rows = new ArrayList<>();
         HeapProbe.Histogram start = measure("start", rows, null);
         Round first = round(1, connections, users);
@@ -105,32 +119,65 @@ public final class ChurnSoak {
         HeapProbe.Histogram settledSecond = measure("round 2 + " + settle + " s", rows, start);
 
         System.out.println();
-        System.out.printf(Locale.ROOT, "%-18s %12s %12s %10s %12s %8s %14s%n", "live heap", "bytes", "vs start", "TCPNIOConn",
-                "UndertowConn", "sb.Conn", "Payara workers");
+        System.out.printf(
+                Locale.ROOT,
+                "%-18s %12s %12s %10s %12s %8s %14s%n",
+                "live heap",
+                "bytes",
+                "vs start",
+                "TCPNIOConn",
+                "UndertowConn",
+                "sb.Conn",
+                "Payara workers");
         rows.forEach(r -> System.out.printf(Locale.ROOT, "%-18s %12s %12s %10s %12s %8s %14s%n", (Object[]) r));
         long perFirst = (afterFirst.bytes() - start.bytes()) / Math.max(1, first.closed());
         long perSecond = (settledSecond.bytes() - settledFirst.bytes()) / Math.max(1, second.closed());
         long heldAtClose = (afterSecond.bytes() - settledFirst.bytes()) / Math.max(1, second.closed());
         long target = number("target-bytes", 0, 1_000_000);
-        System.out.printf(Locale.ROOT, "round 1: %,d connections closed (%d failed) in %.1f s; %+,d B/connection right after"
-                + " (class loading and JIT included)%n", first.closed(), first.failed(), first.seconds(), perFirst);
-        System.out.printf(Locale.ROOT, "round 2: %,d connections closed (%d failed) in %.1f s; %+,d B/connection right after,"
-                + " %+,d B/connection %d s later (target < %d: %s)%n", second.closed(), second.failed(), second.seconds(),
-                heldAtClose, perSecond, settle, target, perSecond < target ? "met" : "MISSED");
-        System.out.printf(Locale.ROOT, "slowest sign-in/ticket request: %d ms; server thread dumps taken during stalls: %d%n",
-                TimeUnit.NANOSECONDS.toMillis(slowestHttpNanos.get()), stallDumps.get());
+        System.out.printf(
+                Locale.ROOT,
+                "round 1: %,d connections closed (%d failed) in %.1f s; %+,d B/connection right after"
+                        + " (class loading and JIT included)%n",
+                first.closed(),
+                first.failed(),
+                first.seconds(),
+                perFirst);
+        System.out.printf(
+                Locale.ROOT,
+                "round 2: %,d connections closed (%d failed) in %.1f s; %+,d B/connection right after,"
+                        + " %+,d B/connection %d s later (target < %d: %s)%n",
+                second.closed(),
+                second.failed(),
+                second.seconds(),
+                heldAtClose,
+                perSecond,
+                settle,
+                target,
+                perSecond < target ? "met" : "MISSED");
+        System.out.printf(
+                Locale.ROOT,
+                "slowest sign-in/ticket request: %d ms; server thread dumps taken during stalls: %d%n",
+                TimeUnit.NANOSECONDS.toMillis(slowestHttpNanos.get()),
+                stallDumps.get());
         System.out.println("classes that grew most from round 1 + settle to round 2 + settle:");
         settledSecond.grownSince(settledFirst, 12).forEach(line -> System.out.println("  " + line));
-        System.out.printf(Locale.ROOT, "| %s | %d | %d | %,d | %+,d | %+,d | %,d | %d |%n", options.get("label"), users,
-                connections, start.bytes(), perFirst, perSecond, settledSecond.instancesOf(WATCHED[0]),
+        System.out.printf(
+                Locale.ROOT,
+                "| %s | %d | %d | %,d | %+,d | %+,d | %,d | %d |%n",
+                options.get("label"),
+                users,
+                connections,
+                start.bytes(),
+                perFirst,
+                perSecond,
+                settledSecond.instancesOf(WATCHED[0]),
                 TimeUnit.NANOSECONDS.toMillis(slowestHttpNanos.get()));
         return first.closed() == 0 || second.closed() == 0 ? 2 : 0;
     }
 
     // ------------------------------------------------------------------------------------------------ a round
 
-    record Round(int closed, int failed, double seconds) {
-    }
+    record Round(int closed, int failed, double seconds) {}
 
     private Round round(int round, int connections, int users) throws InterruptedException {
         AtomicInteger left = new AtomicInteger(connections);
@@ -159,7 +206,13 @@ public final class ChurnSoak {
             pool.shutdownNow();
         }
         Round result = new Round(closed.get(), failed.get(), (System.nanoTime() - started) / 1e9);
-        System.out.printf(Locale.ROOT, "round %d: %d closed, %d failed, %.1f s%n", round, result.closed(), result.failed(), result.seconds());
+        System.out.printf(
+                Locale.ROOT,
+                "round %d: %d closed, %d failed, %.1f s%n",
+                round,
+                result.closed(),
+                result.failed(),
+                result.seconds());
         return result;
     }
 
@@ -180,7 +233,8 @@ public final class ChurnSoak {
                 ws.send("{\"type\":\"join\",\"room\":\"" + room + "\"}");
                 ws.await("joined");
                 step = "post";
-                ws.send("{\"type\":\"post\",\"room\":\"" + room + "\",\"text\":\"churn " + id + "\",\"clientId\":\"p" + id + "\"}");
+                ws.send("{\"type\":\"post\",\"room\":\"" + room + "\",\"text\":\"churn " + id + "\",\"clientId\":\"p"
+                        + id + "\"}");
                 ws.await("ack");
                 step = "direct";
                 ws.send("{\"type\":\"direct\",\"to\":\"" + userName((user + 1) % users) + "\",\"text\":\"dm " + id
@@ -212,7 +266,8 @@ public final class ChurnSoak {
             long took = System.nanoTime() - started;
             slowestHttpNanos.accumulateAndGet(took, Math::max);
             if (took > TimeUnit.SECONDS.toNanos(number("stall", 1, 60))) {
-                System.out.printf(Locale.ROOT, "  slow request: POST %s took %d ms%n", path, TimeUnit.NANOSECONDS.toMillis(took));
+                System.out.printf(
+                        Locale.ROOT, "  slow request: POST %s took %d ms%n", path, TimeUnit.NANOSECONDS.toMillis(took));
             }
         }
     }
@@ -228,7 +283,8 @@ public final class ChurnSoak {
         try {
             Files.createDirectories(file.getParent());
             heap.threadDump(file);
-            System.out.println("  a request has waited over " + options.get("stall") + " s: server threads dumped to " + file.toAbsolutePath());
+            System.out.println("  a request has waited over " + options.get("stall") + " s: server threads dumped to "
+                    + file.toAbsolutePath());
         } catch (IOException e) {
             System.out.println("  thread dump failed: " + e.getMessage());
         } catch (InterruptedException e) {
@@ -241,13 +297,19 @@ public final class ChurnSoak {
     private HeapProbe.Histogram measure(String stage, List<String[]> rows, HeapProbe.Histogram start)
             throws IOException, InterruptedException {
         HeapProbe.Histogram h = heap.histogram();
-        rows.add(new String[] {stage, String.format(Locale.ROOT, "%,d", h.bytes()),
+        rows.add(new String[] {
+            stage,
+            String.format(Locale.ROOT, "%,d", h.bytes()),
             start == null ? "" : String.format(Locale.ROOT, "%+,d", h.bytes() - start.bytes()),
-            Long.toString(h.instancesOf(WATCHED[0])), Long.toString(h.instancesOf(WATCHED[1])),
-            Long.toString(h.instancesOf(WATCHED[2])), Long.toString(heap.threads("http-thread-pool"))});
+            Long.toString(h.instancesOf(WATCHED[0])),
+            Long.toString(h.instancesOf(WATCHED[1])),
+            Long.toString(h.instancesOf(WATCHED[2])),
+            Long.toString(heap.threads("http-thread-pool"))
+        });
         System.out.printf(Locale.ROOT, "%s: live heap %,d B%n", stage, h.bytes());
         if (Boolean.parseBoolean(options.get("heap-dump")) && stage.contains(" + ")) {
-            Path file = Path.of(options.get("out"), "churn-" + runId + "-" + stage.replaceAll("[^a-z0-9]+", "-") + ".hprof");
+            Path file = Path.of(
+                    options.get("out"), "churn-" + runId + "-" + stage.replaceAll("[^a-z0-9]+", "-") + ".hprof");
             heap.heapDump(file);
             System.out.println("  heap dump: " + file.toAbsolutePath());
         }
@@ -275,9 +337,12 @@ public final class ChurnSoak {
             options.put(arg.substring(2, eq), arg.substring(eq + 1));
         }
         URI url = URI.create(options.get("url"));
-        if (!"ws".equals(url.getScheme()) || !LOOPBACK.contains(url.getHost()) || url.getPort() < 0
+        if (!"ws".equals(url.getScheme())
+                || !LOOPBACK.contains(url.getHost())
+                || url.getPort() < 0
                 || !url.getRawPath().endsWith("/ws/chat")) {
-            throw new IllegalArgumentException("--url must be ws://127.0.0.1:PORT[/context]/ws/chat (loopback, plain), was: " + url);
+            throw new IllegalArgumentException(
+                    "--url must be ws://127.0.0.1:PORT[/context]/ws/chat (loopback, plain), was: " + url);
         }
         server = new InetSocketAddress(url.getHost().replace("[", "").replace("]", ""), url.getPort());
         contextRoot = url.getRawPath().substring(0, url.getRawPath().length() - "/ws/chat".length());
@@ -285,7 +350,9 @@ public final class ChurnSoak {
             throw new IllegalArgumentException("--server-pid is required: the soak reads the server's heap with jcmd");
         }
         heap = new HeapProbe(pid());
-        deadlineNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(number("deadline", 60, 7200)) - TimeUnit.SECONDS.toNanos(30);
+        deadlineNanos = System.nanoTime()
+                + TimeUnit.SECONDS.toNanos(number("deadline", 60, 7200))
+                - TimeUnit.SECONDS.toNanos(30);
         number("users", 1, 1000);
         number("connections", 1, 8000);
     }
@@ -299,7 +366,8 @@ public final class ChurnSoak {
         try {
             int n = Integer.parseInt(value);
             if (n < min || n > max) {
-                throw new IllegalArgumentException("--" + key + " must be between " + min + " and " + max + ", was: " + n);
+                throw new IllegalArgumentException(
+                        "--" + key + " must be between " + min + " and " + max + ", was: " + n);
             }
             return n;
         } catch (NumberFormatException e) {

@@ -56,6 +56,7 @@ public final class FanOutBench {
     private static final long MAX_LATENCY_MICROS = TimeUnit.SECONDS.toMicros(120);
     /** Longest chat text the server accepts (Fields.MAX_TEXT). */
     private static final int MAX_TEXT = 4_000;
+
     private static final Set<String> LOOPBACK_HOSTS = Set.of("127.0.0.1", "localhost", "[::1]", "::1");
 
     static long now() {
@@ -77,7 +78,8 @@ public final class FanOutBench {
             values.put("connect-concurrency", "50");
             values.put("client", "nio");
             values.put("nio-threads", "1");
-            values.put("clients", String.valueOf(Math.max(2, Runtime.getRuntime().availableProcessors())));
+            values.put(
+                    "clients", String.valueOf(Math.max(2, Runtime.getRuntime().availableProcessors())));
             values.put("client-threads", "2");
             values.put("setup-timeout", "180");
             values.put("drain", "10");
@@ -88,7 +90,8 @@ public final class FanOutBench {
             values.put("jwt-audience", "");
         }
 
-        static final String USAGE = String.join("\n",
+        static final String USAGE = String.join(
+                "\n",
                 "Usage: FanOutBench [--key=value ...]",
                 "  --url=ws://127.0.0.1:8080/ws/chat  chat endpoint (loopback hosts only)",
                 "  --members=1000             member connections, all in one fresh room",
@@ -150,7 +153,8 @@ public final class FanOutBench {
                 throw new IllegalArgumentException("--" + key + " must be a whole number, was: " + value);
             }
             if (parsed < min || parsed > max) {
-                throw new IllegalArgumentException("--" + key + " must be between " + min + " and " + max + ", was: " + parsed);
+                throw new IllegalArgumentException(
+                        "--" + key + " must be between " + min + " and " + max + ", was: " + parsed);
             }
             return parsed;
         }
@@ -193,7 +197,14 @@ public final class FanOutBench {
     static final String TEXT_KEY = "\"text\":\"t";
 
     /** Kinds of server frames the benchmark tells apart; everything else (presence, typing, ...) is OTHER. */
-    enum Kind { MESSAGE, WELCOME, JOINED, ACK, ERROR, OTHER }
+    enum Kind {
+        MESSAGE,
+        WELCOME,
+        JOINED,
+        ACK,
+        ERROR,
+        OTHER
+    }
 
     /** The frame's {@code type}: the first "type" key, which JSON-B writes first in every top-level frame. */
     static Kind kindOf(CharSequence frame) {
@@ -222,7 +233,12 @@ public final class FanOutBench {
 
     /** Message text: {@code t<sendNanos>s<seq> xxxx...}, padded to the size. */
     static String text(long sendNanos, long seq, int size) {
-        StringBuilder text = new StringBuilder(Math.max(size, 48)).append('t').append(sendNanos).append('s').append(seq).append(' ');
+        StringBuilder text = new StringBuilder(Math.max(size, 48))
+                .append('t')
+                .append(sendNanos)
+                .append('s')
+                .append(seq)
+                .append(' ');
         while (text.length() < size) {
             text.append('x');
         }
@@ -237,6 +253,7 @@ public final class FanOutBench {
         final String joinFrame;
         /** Measured window by send time, [start, end) in {@link #now()} nanoseconds; nothing counts until set. */
         volatile long windowStart = Long.MAX_VALUE;
+
         volatile long windowEnd = Long.MAX_VALUE;
         volatile boolean closing;
         final AtomicLong errorFrames = new AtomicLong();
@@ -245,6 +262,7 @@ public final class FanOutBench {
         final AtomicLong rateLimited = new AtomicLong();
         /** Time from asking for a member's token to holding its ticket, in microseconds; guarded by itself. */
         final Histogram signInMicros = new Histogram(MAX_LATENCY_MICROS, 2);
+
         final List<String> notes = new ArrayList<>();
 
         Run(String room) {
@@ -276,6 +294,7 @@ public final class FanOutBench {
         volatile boolean closed;
         /** How far connecting has got, for the note when it times out. */
         volatile String stage = "signing in";
+
         private StringBuilder partial;
         private boolean welcomed;
 
@@ -458,6 +477,7 @@ public final class FanOutBench {
         final AtomicLongArray sentAt = new AtomicLongArray(SENT_SLOTS);
         /** Post-to-ack times of posts sent in the window, in microseconds; guarded by this. */
         final Histogram ackMicros = new Histogram(MAX_LATENCY_MICROS, 2);
+
         final AtomicInteger pending = new AtomicInteger();
         final AtomicLong sendErrors = new AtomicLong();
         final int maxPending;
@@ -487,7 +507,9 @@ public final class FanOutBench {
             }
             long n = 0;
             char c;
-            for (int i = at + clientIdKey.length(); i < frame.length() && (c = frame.charAt(i)) >= '0' && c <= '9'; i++) {
+            for (int i = at + clientIdKey.length();
+                    i < frame.length() && (c = frame.charAt(i)) >= '0' && c <= '9';
+                    i++) {
                 n = n * 10 + (c - '0');
             }
             long sent = sentAt.get((int) (n % SENT_SLOTS));
@@ -565,7 +587,8 @@ public final class FanOutBench {
             throw new IllegalArgumentException("--url must be ws:// or wss://, was: " + url);
         }
         if (url.getHost() == null || !LOOPBACK_HOSTS.contains(url.getHost().toLowerCase(Locale.ROOT))) {
-            throw new IllegalArgumentException("--url must point at this machine (127.0.0.1, localhost or [::1]), was: " + url);
+            throw new IllegalArgumentException(
+                    "--url must point at this machine (127.0.0.1, localhost or [::1]), was: " + url);
         }
         int members = options.integer("members", 1, 100_000);
         int rate = options.integer("rate", 1, 100_000);
@@ -583,7 +606,8 @@ public final class FanOutBench {
         int clientThreads = options.integer("client-threads", 1, 64);
         int setupTimeout = options.integer("setup-timeout", 1, 3_600);
         int drain = options.integer("drain", 0, 600);
-        int deadline = options.string("deadline").isBlank() || options.string("deadline").equals("auto")
+        int deadline = options.string("deadline").isBlank()
+                        || options.string("deadline").equals("auto")
                 ? warmup + seconds + setupTimeout + drain + 30
                 : options.integer("deadline", 1, 24 * 3_600);
         String label = options.string("label");
@@ -591,21 +615,40 @@ public final class FanOutBench {
         ExecutorService authExecutor = Executors.newFixedThreadPool(2, daemonThreads("bench-auth"));
         executors.add(authExecutor);
         // tokens signed here outlive the run, so that no connection is closed with 4002 (token expired) during it
-        Auth auth = new Auth(url, options.string("jwt-secret").trim(), options.string("jwt-issuer").trim(),
-                options.string("jwt-audience").trim(), Duration.ofSeconds(deadline + 300L), authExecutor);
+        Auth auth = new Auth(
+                url,
+                options.string("jwt-secret").trim(),
+                options.string("jwt-issuer").trim(),
+                options.string("jwt-audience").trim(),
+                Duration.ofSeconds(deadline + 300L),
+                authExecutor);
 
         startWatchdog(deadline);
 
-        String runId = Long.toString(System.currentTimeMillis(), 36) + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36), 36);
+        String runId = Long.toString(System.currentTimeMillis(), 36)
+                + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36), 36);
         Run run = new Run("bench-" + runId);
-        System.out.printf(Locale.ROOT, "fan-out bench: %s, room %s, %d members, %d msg/s, %d s warm-up + %d s measured, %d-char texts, hard deadline %d s%n",
-                url, run.room, members, rate, warmup, seconds, size, deadline);
-        System.out.println(nio
-                ? "members use the nio client (" + nioThreads + " selector thread(s)); the publisher uses java.net.http"
-                : "members use java.net.http (" + clientCount + " client(s) x " + clientThreads + " thread(s))");
+        System.out.printf(
+                Locale.ROOT,
+                "fan-out bench: %s, room %s, %d members, %d msg/s, %d s warm-up + %d s measured, %d-char texts, hard deadline %d s%n",
+                url,
+                run.room,
+                members,
+                rate,
+                warmup,
+                seconds,
+                size,
+                deadline);
+        System.out.println(
+                nio
+                        ? "members use the nio client (" + nioThreads
+                                + " selector thread(s)); the publisher uses java.net.http"
+                        : "members use java.net.http (" + clientCount + " client(s) x " + clientThreads
+                                + " thread(s))");
         System.out.println("sign-in: " + auth.describe() + ", one ticket per connection right before it connects");
 
-        // ---- sign the publisher in first: a server that refuses it (dev login off, wrong secret) fails the run at once
+        // ---- sign the publisher in first: a server that refuses it (dev login off, wrong secret) fails the run at
+        // once
         String publisherName = "pub-" + runId;
         Auth.Token publisherToken;
         try {
@@ -617,15 +660,19 @@ public final class FanOutBench {
         }
         if (publisherToken.expiresAt() != null
                 && publisherToken.expiresAt().isBefore(Instant.now().plusSeconds(deadline))) {
-            run.note("tokens expire at " + publisherToken.expiresAt() + ", before the run's hard deadline ("
-                    + deadline + " s): connections still open then are closed with 4002; raise switchboard.auth.dev-token-lifetime");
+            run.note(
+                    "tokens expire at " + publisherToken.expiresAt() + ", before the run's hard deadline (" + deadline
+                            + " s): connections still open then are closed with 4002; raise switchboard.auth.dev-token-lifetime");
         }
 
         List<HttpClient> clients = new ArrayList<>();
         for (int i = 0; i < clientCount; i++) {
             ExecutorService executor = Executors.newFixedThreadPool(clientThreads, daemonThreads("bench-client-" + i));
             executors.add(executor);
-            clients.add(HttpClient.newBuilder().executor(executor).connectTimeout(Duration.ofSeconds(10)).build());
+            clients.add(HttpClient.newBuilder()
+                    .executor(executor)
+                    .connectTimeout(Duration.ofSeconds(10))
+                    .build());
         }
         NioWebSocketClient nioClient = nio ? new NioWebSocketClient(url, nioThreads, run) : null;
 
@@ -670,18 +717,22 @@ public final class FanOutBench {
                     connectWithTicket.accept(ticket);
                 }
             });
-            member.joined.orTimeout(Math.min(30, setupTimeout), TimeUnit.SECONDS).whenComplete((v, error) -> {
-                inFlight.release();
-                if (error == null) {
-                    int n = joinedCount.incrementAndGet();
-                    if (n % 250 == 0) {
-                        System.out.printf(Locale.ROOT, "  %d members joined (%.1f s)%n", n, seconds(now() - setupStart));
-                    }
-                } else if (failedCount.getAndIncrement() < 5) {
-                    run.note(member.name + " could not connect and join"
-                            + (error instanceof TimeoutException ? " in time (was " + member.stage + ")" : "") + ": " + rootCause(error));
-                }
-            });
+            member.joined
+                    .orTimeout(Math.min(30, setupTimeout), TimeUnit.SECONDS)
+                    .whenComplete((v, error) -> {
+                        inFlight.release();
+                        if (error == null) {
+                            int n = joinedCount.incrementAndGet();
+                            if (n % 250 == 0) {
+                                System.out.printf(
+                                        Locale.ROOT, "  %d members joined (%.1f s)%n", n, seconds(now() - setupStart));
+                            }
+                        } else if (failedCount.getAndIncrement() < 5) {
+                            run.note(member.name + " could not connect and join"
+                                    + (error instanceof TimeoutException ? " in time (was " + member.stage + ")" : "")
+                                    + ": " + rootCause(error));
+                        }
+                    });
         }
         for (Member member : all) {
             try {
@@ -690,13 +741,23 @@ public final class FanOutBench {
                 // counted above
             }
         }
-        List<Member> joined = all.stream().filter(m -> m.joined.isDone() && !m.joined.isCompletedExceptionally() && !m.closed).toList();
+        List<Member> joined = all.stream()
+                .filter(m -> m.joined.isDone() && !m.joined.isCompletedExceptionally() && !m.closed)
+                .toList();
         double setupSeconds = seconds(now() - setupStart);
-        System.out.printf(Locale.ROOT, "%d of %d members joined in %.1f s%s%n", joined.size(), members, setupSeconds,
+        System.out.printf(
+                Locale.ROOT,
+                "%d of %d members joined in %.1f s%s%n",
+                joined.size(),
+                members,
+                setupSeconds,
                 failedCount.get() > 0 ? " (" + failedCount.get() + " failed)" : "");
         synchronized (run.signInMicros) {
-            System.out.printf(Locale.ROOT, "  of which sign-in + ticket (ms): p50 %.1f  p99 %.1f  max %.1f per member%n",
-                    ms(run.signInMicros, 50), ms(run.signInMicros, 99),
+            System.out.printf(
+                    Locale.ROOT,
+                    "  of which sign-in + ticket (ms): p50 %.1f  p99 %.1f  max %.1f per member%n",
+                    ms(run.signInMicros, 50),
+                    ms(run.signInMicros, 99),
                     run.signInMicros.getTotalCount() == 0 ? Double.NaN : run.signInMicros.getMaxValue() / 1_000.0);
         }
 
@@ -725,13 +786,17 @@ public final class FanOutBench {
         run.windowEnd = run.windowStart + TimeUnit.SECONDS.toNanos(seconds);
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(daemonThreads("bench-publisher"));
         long period = Math.max(1, 1_000_000_000L / rate);
-        ScheduledFuture<?> ticks = ticker.scheduleAtFixedRate(() -> {
-            try {
-                publisher.tick();
-            } catch (RuntimeException e) {
-                run.note("publisher tick failed: " + e);
-            }
-        }, 0, period, TimeUnit.NANOSECONDS);
+        ScheduledFuture<?> ticks = ticker.scheduleAtFixedRate(
+                () -> {
+                    try {
+                        publisher.tick();
+                    } catch (RuntimeException e) {
+                        run.note("publisher tick failed: " + e);
+                    }
+                },
+                0,
+                period,
+                TimeUnit.NANOSECONDS);
         System.out.printf("publishing to %s: warm-up %d s, then measuring %d s%n", run.room, warmup, seconds);
         long nextReport = start + TimeUnit.SECONDS.toNanos(5);
         long lastMessages = 0;
@@ -741,8 +806,12 @@ public final class FanOutBench {
             if (now() >= nextReport && now() < run.windowEnd) {
                 long total = totalMessages(joined);
                 long t = now();
-                System.out.printf(Locale.ROOT, "  t=%4.0f s %s: %,d deliveries/s, %d member(s) disconnected%n", seconds(t - start),
-                        t < run.windowStart ? "warm-up " : "measured", Math.round((total - lastMessages) / seconds(t - lastReport)),
+                System.out.printf(
+                        Locale.ROOT,
+                        "  t=%4.0f s %s: %,d deliveries/s, %d member(s) disconnected%n",
+                        seconds(t - start),
+                        t < run.windowStart ? "warm-up " : "measured",
+                        Math.round((total - lastMessages) / seconds(t - lastReport)),
                         run.unexpectedCloses.get());
                 lastMessages = total;
                 lastReport = t;
@@ -761,7 +830,9 @@ public final class FanOutBench {
         // ---- drain: late deliveries of messages sent in the window still count
         long expected = publisher.postedInWindow * joined.size();
         long drainEnd = now() + TimeUnit.SECONDS.toNanos(drain);
-        while (now() < drainEnd && inWindow(joined) < expected && joined.stream().anyMatch(m -> !m.closed)) {
+        while (now() < drainEnd
+                && inWindow(joined) < expected
+                && joined.stream().anyMatch(m -> !m.closed)) {
             sleepNanos(TimeUnit.MILLISECONDS.toNanos(50));
         }
         run.closing = true;
@@ -802,30 +873,80 @@ public final class FanOutBench {
         System.out.println();
         System.out.println("=== Switchboard fan-out results" + (label.isBlank() ? "" : " (" + label + ")") + " ===");
         System.out.printf(Locale.ROOT, "url              %s%n", url);
-        System.out.printf(Locale.ROOT, "members          %d joined of %d requested (connect + join took %.1f s)%n", joined.size(), members, setupSeconds);
-        System.out.printf(Locale.ROOT, "rate             %d msg/s requested; %d s warm-up, %d s measured%n", rate, warmup, seconds);
-        System.out.printf(Locale.ROOT, "posts            %d in window (%.1f msg/s), %d in all, %d acked, %d skipped (publisher backlog), %d send errors%n",
-                publisher.postedInWindow, publisher.postedInWindow / (double) seconds, publisher.posted, publisher.acks.get(),
-                publisher.skipped, publisher.sendErrors.get());
-        System.out.printf(Locale.ROOT, "deliveries       expected %d, received %d, loss %.3f %%%n", expected, received, loss);
-        System.out.printf(Locale.ROOT, "throughput       %.0f deliveries/s received during the window (target %d)%n",
-                deliveriesPerSecond, (long) rate * joined.size());
-        System.out.printf(Locale.ROOT, "latency (ms)     p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f  (%d samples)%n",
-                p50, p90, p99, p999, max, latency.getTotalCount());
-        System.out.printf(Locale.ROOT, "post -> ack (ms) p50 %.2f  p99 %.2f  max %.2f  (publisher's own post to its ack: server time + 2 hops)%n",
-                ms(ack, 50), ms(ack, 99), ack.getTotalCount() == 0 ? Double.NaN : ack.getMaxValue() / 1_000.0);
-        System.out.printf(Locale.ROOT, "integrity        %d out-of-order/duplicate, %d error frames, %d member(s) disconnected%n",
-                outOfOrder, run.errorFrames.get(), disconnected);
+        System.out.printf(
+                Locale.ROOT,
+                "members          %d joined of %d requested (connect + join took %.1f s)%n",
+                joined.size(),
+                members,
+                setupSeconds);
+        System.out.printf(
+                Locale.ROOT,
+                "rate             %d msg/s requested; %d s warm-up, %d s measured%n",
+                rate,
+                warmup,
+                seconds);
+        System.out.printf(
+                Locale.ROOT,
+                "posts            %d in window (%.1f msg/s), %d in all, %d acked, %d skipped (publisher backlog), %d send errors%n",
+                publisher.postedInWindow,
+                publisher.postedInWindow / (double) seconds,
+                publisher.posted,
+                publisher.acks.get(),
+                publisher.skipped,
+                publisher.sendErrors.get());
+        System.out.printf(
+                Locale.ROOT, "deliveries       expected %d, received %d, loss %.3f %%%n", expected, received, loss);
+        System.out.printf(
+                Locale.ROOT,
+                "throughput       %.0f deliveries/s received during the window (target %d)%n",
+                deliveriesPerSecond,
+                (long) rate * joined.size());
+        System.out.printf(
+                Locale.ROOT,
+                "latency (ms)     p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f  (%d samples)%n",
+                p50,
+                p90,
+                p99,
+                p999,
+                max,
+                latency.getTotalCount());
+        System.out.printf(
+                Locale.ROOT,
+                "post -> ack (ms) p50 %.2f  p99 %.2f  max %.2f  (publisher's own post to its ack: server time + 2 hops)%n",
+                ms(ack, 50),
+                ms(ack, 99),
+                ack.getTotalCount() == 0 ? Double.NaN : ack.getMaxValue() / 1_000.0);
+        System.out.printf(
+                Locale.ROOT,
+                "integrity        %d out-of-order/duplicate, %d error frames, %d member(s) disconnected%n",
+                outOfOrder,
+                run.errorFrames.get(),
+                disconnected);
         if (run.rateLimited.get() > 0) {
-            System.out.println("note: " + run.rateLimited.get() + " message(s) refused as rate_limited. The benchmark measures"
-                    + " fan-out, not the rate limiter: start the server with -Dswitchboard.limits.messages-per-second=100000"
-                    + " -Dswitchboard.limits.user-messages-per-second=100000 (bench/run.sh does)");
+            System.out.println(
+                    "note: " + run.rateLimited.get() + " message(s) refused as rate_limited. The benchmark measures"
+                            + " fan-out, not the rate limiter: start the server with -Dswitchboard.limits.messages-per-second=100000"
+                            + " -Dswitchboard.limits.user-messages-per-second=100000 (bench/run.sh does)");
         }
         printNotes(run);
         System.out.println();
-        System.out.println("| server | members | msg/s | expected | received | loss % | deliveries/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms |");
-        System.out.printf(Locale.ROOT, "| %s | %d | %d | %d | %d | %.3f | %.0f | %.2f | %.2f | %.2f | %.2f | %.2f |%n",
-                label.isBlank() ? "?" : label, joined.size(), rate, expected, received, loss, deliveriesPerSecond, p50, p90, p99, p999, max);
+        System.out.println(
+                "| server | members | msg/s | expected | received | loss % | deliveries/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms |");
+        System.out.printf(
+                Locale.ROOT,
+                "| %s | %d | %d | %d | %d | %.3f | %.0f | %.2f | %.2f | %.2f | %.2f | %.2f |%n",
+                label.isBlank() ? "?" : label,
+                joined.size(),
+                rate,
+                expected,
+                received,
+                loss,
+                deliveriesPerSecond,
+                p50,
+                p90,
+                p99,
+                p999,
+                max);
 
         closeAll(run, all, publisher, executors, nioClient);
         return 0;
@@ -868,7 +989,11 @@ public final class FanOutBench {
         return total;
     }
 
-    static void closeAll(Run run, List<Member> members, Publisher publisher, List<ExecutorService> executors,
+    static void closeAll(
+            Run run,
+            List<Member> members,
+            Publisher publisher,
+            List<ExecutorService> executors,
             NioWebSocketClient nioClient) {
         run.closing = true;
         List<CompletableFuture<?>> closes = new ArrayList<>();
@@ -878,7 +1003,8 @@ public final class FanOutBench {
             WebSocket ws = m.socket;
             if (ws != null && !ws.isOutputClosed()) {
                 try {
-                    closes.add(ws.sendClose(WebSocket.NORMAL_CLOSURE, "bench done").exceptionally(e -> null));
+                    closes.add(
+                            ws.sendClose(WebSocket.NORMAL_CLOSURE, "bench done").exceptionally(e -> null));
                 } catch (RuntimeException e) {
                     ws.abort();
                 }
@@ -907,7 +1033,9 @@ public final class FanOutBench {
             }
         }
         executors.forEach(ExecutorService::shutdownNow);
-        System.out.printf("closed %d connection(s)%s%n", everyone.stream().filter(Member::connected).count(),
+        System.out.printf(
+                "closed %d connection(s)%s%n",
+                everyone.stream().filter(Member::connected).count(),
                 aborted > 0 ? " (" + aborted + " aborted after the close handshake timed out)" : "");
     }
 
@@ -920,16 +1048,18 @@ public final class FanOutBench {
     }
 
     static void startWatchdog(int deadlineSeconds) {
-        Thread watchdog = new Thread(() -> {
-            try {
-                Thread.sleep(TimeUnit.SECONDS.toMillis(deadlineSeconds));
-            } catch (InterruptedException e) {
-                return;
-            }
-            System.out.println("FAILED: hard deadline of " + deadlineSeconds + " s reached; exiting");
-            System.out.flush();
-            Runtime.getRuntime().halt(3);
-        }, "bench-watchdog");
+        Thread watchdog = new Thread(
+                () -> {
+                    try {
+                        Thread.sleep(TimeUnit.SECONDS.toMillis(deadlineSeconds));
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    System.out.println("FAILED: hard deadline of " + deadlineSeconds + " s reached; exiting");
+                    System.out.flush();
+                    Runtime.getRuntime().halt(3);
+                },
+                "bench-watchdog");
         watchdog.setDaemon(true);
         watchdog.start();
     }

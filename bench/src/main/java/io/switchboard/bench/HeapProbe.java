@@ -40,7 +40,8 @@ final class HeapProbe {
                 if (grown <= 0) {
                     break;
                 }
-                lines.add(String.format("%+,12d B %+,9d  %s", grown, e.getValue()[0] - before.instancesOf(e.getKey()), e.getKey()));
+                lines.add(String.format(
+                        "%+,12d B %+,9d  %s", grown, e.getValue()[0] - before.instancesOf(e.getKey()), e.getKey()));
             }
             return lines;
         }
@@ -70,8 +71,9 @@ final class HeapProbe {
         for (String line : output.split("\n")) {
             Matcher row = ROW.matcher(line);
             if (row.find()) {
-                byClass.merge(row.group(3), new long[] {Long.parseLong(row.group(1)), Long.parseLong(row.group(2))},
-                        (a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
+                byClass.merge(
+                        row.group(3), new long[] {Long.parseLong(row.group(1)), Long.parseLong(row.group(2))}, (a, b) ->
+                                new long[] {a[0] + b[0], a[1] + b[1]});
                 continue;
             }
             Matcher total = TOTAL.matcher(line);
@@ -89,7 +91,10 @@ final class HeapProbe {
 
     /** The server's live threads whose name starts with {@code prefix}. */
     long threads(String prefix) throws IOException, InterruptedException {
-        return run("Thread.print").lines().filter(line -> line.startsWith("\"" + prefix)).count();
+        return run("Thread.print")
+                .lines()
+                .filter(line -> line.startsWith("\"" + prefix))
+                .count();
     }
 
     /** Writes the server's live objects to {@code file} (HPROF), to find what keeps them reachable. */
@@ -109,7 +114,8 @@ final class HeapProbe {
         byte[] output = process.getInputStream().readAllBytes();
         if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
             process.destroyForcibly();
-            throw new IOException("jcmd " + pid + " " + String.join(" ", command) + " failed: " + new String(output, StandardCharsets.UTF_8));
+            throw new IOException("jcmd " + pid + " " + String.join(" ", command) + " failed: "
+                    + new String(output, StandardCharsets.UTF_8));
         }
         return new String(output, StandardCharsets.UTF_8);
     }

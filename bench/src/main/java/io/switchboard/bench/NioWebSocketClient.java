@@ -40,6 +40,7 @@ final class NioWebSocketClient {
     private static final int SHRINK_ABOVE = 64 * 1024;
     /** Largest frame (or fragmented message) accepted from the server. */
     private static final int MAX_FRAME = 16 * 1024 * 1024;
+
     private static final int MAX_HANDSHAKE_RESPONSE = 16 * 1024;
 
     private static final int OP_CONTINUATION = 0x0;
@@ -152,9 +153,11 @@ final class NioWebSocketClient {
         final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
         /** Members started on this thread; touched by this thread only (and by others once it has stopped). */
         final List<NioMember> members = new ArrayList<>();
+
         volatile boolean running = true;
         /** Scratch buffer for outgoing frames, which are all small (join, pong, close). */
         private ByteBuffer scratch = ByteBuffer.allocate(256);
+
         private int maskState = ThreadLocalRandom.current().nextInt() | 1;
 
         IoThread(String name, Selector selector) {
@@ -239,12 +242,15 @@ final class NioWebSocketClient {
         private String handshakeKey;
         /** The one-time ticket of the handshake ({@code ?ticket=}); set before {@link #start()} is submitted. */
         volatile String ticket;
+
         private ByteBuffer in = ByteBuffer.allocate(INITIAL_BUFFER);
         /** Bytes not yet written (the socket's send buffer was full), or null. */
         private ByteBuffer out;
+
         private boolean closeAfterFlush;
         /** Opcode of the fragmented message in progress, or -1; text fragments are gathered in {@link #fragments}. */
         private int fragmentOpcode = -1;
+
         private byte[] fragments;
         private int fragmentLength;
         private boolean welcomed;
@@ -296,13 +302,14 @@ final class NioWebSocketClient {
             byte[] nonce = new byte[16];
             ThreadLocalRandom.current().nextBytes(nonce);
             handshakeKey = Base64.getEncoder().encodeToString(nonce);
-            String request = "GET " + client.pathPrefix + URLEncoder.encode(ticket, StandardCharsets.UTF_8) + " HTTP/1.1\r\n"
-                    + "Host: " + client.hostHeader + "\r\n"
-                    + "Upgrade: websocket\r\n"
-                    + "Connection: Upgrade\r\n"
-                    + "Sec-WebSocket-Key: " + handshakeKey + "\r\n"
-                    + "Sec-WebSocket-Version: 13\r\n"
-                    + "\r\n";
+            String request =
+                    "GET " + client.pathPrefix + URLEncoder.encode(ticket, StandardCharsets.UTF_8) + " HTTP/1.1\r\n"
+                            + "Host: " + client.hostHeader + "\r\n"
+                            + "Upgrade: websocket\r\n"
+                            + "Connection: Upgrade\r\n"
+                            + "Sec-WebSocket-Key: " + handshakeKey + "\r\n"
+                            + "Sec-WebSocket-Version: 13\r\n"
+                            + "\r\n";
             state = HANDSHAKE;
             key.interestOps(SelectionKey.OP_READ);
             write(ByteBuffer.wrap(request.getBytes(StandardCharsets.ISO_8859_1)));
@@ -443,7 +450,8 @@ final class NioWebSocketClient {
         }
 
         /** One frame; returns false when the connection was closed. */
-        private boolean frame(boolean fin, int opcode, byte[] a, int offset, int length, long received) throws IOException {
+        private boolean frame(boolean fin, int opcode, byte[] a, int offset, int length, long received)
+                throws IOException {
             switch (opcode) {
                 case OP_TEXT, OP_BINARY -> {
                     if (fragmentOpcode >= 0) {
@@ -717,7 +725,8 @@ final class NioWebSocketClient {
 
     static String expectedAccept(String key) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-1").digest((key + ACCEPT_GUID).getBytes(StandardCharsets.ISO_8859_1));
+            byte[] digest = MessageDigest.getInstance("SHA-1")
+                    .digest((key + ACCEPT_GUID).getBytes(StandardCharsets.ISO_8859_1));
             return Base64.getEncoder().encodeToString(digest);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

@@ -9,8 +9,7 @@ public final class ChatCodec {
 
     public static final TextCodec<ChatCommand> COMMANDS = new TextCodec<>(ChatCommand.class);
 
-    private ChatCodec() {
-    }
+    private ChatCodec() {}
 
     /** An event as its JSON frame, with its {@code type}. */
     public static String encode(ChatEvent event) {

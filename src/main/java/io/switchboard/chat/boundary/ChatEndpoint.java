@@ -1,8 +1,8 @@
 package io.switchboard.chat.boundary;
 
+import io.switchboard.security.boundary.Handshake;
 import io.switchboard.websocket.Connections;
 import io.switchboard.websocket.Protocol;
-import io.switchboard.security.boundary.Handshake;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.OnClose;
@@ -18,12 +18,16 @@ import java.nio.ByteBuffer;
  * The chat endpoint, one instance per connection: decode, hand to {@link ChatCommands}, done. Frames go out as text
  * encoded by {@link ChatCodec}, so no WebSocket encoder is registered.
  */
-@ServerEndpoint(value = "/ws/chat", subprotocols = Protocol.V1, decoders = ChatCodec.Decoder.class,
+@ServerEndpoint(
+        value = "/ws/chat",
+        subprotocols = Protocol.V1,
+        decoders = ChatCodec.Decoder.class,
         configurator = Handshake.class)
 public class ChatEndpoint {
 
     @Inject
     Connections connections;
+
     @Inject
     ChatCommands commands;
 

@@ -1,7 +1,6 @@
 package io.switchboard.chat.boundary;
 
 import io.switchboard.chat.control.ChatEvent;
-import io.switchboard.protocol.Fields;
 import io.switchboard.chat.control.ChatHistory;
 import io.switchboard.chat.control.ChatService;
 import io.switchboard.chat.control.Rooms;
@@ -9,9 +8,10 @@ import io.switchboard.chat.entity.ChatRoom;
 import io.switchboard.chat.entity.RoomMember;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.presence.control.Presence;
-import io.switchboard.security.boundary.Caller;
 import io.switchboard.protocol.Constraints;
+import io.switchboard.protocol.Fields;
 import io.switchboard.protocol.InvalidMessage;
+import io.switchboard.security.boundary.Caller;
 import jakarta.inject.Inject;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.ClientErrorException;
@@ -47,47 +47,50 @@ public class RoomsResource {
 
     @Inject
     ChatHistory history;
+
     @Inject
     Rooms rooms;
+
     @Inject
     ChatService chat;
+
     @Inject
     Presence presence;
+
     @Inject
     SwitchboardConfig config;
+
     @Context
     SecurityContext caller;
 
     /** A room in the list: {@code online} counts users present now. */
-    public record RoomView(String name, Instant createdAt, int online, boolean privateRoom, String owner) {
-    }
+    public record RoomView(String name, Instant createdAt, int online, boolean privateRoom, String owner) {}
 
     /** One page of history, oldest first; pass the first message's id as {@code before} for the previous page. */
-    public record HistoryView(String room, List<ChatEvent.Message> messages, boolean more) {
-    }
+    public record HistoryView(String room, List<ChatEvent.Message> messages, boolean more) {}
 
-    public record PresenceView(String room, List<String> members) {
-    }
+    public record PresenceView(String room, List<String> members) {}
 
     /** {@code {"name":"team","privateRoom":true,"members":["bob"]}}: the caller owns the new room. */
-    public record NewRoom(@NotNull @Fields.RoomName String name, Boolean privateRoom, List<@NotNull @Fields.UserName String> members) {
-    }
+    public record NewRoom(
+            @NotNull @Fields.RoomName String name,
+            Boolean privateRoom,
+            List<@NotNull @Fields.UserName String> members) {}
 
-    public record MemberView(String user, String role) {
-    }
+    public record MemberView(String user, String role) {}
 
-    public record MembersView(String room, String owner, List<MemberView> members) {
-    }
+    public record MembersView(String room, String owner, List<MemberView> members) {}
 
     /** {@code {"role":"member"}} or {@code {"role":"reader"}}. */
-    public record Membership(String role) {
-    }
+    public record Membership(String role) {}
 
     @GET
     public List<RoomView> rooms() {
         String user = Caller.user(caller);
         Map<String, Integer> occupancy = presence.occupancy();
-        return rooms.visibleTo(user).stream().map(room -> view(room, occupancy.getOrDefault(room.getName(), 0))).toList();
+        return rooms.visibleTo(user).stream()
+                .map(room -> view(room, occupancy.getOrDefault(room.getName(), 0)))
+                .toList();
     }
 
     @POST
@@ -106,7 +109,9 @@ public class RoomsResource {
 
     @GET
     @Path("{room}/messages")
-    public HistoryView messages(@PathParam("room") @Fields.RoomName String room, @QueryParam("before") Long before,
+    public HistoryView messages(
+            @PathParam("room") @Fields.RoomName String room,
+            @QueryParam("before") Long before,
             @QueryParam("limit") @DefaultValue("50") @Fields.PageLimit Integer limit) {
         readable(room);
         ChatHistory.Page page = history.page(room, before, limit);
@@ -124,16 +129,23 @@ public class RoomsResource {
     @Path("{room}/members")
     public MembersView members(@PathParam("room") @Fields.RoomName String room) {
         ChatRoom found = readable(room);
-        return new MembersView(room, found.getOwner(), rooms.members(room).stream()
-                .map(m -> new MemberView(m.getUserId(), m.getRole().name().toLowerCase(Locale.ROOT))).toList());
+        return new MembersView(
+                room,
+                found.getOwner(),
+                rooms.members(room).stream()
+                        .map(m ->
+                                new MemberView(m.getUserId(), m.getRole().name().toLowerCase(Locale.ROOT)))
+                        .toList());
     }
 
     /** Adds a member or changes their role (the room's owner or an admin). */
     @PUT
     @Path("{room}/members/{user}")
     @Consumes(MediaType.APPLICATION_JSON)
-    public MembersView setMember(@PathParam("room") @Fields.RoomName String room,
-            @PathParam("user") @Fields.UserName String user, Membership membership) {
+    public MembersView setMember(
+            @PathParam("room") @Fields.RoomName String room,
+            @PathParam("user") @Fields.UserName String user,
+            Membership membership) {
         managed(room);
         String role = membership == null || membership.role() == null ? "member" : membership.role();
         RoomMember.Role parsed = switch (role) {
@@ -149,8 +161,8 @@ public class RoomsResource {
     /** Removes a member (the room's owner, an admin, or the member themself); they are taken out of the room at once. */
     @DELETE
     @Path("{room}/members/{user}")
-    public MembersView removeMember(@PathParam("room") @Fields.RoomName String room,
-            @PathParam("user") @Fields.UserName String user) {
+    public MembersView removeMember(
+            @PathParam("room") @Fields.RoomName String room, @PathParam("user") @Fields.UserName String user) {
         if (!Caller.user(caller).equals(user)) {
             managed(room);
         }

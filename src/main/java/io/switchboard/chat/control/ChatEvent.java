@@ -7,34 +7,32 @@ import java.util.List;
 
 /** What the server sends on {@code /ws/chat}; the {@code type} field says which. Errors are {@code error} frames, the first
  * frame is {@code welcome} (see {@link io.switchboard.websocket.WelcomeFrame}). */
-@JsonbTypeInfo(key = "type", value = {
-        @JsonbSubtype(alias = "joined", type = ChatEvent.Joined.class),
-        @JsonbSubtype(alias = "left", type = ChatEvent.Left.class),
-        @JsonbSubtype(alias = "message", type = ChatEvent.Message.class),
-        @JsonbSubtype(alias = "ack", type = ChatEvent.Ack.class),
-        @JsonbSubtype(alias = "presence", type = ChatEvent.Presence.class),
-        @JsonbSubtype(alias = "typing", type = ChatEvent.Typing.class),
-        @JsonbSubtype(alias = "direct", type = ChatEvent.Direct.class),
-        @JsonbSubtype(alias = "history", type = ChatEvent.History.class),
-        @JsonbSubtype(alias = "pong", type = ChatEvent.Pong.class)
-})
+@JsonbTypeInfo(
+        key = "type",
+        value = {
+            @JsonbSubtype(alias = "joined", type = ChatEvent.Joined.class),
+            @JsonbSubtype(alias = "left", type = ChatEvent.Left.class),
+            @JsonbSubtype(alias = "message", type = ChatEvent.Message.class),
+            @JsonbSubtype(alias = "ack", type = ChatEvent.Ack.class),
+            @JsonbSubtype(alias = "presence", type = ChatEvent.Presence.class),
+            @JsonbSubtype(alias = "typing", type = ChatEvent.Typing.class),
+            @JsonbSubtype(alias = "direct", type = ChatEvent.Direct.class),
+            @JsonbSubtype(alias = "history", type = ChatEvent.History.class),
+            @JsonbSubtype(alias = "pong", type = ChatEvent.Pong.class)
+        })
 public sealed interface ChatEvent {
 
     /** Reply to {@code join}: the room's recent history (oldest first) and the users present, including you. */
-    record Joined(String room, List<Message> history, List<String> members) implements ChatEvent {
-    }
+    record Joined(String room, List<Message> history, List<String> members) implements ChatEvent {}
 
     /** Reply to {@code leave}. */
-    record Left(String room) implements ChatEvent {
-    }
+    record Left(String room) implements ChatEvent {}
 
     /** A message posted to a room, to every connection in it, in the same order for all. */
-    record Message(long id, String room, String from, String text, Instant ts, String clientId) implements ChatEvent {
-    }
+    record Message(long id, String room, String from, String text, Instant ts, String clientId) implements ChatEvent {}
 
     /** Reply to {@code post} or {@code direct}: stored under {@code id}; {@code duplicate} when it was a retry. */
-    record Ack(String clientId, long id, Instant ts, boolean duplicate) implements ChatEvent {
-    }
+    record Ack(String clientId, long id, Instant ts, boolean duplicate) implements ChatEvent {}
 
     /** A user became present ({@code joined}) or absent ({@code left}) in a room. */
     record Presence(String room, String user, String event) implements ChatEvent {
@@ -48,18 +46,14 @@ public sealed interface ChatEvent {
     }
 
     /** Someone in the room started or stopped typing. */
-    record Typing(String room, String user, boolean active) implements ChatEvent {
-    }
+    record Typing(String room, String user, boolean active) implements ChatEvent {}
 
     /** A direct message, to the addressee's and the sender's connections. */
-    record Direct(long id, String from, String to, String text, Instant ts, String clientId) implements ChatEvent {
-    }
+    record Direct(long id, String from, String to, String text, Instant ts, String clientId) implements ChatEvent {}
 
     /** Reply to {@code history}: older messages, oldest first; {@code more} when there are older ones still. */
-    record History(String room, List<Message> messages, boolean more) implements ChatEvent {
-    }
+    record History(String room, List<Message> messages, boolean more) implements ChatEvent {}
 
     /** Reply to {@code ping}. */
-    record Pong(String ref) implements ChatEvent {
-    }
+    record Pong(String ref) implements ChatEvent {}
 }

@@ -1,13 +1,12 @@
 package io.switchboard.chat.control;
 
-import jakarta.inject.Inject;
 import io.switchboard.chat.entity.ChatMessage;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -19,16 +18,15 @@ public class ChatHistory {
 
     @Inject
     Clock clock;
+
     @PersistenceContext
     EntityManager em;
 
     /** A message after {@link #store}: {@code duplicate} when the sender's client id was already stored. */
-    public record Stored(ChatMessage message, boolean duplicate) {
-    }
+    public record Stored(ChatMessage message, boolean duplicate) {}
 
     /** One page of a room's history, oldest first. */
-    public record Page(List<ChatMessage> messages, boolean more) {
-    }
+    public record Page(List<ChatMessage> messages, boolean more) {}
 
     public Stored store(String room, String recipient, String senderId, String clientId, String text) {
         List<ChatMessage> existing = em.createNamedQuery(ChatMessage.BY_CLIENT_ID, ChatMessage.class)

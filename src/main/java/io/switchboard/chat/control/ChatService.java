@@ -7,13 +7,13 @@ import io.switchboard.broker.Topic;
 import io.switchboard.chat.entity.ChatMessage;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.presence.control.Presence;
+import io.switchboard.protocol.ErrorCode;
+import io.switchboard.protocol.InvalidMessage;
+import io.switchboard.protocol.Json;
 import io.switchboard.websocket.Connection;
 import io.switchboard.websocket.ConnectionClosed;
 import io.switchboard.websocket.Connections;
-import io.switchboard.protocol.ErrorCode;
 import io.switchboard.websocket.HeartbeatTicked;
-import io.switchboard.protocol.InvalidMessage;
-import io.switchboard.protocol.Json;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -38,16 +38,22 @@ public class ChatService {
 
     @Inject
     ChatHistory history;
+
     @Inject
     Broker broker;
+
     @Inject
     Presence presence;
+
     @Inject
     Subscriptions subscriptions;
+
     @Inject
     SwitchboardConfig config;
+
     @Inject
     Rooms rooms;
+
     @Inject
     Connections connections;
 
@@ -71,11 +77,13 @@ public class ChatService {
         inRoom(room, () -> {
             Rooms.Access access = rooms.enter(room, connection.userId());
             if (!access.read()) {
-                throw new InvalidMessage(ErrorCode.FORBIDDEN, "room '" + room + "' is private and you are not a member");
+                throw new InvalidMessage(
+                        ErrorCode.FORBIDDEN, "room '" + room + "' is private and you are not a member");
             }
             restrict(room, connection.userId(), access);
             if (presence.enter(room, connection.userId(), connection.id())) {
-                broker.publish(Publication.toRoom(room, Json.write(ChatEvent.Presence.joined(room, connection.userId()))));
+                broker.publish(
+                        Publication.toRoom(room, Json.write(ChatEvent.Presence.joined(room, connection.userId()))));
             }
             subscriptions.subscribe(new Topic.Room(room), connection);
             ChatHistory.Page recent = history.page(room, null, config.historySize());
@@ -119,7 +127,8 @@ public class ChatService {
             ChatHistory.Stored result = history.store(null, to, from, clientId, text);
             if (!result.duplicate()) {
                 ChatMessage m = result.message();
-                String frame = Json.write(new ChatEvent.Direct(m.getId(), from, to, m.getBody(), m.getSentAt(), m.getClientId()));
+                String frame = Json.write(
+                        new ChatEvent.Direct(m.getId(), from, to, m.getBody(), m.getSentAt(), m.getClientId()));
                 broker.publish(Publication.toUser(to, frame));
                 if (!from.equals(to)) {
                     broker.publish(Publication.toUser(from, frame));
@@ -169,7 +178,8 @@ public class ChatService {
     private void requirePoster(Connection connection, String room, String clientId) {
         Set<String> readers = readOnly.get(room);
         if (readers != null && readers.contains(connection.userId())) {
-            throw new InvalidMessage(ErrorCode.FORBIDDEN, "you may read room '" + room + "' but not post there", clientId);
+            throw new InvalidMessage(
+                    ErrorCode.FORBIDDEN, "you may read room '" + room + "' but not post there", clientId);
         }
     }
 
@@ -189,8 +199,8 @@ public class ChatService {
     void heartbeat(@Observes HeartbeatTicked tick) {
         presence.renew(tick.alive().stream().map(Connection::id).toList());
         for (Presence.Departure departure : presence.expire()) {
-            broker.publish(Publication.toRoom(departure.room(),
-                    Json.write(ChatEvent.Presence.left(departure.room(), departure.userId()))));
+            broker.publish(Publication.toRoom(
+                    departure.room(), Json.write(ChatEvent.Presence.left(departure.room(), departure.userId()))));
         }
     }
 
@@ -215,7 +225,8 @@ public class ChatService {
     }
 
     public static ChatEvent.Message view(ChatMessage m) {
-        return new ChatEvent.Message(m.getId(), m.getRoom(), m.getSenderId(), m.getBody(), m.getSentAt(), m.getClientId());
+        return new ChatEvent.Message(
+                m.getId(), m.getRoom(), m.getSenderId(), m.getBody(), m.getSentAt(), m.getClientId());
     }
 
     public static List<ChatEvent.Message> views(List<ChatMessage> messages) {

@@ -1,14 +1,13 @@
 package io.switchboard.chat.control;
 
-import jakarta.inject.Inject;
 import io.switchboard.chat.entity.ChatRoom;
 import io.switchboard.chat.entity.RoomMember;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -22,6 +21,7 @@ public class Rooms {
 
     @Inject
     Clock clock;
+
     @PersistenceContext
     EntityManager em;
 
@@ -40,7 +40,8 @@ public class Rooms {
         if (room == null || !room.isPrivate() || user.equals(room.getOwner())) {
             return Access.FULL;
         }
-        return member(room.getName(), user).map(m -> m.getRole() == RoomMember.Role.MEMBER ? Access.FULL : new Access(true, false))
+        return member(room.getName(), user)
+                .map(m -> m.getRole() == RoomMember.Role.MEMBER ? Access.FULL : new Access(true, false))
                 .orElse(Access.NONE);
     }
 
@@ -78,14 +79,18 @@ public class Rooms {
 
     /** Public rooms and the private rooms the user owns or belongs to. */
     public List<ChatRoom> visibleTo(String user) {
-        Set<String> mine = new HashSet<>(em.createNamedQuery(RoomMember.ROOMS_OF, String.class).setParameter("user", user).getResultList());
+        Set<String> mine = new HashSet<>(em.createNamedQuery(RoomMember.ROOMS_OF, String.class)
+                .setParameter("user", user)
+                .getResultList());
         return em.createQuery("SELECT r FROM ChatRoom r ORDER BY r.name", ChatRoom.class).getResultList().stream()
                 .filter(r -> !r.isPrivate() || user.equals(r.getOwner()) || mine.contains(r.getName()))
                 .toList();
     }
 
     public List<RoomMember> members(String room) {
-        return em.createNamedQuery(RoomMember.OF_ROOM, RoomMember.class).setParameter("room", room).getResultList();
+        return em.createNamedQuery(RoomMember.OF_ROOM, RoomMember.class)
+                .setParameter("room", room)
+                .getResultList();
     }
 
     public void setMember(String room, String user, RoomMember.Role role) {
@@ -99,7 +104,10 @@ public class Rooms {
     }
 
     private Optional<RoomMember> member(String room, String user) {
-        return em.createNamedQuery(RoomMember.ONE, RoomMember.class).setParameter("room", room).setParameter("user", user)
-                .getResultStream().findFirst();
+        return em.createNamedQuery(RoomMember.ONE, RoomMember.class)
+                .setParameter("room", room)
+                .setParameter("user", user)
+                .getResultStream()
+                .findFirst();
     }
 }

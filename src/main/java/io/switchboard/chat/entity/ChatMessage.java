@@ -17,12 +17,18 @@ import java.time.Instant;
  * A sender's client message id is unique, which makes a retried send a no-op.
  */
 @Entity
-@Table(name = "SB_CHAT_MESSAGE",
-        uniqueConstraints = @UniqueConstraint(name = "SB_CHAT_MESSAGE_CLIENT", columnNames = {"SENDER_ID", "CLIENT_ID"}),
+@Table(
+        name = "SB_CHAT_MESSAGE",
+        uniqueConstraints =
+                @UniqueConstraint(
+                        name = "SB_CHAT_MESSAGE_CLIENT",
+                        columnNames = {"SENDER_ID", "CLIENT_ID"}),
         indexes = @Index(name = "SB_CHAT_MESSAGE_ROOM", columnList = "ROOM_NAME, ID"))
-@NamedQuery(name = ChatMessage.BY_CLIENT_ID,
+@NamedQuery(
+        name = ChatMessage.BY_CLIENT_ID,
         query = "SELECT m FROM ChatMessage m WHERE m.senderId = :sender AND m.clientId = :clientId")
-@NamedQuery(name = ChatMessage.ROOM_NEWEST_FIRST,
+@NamedQuery(
+        name = ChatMessage.ROOM_NEWEST_FIRST,
         query = "SELECT m FROM ChatMessage m WHERE m.room = :room AND m.id < :before ORDER BY m.id DESC")
 public class ChatMessage {
 
@@ -54,8 +60,7 @@ public class ChatMessage {
     @Column(name = "SENT_AT", nullable = false)
     private long sentAt;
 
-    protected ChatMessage() {
-    }
+    protected ChatMessage() {}
 
     public ChatMessage(String room, String recipient, String senderId, String clientId, String body, Instant sentAt) {
         this.room = room;

@@ -27,8 +27,7 @@ public class ChatRoom {
     @Column(name = "OWNER_ID", length = 32)
     private String owner;
 
-    protected ChatRoom() {
-    }
+    protected ChatRoom() {}
 
     public ChatRoom(String name, Instant createdAt) {
         this(name, createdAt, false, null);

@@ -14,7 +14,12 @@ import jakarta.persistence.UniqueConstraint;
 
 /** A user's membership of a private room, with what they may do there. */
 @Entity
-@Table(name = "SB_ROOM_MEMBER", uniqueConstraints = @UniqueConstraint(name = "SB_ROOM_MEMBER_UQ", columnNames = {"ROOM", "USER_ID"}))
+@Table(
+        name = "SB_ROOM_MEMBER",
+        uniqueConstraints =
+                @UniqueConstraint(
+                        name = "SB_ROOM_MEMBER_UQ",
+                        columnNames = {"ROOM", "USER_ID"}))
 @NamedQuery(name = RoomMember.OF_ROOM, query = "SELECT m FROM RoomMember m WHERE m.room = :room ORDER BY m.userId")
 @NamedQuery(name = RoomMember.ONE, query = "SELECT m FROM RoomMember m WHERE m.room = :room AND m.userId = :user")
 @NamedQuery(name = RoomMember.ROOMS_OF, query = "SELECT m.room FROM RoomMember m WHERE m.userId = :user")
@@ -26,7 +31,8 @@ public class RoomMember {
 
     /** {@code member}: reads and posts; {@code reader}: reads history and live messages, may not post. */
     public enum Role {
-        MEMBER, READER
+        MEMBER,
+        READER
     }
 
     @Id
@@ -44,8 +50,7 @@ public class RoomMember {
     @Column(name = "MEMBER_ROLE", length = 16, nullable = false)
     private Role role;
 
-    protected RoomMember() {
-    }
+    protected RoomMember() {}
 
     public RoomMember(String room, String userId, Role role) {
         this.room = room;

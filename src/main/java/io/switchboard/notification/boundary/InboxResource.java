@@ -1,9 +1,9 @@
 package io.switchboard.notification.boundary;
 
-import io.switchboard.notification.control.NotificationEvent;
-import io.switchboard.protocol.Fields;
 import io.switchboard.notification.control.Inbox;
+import io.switchboard.notification.control.NotificationEvent;
 import io.switchboard.notification.control.NotificationStreams;
+import io.switchboard.protocol.Fields;
 import io.switchboard.security.boundary.Caller;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DELETE;
@@ -33,27 +33,29 @@ public class InboxResource {
 
     @Inject
     Clock clock;
+
     @Inject
     Inbox inbox;
+
     @Context
     SecurityContext caller;
 
     /** One page of the inbox, oldest first; pass the last {@code seq} as {@code after} for the next page. */
-    public record InboxPage(String user, List<NotificationEvent.Notification> items, long unread, long lastSeq) {
-    }
+    public record InboxPage(String user, List<NotificationEvent.Notification> items, long unread, long lastSeq) {}
 
-    public record Topics(String user, List<String> topics) {
-    }
+    public record Topics(String user, List<String> topics) {}
 
     @GET
     @Path("notifications")
-    public InboxPage notifications(@PathParam("user") @Fields.UserName String user,
+    public InboxPage notifications(
+            @PathParam("user") @Fields.UserName String user,
             @QueryParam("after") @DefaultValue("0") Long after,
             @QueryParam("limit") @DefaultValue("50") @Fields.PageLimit Integer limit) {
         self(user);
         Instant now = clock.instant();
         List<NotificationEvent.Notification> items = inbox.between(user, after, Long.MAX_VALUE, limit, now).stream()
-                .map(e -> NotificationStreams.view(e.getNotification(), e.getSeq(), e.isRead())).toList();
+                .map(e -> NotificationStreams.view(e.getNotification(), e.getSeq(), e.isRead()))
+                .toList();
         return new InboxPage(user, items, inbox.unread(user, now), inbox.lastSeq(user));
     }
 
@@ -77,15 +79,15 @@ public class InboxResource {
 
     @PUT
     @Path("topics/{topic}")
-    public Topics subscribe(@PathParam("user") @Fields.UserName String user,
-            @PathParam("topic") @Fields.RoomName String topic) {
+    public Topics subscribe(
+            @PathParam("user") @Fields.UserName String user, @PathParam("topic") @Fields.RoomName String topic) {
         return new Topics(user, inbox.subscribe(self(user), topic));
     }
 
     @DELETE
     @Path("topics/{topic}")
-    public Topics unsubscribe(@PathParam("user") @Fields.UserName String user,
-            @PathParam("topic") @Fields.RoomName String topic) {
+    public Topics unsubscribe(
+            @PathParam("user") @Fields.UserName String user, @PathParam("topic") @Fields.RoomName String topic) {
         return new Topics(user, inbox.unsubscribe(self(user), topic));
     }
 

@@ -9,8 +9,7 @@ public final class NotificationCodec {
 
     public static final TextCodec<NotificationCommand> COMMANDS = new TextCodec<>(NotificationCommand.class);
 
-    private NotificationCodec() {
-    }
+    private NotificationCodec() {}
 
     /** An event as its JSON frame, with its {@code type}. */
     public static String encode(NotificationEvent event) {

@@ -21,18 +21,21 @@ public class NotificationCommands {
     }
 
     static final Map<Class<? extends NotificationCommand>, Handler<?>> HANDLERS = Map.of(
-            NotificationCommand.Read.class, (Handler<NotificationCommand.Read>) (inbox, c, read) ->
-                    inbox.markRead(c.userId(), read.seq()),
-            NotificationCommand.ReadAll.class, (Handler<NotificationCommand.ReadAll>) (inbox, c, all) ->
-                    inbox.markAllRead(c.userId()),
-            NotificationCommand.Subscribe.class, (Handler<NotificationCommand.Subscribe>) (inbox, c, subscribe) ->
-                    c.send(NotificationCodec.encode(new NotificationEvent.Subscribed(subscribe.topic(),
-                            inbox.subscribe(c.userId(), subscribe.topic())))),
-            NotificationCommand.Unsubscribe.class, (Handler<NotificationCommand.Unsubscribe>) (inbox, c, unsubscribe) ->
-                    c.send(NotificationCodec.encode(new NotificationEvent.Unsubscribed(unsubscribe.topic(),
-                            inbox.unsubscribe(c.userId(), unsubscribe.topic())))),
-            NotificationCommand.Ping.class, (Handler<NotificationCommand.Ping>) (inbox, c, ping) ->
-                    c.send(NotificationCodec.encode(new NotificationEvent.Pong(ping.ref()))));
+            NotificationCommand.Read.class,
+                    (Handler<NotificationCommand.Read>) (inbox, c, read) -> inbox.markRead(c.userId(), read.seq()),
+            NotificationCommand.ReadAll.class,
+                    (Handler<NotificationCommand.ReadAll>) (inbox, c, all) -> inbox.markAllRead(c.userId()),
+            NotificationCommand.Subscribe.class,
+                    (Handler<NotificationCommand.Subscribe>) (inbox, c, subscribe) ->
+                            c.send(NotificationCodec.encode(new NotificationEvent.Subscribed(
+                                    subscribe.topic(), inbox.subscribe(c.userId(), subscribe.topic())))),
+            NotificationCommand.Unsubscribe.class,
+                    (Handler<NotificationCommand.Unsubscribe>) (inbox, c, unsubscribe) ->
+                            c.send(NotificationCodec.encode(new NotificationEvent.Unsubscribed(
+                                    unsubscribe.topic(), inbox.unsubscribe(c.userId(), unsubscribe.topic())))),
+            NotificationCommand.Ping.class,
+                    (Handler<NotificationCommand.Ping>) (inbox, c, ping) ->
+                            c.send(NotificationCodec.encode(new NotificationEvent.Pong(ping.ref()))));
 
     @Inject
     Inbox inbox;
@@ -41,7 +44,8 @@ public class NotificationCommands {
     public void dispatch(Connection connection, NotificationCommand command) {
         Handler<NotificationCommand> handler = (Handler<NotificationCommand>) HANDLERS.get(command.getClass());
         if (handler == null) {
-            throw new IllegalStateException("no handler for " + command.getClass().getName());
+            throw new IllegalStateException(
+                    "no handler for " + command.getClass().getName());
         }
         handler.handle(inbox, connection, command);
     }

@@ -1,10 +1,10 @@
 package io.switchboard.notification.boundary;
 
 import io.switchboard.notification.control.NotificationStreams;
+import io.switchboard.security.boundary.Handshake;
 import io.switchboard.websocket.Close;
 import io.switchboard.websocket.Connections;
 import io.switchboard.websocket.Protocol;
-import io.switchboard.security.boundary.Handshake;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.OnClose;
@@ -21,14 +21,19 @@ import java.util.List;
  * The notification endpoint: {@code /ws/notifications?ticket=…&since=41} replays the user's notifications after
  * sequence 41, then streams new ones.
  */
-@ServerEndpoint(value = "/ws/notifications", subprotocols = Protocol.V1, decoders = NotificationCodec.Decoder.class,
+@ServerEndpoint(
+        value = "/ws/notifications",
+        subprotocols = Protocol.V1,
+        decoders = NotificationCodec.Decoder.class,
         configurator = Handshake.class)
 public class NotificationEndpoint {
 
     @Inject
     Connections connections;
+
     @Inject
     NotificationStreams streams;
+
     @Inject
     NotificationCommands commands;
 

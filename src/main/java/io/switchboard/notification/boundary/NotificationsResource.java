@@ -1,9 +1,9 @@
 package io.switchboard.notification.boundary;
 
+import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.notification.control.NotificationPublisher;
 import io.switchboard.notification.control.NotificationRequest;
 import io.switchboard.protocol.InvalidMessage;
-import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.security.boundary.Caller;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -13,8 +13,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 
 /** Publishing notifications from other systems: the caller needs the publisher role (or admin); 401/403 otherwise. */
 @Path("notifications")
@@ -24,8 +24,10 @@ public class NotificationsResource {
 
     @Inject
     NotificationPublisher publisher;
+
     @Inject
     SwitchboardConfig config;
+
     @Context
     SecurityContext caller;
 
@@ -41,6 +43,8 @@ public class NotificationsResource {
             throw InvalidMessage.missing("title");
         }
         NotificationPublisher.Published published = publisher.publish(request, idempotencyKey);
-        return Response.status(published.duplicate() ? Response.Status.OK : Response.Status.CREATED).entity(published).build();
+        return Response.status(published.duplicate() ? Response.Status.OK : Response.Status.CREATED)
+                .entity(published)
+                .build();
     }
 }

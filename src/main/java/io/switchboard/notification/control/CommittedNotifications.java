@@ -23,6 +23,7 @@ public class CommittedNotifications {
 
     @Inject
     Broker broker;
+
     @Resource(lookup = "java:comp/DefaultManagedExecutorService")
     ManagedExecutorService executor;
 
@@ -43,7 +44,10 @@ public class CommittedNotifications {
         Notification n = stored.notification();
         for (NotificationsStored.Delivery delivery : stored.deliveries()) {
             publish(delivery.userId(), delivery.seq(), NotificationStreams.view(n, delivery.seq(), false));
-            publish(delivery.userId(), 0, new NotificationEvent.Unread(stored.unread().getOrDefault(delivery.userId(), 0L)));
+            publish(
+                    delivery.userId(),
+                    0,
+                    new NotificationEvent.Unread(stored.unread().getOrDefault(delivery.userId(), 0L)));
         }
     }
 

@@ -27,10 +27,13 @@ public class Inbox {
 
     @PersistenceContext
     EntityManager em;
+
     @Inject
     Clock clock;
+
     @Inject
     Event<ReadChanged> readChanged;
+
     @Inject
     NotificationUsers knownUsers;
 
@@ -42,18 +45,24 @@ public class Inbox {
 
     /** Unexpired entries with {@code after < seq < before}, in sequence order, at most {@code limit}. */
     public List<InboxEntry> between(String userId, long after, long before, int limit, Instant now) {
-        return em.createQuery("SELECT e FROM InboxEntry e WHERE e.userId = :user AND e.seq > :after AND e.seq < :before AND "
-                        + LIVE + " ORDER BY e.seq", InboxEntry.class)
-                .setParameter("user", userId).setParameter("after", after).setParameter("before", before)
+        return em.createQuery(
+                        "SELECT e FROM InboxEntry e WHERE e.userId = :user AND e.seq > :after AND e.seq < :before AND "
+                                + LIVE + " ORDER BY e.seq",
+                        InboxEntry.class)
+                .setParameter("user", userId)
+                .setParameter("after", after)
+                .setParameter("before", before)
                 .setParameter("now", now.toEpochMilli())
                 .setMaxResults(limit)
                 .getResultList();
     }
 
     public long unread(String userId, Instant now) {
-        return em.createQuery("SELECT COUNT(e) FROM InboxEntry e WHERE e.userId = :user AND e.readAt IS NULL AND " + LIVE,
+        return em.createQuery(
+                        "SELECT COUNT(e) FROM InboxEntry e WHERE e.userId = :user AND e.readAt IS NULL AND " + LIVE,
                         Long.class)
-                .setParameter("user", userId).setParameter("now", now.toEpochMilli())
+                .setParameter("user", userId)
+                .setParameter("now", now.toEpochMilli())
                 .getSingleResult();
     }
 
@@ -62,8 +71,10 @@ public class Inbox {
         List<String> users = List.copyOf(userIds);
         Map<String, Long> counts = new HashMap<>();
         for (int from = 0; from < users.size(); from += CHUNK) {
-            em.createQuery("SELECT e.userId, COUNT(e) FROM InboxEntry e WHERE e.userId IN :users AND e.readAt IS NULL AND "
-                            + LIVE + " GROUP BY e.userId", Object[].class)
+            em.createQuery(
+                            "SELECT e.userId, COUNT(e) FROM InboxEntry e WHERE e.userId IN :users AND e.readAt IS NULL AND "
+                                    + LIVE + " GROUP BY e.userId",
+                            Object[].class)
                     .setParameter("users", users.subList(from, Math.min(users.size(), from + CHUNK)))
                     .setParameter("now", now.toEpochMilli())
                     .getResultList()
@@ -74,9 +85,11 @@ public class Inbox {
 
     /** Marks one notification read; unknown sequence numbers are refused. */
     public void markRead(String userId, long seq) {
-        List<InboxEntry> entries = em.createQuery("SELECT e FROM InboxEntry e WHERE e.userId = :user AND e.seq = :seq",
-                        InboxEntry.class)
-                .setParameter("user", userId).setParameter("seq", seq).getResultList();
+        List<InboxEntry> entries = em.createQuery(
+                        "SELECT e FROM InboxEntry e WHERE e.userId = :user AND e.seq = :seq", InboxEntry.class)
+                .setParameter("user", userId)
+                .setParameter("seq", seq)
+                .getResultList();
         if (entries.isEmpty()) {
             throw InvalidMessage.invalid("seq", "there is no notification " + seq + " in your inbox");
         }
@@ -89,8 +102,11 @@ public class Inbox {
 
     public void markAllRead(String userId) {
         Instant now = clock.instant();
-        int changed = em.createQuery("UPDATE InboxEntry e SET e.readAt = :now WHERE e.userId = :user AND e.readAt IS NULL")
-                .setParameter("now", now.toEpochMilli()).setParameter("user", userId).executeUpdate();
+        int changed = em.createQuery(
+                        "UPDATE InboxEntry e SET e.readAt = :now WHERE e.userId = :user AND e.readAt IS NULL")
+                .setParameter("now", now.toEpochMilli())
+                .setParameter("user", userId)
+                .executeUpdate();
         if (changed > 0) {
             readChanged.fire(new ReadChanged(userId, null, true, unread(userId, now)));
         }
@@ -108,7 +124,9 @@ public class Inbox {
 
     public List<String> unsubscribe(String userId, String topic) {
         em.createQuery("DELETE FROM TopicSubscription s WHERE s.userId = :user AND s.topic = :topic")
-                .setParameter("user", userId).setParameter("topic", topic).executeUpdate();
+                .setParameter("user", userId)
+                .setParameter("topic", topic)
+                .executeUpdate();
         return topicsQuery(userId);
     }
 
@@ -124,15 +142,22 @@ public class Inbox {
         long cutoff = now.minus(retention).toEpochMilli();
         int entries = em.createQuery("DELETE FROM InboxEntry e WHERE (e.expiresAt IS NOT NULL AND e.expiresAt <= :now) "
                         + "OR e.createdAt < :cutoff")
-                .setParameter("now", now.toEpochMilli()).setParameter("cutoff", cutoff).executeUpdate();
-        em.createQuery("DELETE FROM Notification n WHERE ((n.expiresAt IS NOT NULL AND n.expiresAt <= :now) "
-                        + "OR n.createdAt < :cutoff) AND NOT EXISTS (SELECT e FROM InboxEntry e WHERE e.notification = n)")
-                .setParameter("now", now.toEpochMilli()).setParameter("cutoff", cutoff).executeUpdate();
+                .setParameter("now", now.toEpochMilli())
+                .setParameter("cutoff", cutoff)
+                .executeUpdate();
+        em.createQuery(
+                        "DELETE FROM Notification n WHERE ((n.expiresAt IS NOT NULL AND n.expiresAt <= :now) "
+                                + "OR n.createdAt < :cutoff) AND NOT EXISTS (SELECT e FROM InboxEntry e WHERE e.notification = n)")
+                .setParameter("now", now.toEpochMilli())
+                .setParameter("cutoff", cutoff)
+                .executeUpdate();
         return entries;
     }
 
     private List<String> topicsQuery(String userId) {
-        return em.createQuery("SELECT s.topic FROM TopicSubscription s WHERE s.userId = :user ORDER BY s.topic", String.class)
-                .setParameter("user", userId).getResultList();
+        return em.createQuery(
+                        "SELECT s.topic FROM TopicSubscription s WHERE s.userId = :user ORDER BY s.topic", String.class)
+                .setParameter("user", userId)
+                .getResultList();
     }
 }

@@ -39,17 +39,20 @@ import java.util.TreeSet;
 public class NotificationPublisher {
 
     /** A published notification: its id, how many users got it, and whether the idempotency key was seen before. */
-    public record Published(long id, int recipients, boolean duplicate) {
-    }
+    public record Published(long id, int recipients, boolean duplicate) {}
 
     @PersistenceContext
     EntityManager em;
+
     @Inject
     Clock clock;
+
     @Inject
     Event<NotificationsStored> stored;
+
     @Inject
     Inbox inbox;
+
     @Inject
     NotificationUsers knownUsers;
 
@@ -66,14 +69,23 @@ public class NotificationPublisher {
                 throw InvalidMessage.invalid("Idempotency-Key", "must be 1-128 characters");
             }
             List<Notification> earlier = em.createQuery(
-                    "SELECT n FROM Notification n WHERE n.idempotencyKey = :key", Notification.class)
-                    .setParameter("key", idempotencyKey).getResultList();
+                            "SELECT n FROM Notification n WHERE n.idempotencyKey = :key", Notification.class)
+                    .setParameter("key", idempotencyKey)
+                    .getResultList();
             if (!earlier.isEmpty()) {
                 return new Published(earlier.get(0).getId(), earlier.get(0).getRecipients(), true);
             }
         }
-        Notification notification = new Notification(request.audience(), request.title(), request.body(),
-                request.link(), request.category(), request.severityOrDefault(), now, request.expiresAt(), idempotencyKey);
+        Notification notification = new Notification(
+                request.audience(),
+                request.title(),
+                request.body(),
+                request.link(),
+                request.category(),
+                request.severityOrDefault(),
+                now,
+                request.expiresAt(),
+                idempotencyKey);
         em.persist(notification);
         TreeSet<String> recipients = recipients(request);
         if (request.user() != null || request.users() != null) {
@@ -91,7 +103,8 @@ public class NotificationPublisher {
         }
         notification.setRecipients(deliveries.size());
         em.flush();
-        Map<String, Long> unread = inbox.unread(deliveries.stream().map(NotificationsStored.Delivery::userId).toList(), now);
+        Map<String, Long> unread = inbox.unread(
+                deliveries.stream().map(NotificationsStored.Delivery::userId).toList(), now);
         stored.fire(new NotificationsStored(notification, deliveries, unread));
         return new Published(notification.getId(), deliveries.size(), false);
     }
@@ -104,9 +117,11 @@ public class NotificationPublisher {
             users.addAll(request.users());
         } else if (request.topic() != null) {
             users.addAll(em.createQuery("SELECT s.userId FROM TopicSubscription s WHERE s.topic = :topic", String.class)
-                    .setParameter("topic", request.topic()).getResultList());
+                    .setParameter("topic", request.topic())
+                    .getResultList());
         } else {
-            users.addAll(em.createQuery("SELECT u.userId FROM NotificationUser u", String.class).getResultList());
+            users.addAll(em.createQuery("SELECT u.userId FROM NotificationUser u", String.class)
+                    .getResultList());
         }
         return users;
     }

@@ -7,10 +7,10 @@ import static java.lang.annotation.ElementType.TYPE;
 import static java.lang.annotation.ElementType.TYPE_USE;
 import static java.lang.annotation.RetentionPolicy.RUNTIME;
 
-import io.switchboard.protocol.Fields;
 import io.switchboard.protocol.Constraints;
-import io.switchboard.protocol.PlainText;
+import io.switchboard.protocol.Fields;
 import io.switchboard.protocol.InvalidMessage;
+import io.switchboard.protocol.PlainText;
 import jakarta.validation.Constraint;
 import jakarta.validation.ConstraintValidator;
 import jakarta.validation.ConstraintValidatorContext;
@@ -36,18 +36,29 @@ import java.util.List;
 @NotificationRequest.OneAudience
 public record NotificationRequest(
         @Fields.UserName String user,
+
         @Size(min = 1, max = 1000, message = "must name 1 to 1000 users")
         List<@NotNull(message = "must not contain null") @Fields.UserName String> users,
+
         @Fields.RoomName String topic,
         Boolean everyone,
+
         @NotBlank(message = "must be 1-200 characters")
         @Size(max = 200, message = "must be 1-200 characters")
-        @PlainText(multiline = false) String title,
-        @Size(max = Fields.MAX_TEXT, message = Fields.TEXT_LENGTH_RULE) @PlainText String body,
+        @PlainText(multiline = false)
+        String title,
+
+        @Size(max = Fields.MAX_TEXT, message = Fields.TEXT_LENGTH_RULE) @PlainText
+        String body,
+
         @Link @PlainText(multiline = false) String link,
-        @Pattern(regexp = Fields.ROOM_REGEX, message = "must be 1-64 letters, digits, '.', '-' or '_'") String category,
+
+        @Pattern(regexp = Fields.ROOM_REGEX, message = "must be 1-64 letters, digits, '.', '-' or '_'")
+        String category,
+
         @Pattern(regexp = "info|success|warning|error", message = "must be one of [error, info, success, warning]")
         String severity,
+
         @Future(message = "must be in the future") Instant expiresAt) {
 
     public static NotificationRequest toUser(String user, String title, String body) {
@@ -67,11 +78,13 @@ public record NotificationRequest(
     }
 
     public NotificationRequest withLink(String newLink) {
-        return new NotificationRequest(user, users, topic, everyone, title, body, newLink, category, severity, expiresAt);
+        return new NotificationRequest(
+                user, users, topic, everyone, title, body, newLink, category, severity, expiresAt);
     }
 
     public NotificationRequest withCategory(String newCategory, String newSeverity) {
-        return new NotificationRequest(user, users, topic, everyone, title, body, link, newCategory, newSeverity, expiresAt);
+        return new NotificationRequest(
+                user, users, topic, everyone, title, body, link, newCategory, newSeverity, expiresAt);
     }
 
     public NotificationRequest expiringAt(Instant at) {
@@ -118,14 +131,17 @@ public record NotificationRequest(
                 if (request == null) {
                     return true;
                 }
-                int audiences = (request.user() != null ? 1 : 0) + (request.users() != null ? 1 : 0)
-                        + (request.topic() != null ? 1 : 0) + (Boolean.TRUE.equals(request.everyone()) ? 1 : 0);
+                int audiences = (request.user() != null ? 1 : 0)
+                        + (request.users() != null ? 1 : 0)
+                        + (request.topic() != null ? 1 : 0)
+                        + (Boolean.TRUE.equals(request.everyone()) ? 1 : 0);
                 if (audiences == 1) {
                     return true;
                 }
                 context.disableDefaultConstraintViolation();
                 context.buildConstraintViolationWithTemplate(context.getDefaultConstraintMessageTemplate())
-                        .addPropertyNode("user").addConstraintViolation();
+                        .addPropertyNode("user")
+                        .addConstraintViolation();
                 return false;
             }
         }
@@ -140,7 +156,8 @@ public record NotificationRequest(
     @Target({FIELD, METHOD, PARAMETER, TYPE_USE})
     @Retention(RUNTIME)
     public @interface Link {
-        String message() default "must be an http(s) URL or a path starting with '/' (a valid URI of at most 2000 characters)";
+        String message() default
+                "must be an http(s) URL or a path starting with '/' (a valid URI of at most 2000 characters)";
 
         Class<?>[] groups() default {};
 

@@ -2,10 +2,10 @@ package io.switchboard.notification.control;
 
 import io.switchboard.broker.Publication;
 import io.switchboard.broker.Topic;
-import io.switchboard.protocol.Json;
 import io.switchboard.broker.TopicHandler;
 import io.switchboard.notification.entity.InboxEntry;
 import io.switchboard.notification.entity.Notification;
+import io.switchboard.protocol.Json;
 import io.switchboard.websocket.Connection;
 import io.switchboard.websocket.ConnectionClosed;
 import io.switchboard.websocket.Connections;
@@ -34,10 +34,13 @@ public class NotificationStreams implements TopicHandler {
 
     @Inject
     Clock clock;
+
     @Inject
     Inbox inbox;
+
     @Inject
     NotificationUsers knownUsers;
+
     @Inject
     Connections connections;
 
@@ -115,7 +118,16 @@ public class NotificationStreams implements TopicHandler {
     }
 
     public static NotificationEvent.Notification view(Notification n, long seq, boolean read) {
-        return new NotificationEvent.Notification(seq, n.getId(), n.getTitle(), n.getBody(), n.getLink(), n.getCategory(),
-                n.getSeverity(), n.getCreatedAt(), n.getExpiresAt(), read);
+        return new NotificationEvent.Notification(
+                seq,
+                n.getId(),
+                n.getTitle(),
+                n.getBody(),
+                n.getLink(),
+                n.getCategory(),
+                n.getSeverity(),
+                n.getCreatedAt(),
+                n.getExpiresAt(),
+                read);
     }
 }

@@ -54,7 +54,8 @@ public class NotificationUsers {
         List<String> all = new ArrayList<>(users);
         Set<String> known = new HashSet<>();
         for (int from = 0; from < all.size(); from += CHUNK) {
-            known.addAll(em.createQuery("SELECT u.userId FROM NotificationUser u WHERE u.userId IN :users", String.class)
+            known.addAll(em.createQuery(
+                            "SELECT u.userId FROM NotificationUser u WHERE u.userId IN :users", String.class)
                     .setParameter("users", all.subList(from, Math.min(all.size(), from + CHUNK)))
                     .getResultList());
         }

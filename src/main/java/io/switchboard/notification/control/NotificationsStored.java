@@ -13,6 +13,5 @@ import java.util.Map;
  */
 public record NotificationsStored(Notification notification, List<Delivery> deliveries, Map<String, Long> unread) {
 
-    public record Delivery(String userId, long seq) {
-    }
+    public record Delivery(String userId, long seq) {}
 }

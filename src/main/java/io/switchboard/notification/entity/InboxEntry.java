@@ -15,8 +15,12 @@ import java.time.Instant;
 
 /** A notification in one user's inbox, at position {@code seq} of that user's stream. */
 @Entity
-@Table(name = "SB_INBOX_ENTRY",
-        uniqueConstraints = @UniqueConstraint(name = "SB_INBOX_USER_SEQ", columnNames = {"USER_ID", "SEQ"}))
+@Table(
+        name = "SB_INBOX_ENTRY",
+        uniqueConstraints =
+                @UniqueConstraint(
+                        name = "SB_INBOX_USER_SEQ",
+                        columnNames = {"USER_ID", "SEQ"}))
 public class InboxEntry {
 
     @Id
@@ -45,15 +49,16 @@ public class InboxEntry {
     @Column(name = "READ_AT")
     private Long readAt;
 
-    protected InboxEntry() {
-    }
+    protected InboxEntry() {}
 
     public InboxEntry(String userId, long seq, Notification notification) {
         this.userId = userId;
         this.seq = seq;
         this.notification = notification;
         this.createdAt = notification.getCreatedAt().toEpochMilli();
-        this.expiresAt = notification.getExpiresAt() == null ? null : notification.getExpiresAt().toEpochMilli();
+        this.expiresAt = notification.getExpiresAt() == null
+                ? null
+                : notification.getExpiresAt().toEpochMilli();
     }
 
     public String getUserId() {

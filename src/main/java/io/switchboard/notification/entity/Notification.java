@@ -52,11 +52,18 @@ public class Notification {
     @Column(name = "RECIPIENTS", nullable = false)
     private int recipients;
 
-    protected Notification() {
-    }
+    protected Notification() {}
 
-    public Notification(String audience, String title, String body, String link, String category, String severity,
-            Instant createdAt, Instant expiresAt, String idempotencyKey) {
+    public Notification(
+            String audience,
+            String title,
+            String body,
+            String link,
+            String category,
+            String severity,
+            Instant createdAt,
+            Instant expiresAt,
+            String idempotencyKey) {
         this.audience = audience;
         this.title = title;
         this.body = body;

@@ -21,8 +21,7 @@ public class NotificationUser {
     @Column(name = "LAST_SEQ", nullable = false)
     private long lastSeq;
 
-    protected NotificationUser() {
-    }
+    protected NotificationUser() {}
 
     public NotificationUser(String userId) {
         this.userId = userId;

@@ -11,13 +11,20 @@ import jakarta.persistence.UniqueConstraint;
 
 /** A user's subscription to a notification topic. */
 @Entity
-@Table(name = "SB_TOPIC_SUBSCRIPTION",
-        uniqueConstraints = @UniqueConstraint(name = "SB_TOPIC_SUBSCRIPTION_USER", columnNames = {"TOPIC", "USER_ID"}))
+@Table(
+        name = "SB_TOPIC_SUBSCRIPTION",
+        uniqueConstraints =
+                @UniqueConstraint(
+                        name = "SB_TOPIC_SUBSCRIPTION_USER",
+                        columnNames = {"TOPIC", "USER_ID"}))
 public class TopicSubscription {
 
     @Id
     @GeneratedValue(strategy = GenerationType.SEQUENCE, generator = "SB_TOPIC_SUBSCRIPTION_SEQ")
-    @SequenceGenerator(name = "SB_TOPIC_SUBSCRIPTION_SEQ", sequenceName = "SB_TOPIC_SUBSCRIPTION_SEQ", allocationSize = 50)
+    @SequenceGenerator(
+            name = "SB_TOPIC_SUBSCRIPTION_SEQ",
+            sequenceName = "SB_TOPIC_SUBSCRIPTION_SEQ",
+            allocationSize = 50)
     @Column(name = "ID")
     private Long id;
 
@@ -27,8 +34,7 @@ public class TopicSubscription {
     @Column(name = "USER_ID", nullable = false, length = 255)
     private String userId;
 
-    protected TopicSubscription() {
-    }
+    protected TopicSubscription() {}
 
     public TopicSubscription(String topic, String userId) {
         this.topic = topic;

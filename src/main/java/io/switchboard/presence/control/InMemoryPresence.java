@@ -58,8 +58,10 @@ public class InMemoryPresence implements Presence {
     public void renew(Collection<String> connectionIds) {
         Set<String> alive = connectionIds instanceof Set<String> set ? set : new HashSet<>(connectionIds);
         long deadline = deadline();
-        rooms.values().forEach(users -> users.values().forEach(leases -> leases.replaceAll(
-                (connection, old) -> alive.contains(connection) ? deadline : old)));
+        rooms.values()
+                .forEach(users -> users.values()
+                        .forEach(leases ->
+                                leases.replaceAll((connection, old) -> alive.contains(connection) ? deadline : old)));
     }
 
     @Override

@@ -29,6 +29,5 @@ public interface Presence {
     Map<String, Integer> occupancy();
 
     /** A user who left a room because their last lease lapsed. */
-    record Departure(String room, String userId) {
-    }
+    record Departure(String room, String userId) {}
 }

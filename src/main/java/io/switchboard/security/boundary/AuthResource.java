@@ -1,13 +1,13 @@
 package io.switchboard.security.boundary;
 
-import io.switchboard.protocol.Fields;
 import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.protocol.Constraints;
+import io.switchboard.protocol.Fields;
+import io.switchboard.protocol.InvalidMessage;
 import io.switchboard.security.control.Credential;
 import io.switchboard.security.control.Revocations;
 import io.switchboard.security.control.Tickets;
 import io.switchboard.security.control.Tokens;
-import io.switchboard.protocol.Constraints;
-import io.switchboard.protocol.InvalidMessage;
 import jakarta.inject.Inject;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -33,25 +33,27 @@ public class AuthResource {
 
     @Inject
     Clock clock;
+
     @Inject
     SwitchboardConfig config;
+
     @Inject
     Tokens tokens;
+
     @Inject
     Tickets tickets;
+
     @Inject
     Revocations revocations;
+
     @Inject
     Authenticated authenticated;
 
-    public record DevLogin(@NotNull @Fields.UserName String name, List<String> roles) {
-    }
+    public record DevLogin(@NotNull @Fields.UserName String name, List<String> roles) {}
 
-    public record Session(String user, List<String> roles, String token, Instant expiresAt) {
-    }
+    public record Session(String user, List<String> roles, String token, Instant expiresAt) {}
 
-    public record Me(String user, List<String> roles, Instant expiresAt) {
-    }
+    public record Me(String user, List<String> roles, Instant expiresAt) {}
 
     /**
      * {@code {"name":"alice"}} → a signed token for alice, when {@code switchboard.auth.dev-login} is on (the embedded

@@ -27,6 +27,7 @@ public class BearerAuthentication implements ContainerRequestFilter {
 
     @Inject
     Tokens tokens;
+
     @Inject
     Authenticated authenticated;
 
@@ -37,7 +38,8 @@ public class BearerAuthentication implements ContainerRequestFilter {
             return;
         }
         try {
-            Credential credential = tokens.verify(header.substring(PREFIX.length()).trim());
+            Credential credential =
+                    tokens.verify(header.substring(PREFIX.length()).trim());
             boolean secure = request.getSecurityContext().isSecure();
             request.setSecurityContext(new BearerContext(credential, secure));
             authenticated.set(credential);

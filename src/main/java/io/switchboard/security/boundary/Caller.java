@@ -17,14 +17,16 @@ import java.util.Set;
  */
 public final class Caller {
 
-    private Caller() {
-    }
+    private Caller() {}
 
     /** The authenticated user's name; 401 when the call is anonymous. */
     public static String user(SecurityContext context) {
         Principal principal = context.getUserPrincipal();
-        if (principal == null || principal.getName() == null || principal.getName().isBlank()) {
-            throw new NotAuthorizedException(unauthorized("authentication required: send Authorization: Bearer <token>", null));
+        if (principal == null
+                || principal.getName() == null
+                || principal.getName().isBlank()) {
+            throw new NotAuthorizedException(
+                    unauthorized("authentication required: send Authorization: Bearer <token>", null));
         }
         return principal.getName();
     }
@@ -59,6 +61,7 @@ public final class Caller {
     static Response unauthorized(String detail, String error) {
         String challenge = "Bearer realm=\"switchboard\"" + (error == null ? "" : ", error=\"" + error + "\"");
         return Response.fromResponse(Problem.response(Response.Status.UNAUTHORIZED, detail, null))
-                .header(HttpHeaders.WWW_AUTHENTICATE, challenge).build();
+                .header(HttpHeaders.WWW_AUTHENTICATE, challenge)
+                .build();
     }
 }

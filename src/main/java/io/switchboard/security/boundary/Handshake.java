@@ -19,11 +19,14 @@ public class Handshake extends ServerEndpointConfig.Configurator {
 
     @Override
     public boolean checkOrigin(String origin) {
-        return origin == null || origin.isBlank() || CDI.current().select(Origins.class).get().allowed(origin);
+        return origin == null
+                || origin.isBlank()
+                || CDI.current().select(Origins.class).get().allowed(origin);
     }
 
     @Override
     public void modifyHandshake(ServerEndpointConfig config, HandshakeRequest request, HandshakeResponse response) {
-        FrameGuard.beforeUpgrade(request, CDI.current().select(SwitchboardConfig.class).get().maxTextMessageBytes());
+        FrameGuard.beforeUpgrade(
+                request, CDI.current().select(SwitchboardConfig.class).get().maxTextMessageBytes());
     }
 }

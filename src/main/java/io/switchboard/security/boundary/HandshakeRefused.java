@@ -1,8 +1,8 @@
 package io.switchboard.security.boundary;
 
+import io.switchboard.protocol.Json;
 import io.switchboard.rest.Problem;
 import io.switchboard.security.control.Origins;
-import io.switchboard.protocol.Json;
 import jakarta.inject.Inject;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
@@ -36,7 +36,8 @@ public class HandshakeRefused extends HttpServlet {
         }
     }
 
-    private static void write(HttpServletResponse response, int status, String title, String detail) throws IOException {
+    private static void write(HttpServletResponse response, int status, String title, String detail)
+            throws IOException {
         response.setStatus(status);
         response.setContentType(Problem.MEDIA_TYPE.toString());
         response.getWriter().write(Json.write(new Problem("about:blank", title, status, detail, null)));

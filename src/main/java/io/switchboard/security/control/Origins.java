@@ -24,7 +24,8 @@ public class Origins {
             }
             if (allowed.endsWith(":*")) {
                 String prefix = allowed.substring(0, allowed.length() - 1);
-                if (candidate.startsWith(prefix) && candidate.substring(prefix.length()).matches("[0-9]{1,5}")) {
+                if (candidate.startsWith(prefix)
+                        && candidate.substring(prefix.length()).matches("[0-9]{1,5}")) {
                     return true;
                 }
                 if (candidate.equals(allowed.substring(0, allowed.length() - 2))) {

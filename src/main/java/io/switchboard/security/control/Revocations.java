@@ -28,8 +28,10 @@ public class Revocations {
 
     @Inject
     Clock clock;
+
     @Inject
     Connections connections;
+
     @Inject
     RevocationStore store;
 

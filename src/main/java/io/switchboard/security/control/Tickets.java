@@ -20,20 +20,20 @@ public class Tickets {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private record Pending(Credential credential, Instant expiresAt) {
-    }
+    private record Pending(Credential credential, Instant expiresAt) {}
 
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
 
     @Inject
     Clock clock;
+
     @Inject
     SwitchboardConfig config;
+
     @Inject
     Revocations revocations;
 
-    public record Ticket(String ticket, Instant expiresAt) {
-    }
+    public record Ticket(String ticket, Instant expiresAt) {}
 
     public Ticket issue(Credential credential) {
         Instant now = clock.instant();

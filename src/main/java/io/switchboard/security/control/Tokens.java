@@ -1,6 +1,5 @@
 package io.switchboard.security.control;
 
-import io.switchboard.protocol.Fields;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -21,6 +20,7 @@ import com.nimbusds.jwt.proc.BadJWTException;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.protocol.Fields;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -57,14 +57,23 @@ public class Tokens {
 
     private static final Logger LOG = Logger.getLogger(Tokens.class.getName());
     private static final int CLOCK_SKEW_SECONDS = 30;
-    private static final Set<JWSAlgorithm> PUBLIC_KEY_ALGORITHMS = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384,
-            JWSAlgorithm.RS512, JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512, JWSAlgorithm.ES256,
-            JWSAlgorithm.ES384, JWSAlgorithm.ES512);
+    private static final Set<JWSAlgorithm> PUBLIC_KEY_ALGORITHMS = Set.of(
+            JWSAlgorithm.RS256,
+            JWSAlgorithm.RS384,
+            JWSAlgorithm.RS512,
+            JWSAlgorithm.PS256,
+            JWSAlgorithm.PS384,
+            JWSAlgorithm.PS512,
+            JWSAlgorithm.ES256,
+            JWSAlgorithm.ES384,
+            JWSAlgorithm.ES512);
 
     @Inject
     Clock clock;
+
     @Inject
     SwitchboardConfig config;
+
     @Inject
     Revocations revocations;
 
@@ -77,8 +86,8 @@ public class Tokens {
         byte[] secret = config.jwtSecret().getBytes(StandardCharsets.UTF_8);
         try {
             if (!config.jwtPublicKey().isEmpty()) {
-                processor.setJWSKeySelector(new JWSVerificationKeySelector<>(PUBLIC_KEY_ALGORITHMS,
-                        new ImmutableJWKSet<>(publicKeys(Path.of(config.jwtPublicKey())))));
+                processor.setJWSKeySelector(new JWSVerificationKeySelector<>(
+                        PUBLIC_KEY_ALGORITHMS, new ImmutableJWKSet<>(publicKeys(Path.of(config.jwtPublicKey())))));
             } else {
                 if (secret.length == 0 && config.devLogin()) {
                     secret = new byte[32];
@@ -92,7 +101,8 @@ public class Tokens {
                     throw new IllegalStateException("switchboard.auth.jwt.secret must be at least 32 bytes for HS256");
                 }
                 if (secret.length > 0) {
-                    processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.HS256, new ImmutableSecret<>(secret)));
+                    processor.setJWSKeySelector(
+                            new JWSVerificationKeySelector<>(JWSAlgorithm.HS256, new ImmutableSecret<>(secret)));
                     signer = new MACSigner(secret);
                 }
             }
@@ -100,14 +110,16 @@ public class Tokens {
             throw new IllegalStateException("Cannot set up token verification: " + e.getMessage(), e);
         }
         Set<String> required = Set.of("sub", "exp", "iat");
-        DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(
-                config.jwtAudience().isEmpty() ? null : config.jwtAudience(),
-                new JWTClaimsSet.Builder().issuer(config.jwtIssuer()).build(), required) {
-            @Override
-            protected Date currentTime() {
-                return Date.from(clock.instant()); // expiry by the application's clock
-            }
-        };
+        DefaultJWTClaimsVerifier<SecurityContext> claims =
+                new DefaultJWTClaimsVerifier<>(
+                        config.jwtAudience().isEmpty() ? null : config.jwtAudience(),
+                        new JWTClaimsSet.Builder().issuer(config.jwtIssuer()).build(),
+                        required) {
+                    @Override
+                    protected Date currentTime() {
+                        return Date.from(clock.instant()); // expiry by the application's clock
+                    }
+                };
         claims.setMaxClockSkew(CLOCK_SKEW_SECONDS);
         processor.setJWTClaimsSetVerifier(claims);
     }
@@ -137,7 +149,8 @@ public class Tokens {
         if (revocations.revokedAfter(user, issuedAt)) {
             throw new NotAuthenticated("credential revoked");
         }
-        return new Credential(user, roles(claims), issuedAt, claims.getExpirationTime().toInstant());
+        return new Credential(
+                user, roles(claims), issuedAt, claims.getExpirationTime().toInstant());
     }
 
     /** Whether this server can issue development tokens. */
@@ -147,8 +160,11 @@ public class Tokens {
 
     /** Signs a development token for a user (dev login only). */
     public String issue(String user, Set<String> roles, Instant expiresAt) {
-        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().subject(user).issuer(config.jwtIssuer())
-                .issueTime(Date.from(clock.instant())).expirationTime(Date.from(expiresAt))
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
+                .subject(user)
+                .issuer(config.jwtIssuer())
+                .issueTime(Date.from(clock.instant()))
+                .expirationTime(Date.from(expiresAt))
                 .claim(config.rolesClaim(), List.copyOf(roles));
         if (!config.jwtAudience().isEmpty()) {
             claims.audience(config.jwtAudience());
@@ -176,7 +192,8 @@ public class Tokens {
     private boolean expired(String token) {
         try {
             Date exp = SignedJWT.parse(token).getJWTClaimsSet().getExpirationTime();
-            return exp != null && exp.toInstant().plusSeconds(CLOCK_SKEW_SECONDS).isBefore(clock.instant());
+            return exp != null
+                    && exp.toInstant().plusSeconds(CLOCK_SKEW_SECONDS).isBefore(clock.instant());
         } catch (ParseException e) {
             return false;
         }

@@ -18,8 +18,7 @@ public class Revocation {
     @Column(name = "REVOKED_AT", nullable = false)
     private long revokedAt;
 
-    protected Revocation() {
-    }
+    protected Revocation() {}
 
     public Revocation(String userId, Instant revokedAt) {
         this.userId = userId;

@@ -1,12 +1,12 @@
 package io.switchboard.chat.boundary;
 
-import io.switchboard.chat.control.ChatEvent;
-import io.switchboard.protocol.Fields;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.switchboard.chat.control.ChatEvent;
 import io.switchboard.protocol.ErrorCode;
+import io.switchboard.protocol.Fields;
 import io.switchboard.protocol.InvalidMessage;
 import jakarta.websocket.DecodeException;
 import java.time.Instant;
@@ -20,18 +20,24 @@ class ChatCodecTest {
 
     @Test
     void decodesEachCommandIntoItsRecord() {
-        assertEquals(new ChatCommand.Join("lobby"), ChatCodec.COMMANDS.decode("{\"type\":\"join\",\"room\":\"lobby\"}"));
-        assertEquals(new ChatCommand.Post("lobby", "hi", "c-1"),
-                ChatCodec.COMMANDS.decode("{\"type\":\"post\",\"room\":\"lobby\",\"text\":\"hi\",\"clientId\":\"c-1\"}"));
-        assertEquals(new ChatCommand.Typing("lobby", true),
+        assertEquals(
+                new ChatCommand.Join("lobby"), ChatCodec.COMMANDS.decode("{\"type\":\"join\",\"room\":\"lobby\"}"));
+        assertEquals(
+                new ChatCommand.Post("lobby", "hi", "c-1"),
+                ChatCodec.COMMANDS.decode(
+                        "{\"type\":\"post\",\"room\":\"lobby\",\"text\":\"hi\",\"clientId\":\"c-1\"}"));
+        assertEquals(
+                new ChatCommand.Typing("lobby", true),
                 ChatCodec.COMMANDS.decode("{\"type\":\"typing\",\"room\":\"lobby\",\"active\":true}"));
-        assertEquals(new ChatCommand.History("lobby", 12L, 5),
+        assertEquals(
+                new ChatCommand.History("lobby", 12L, 5),
                 ChatCodec.COMMANDS.decode("{\"type\":\"history\",\"room\":\"lobby\",\"before\":12,\"limit\":5}"));
     }
 
     @Test
     void encodesEventsWithTheirTypeDiscriminator() {
-        String json = ChatCodec.encode(new ChatEvent.Message(7, "lobby", "alice", "hi", Instant.parse("2026-01-02T03:04:05Z"), "c-1"));
+        String json = ChatCodec.encode(
+                new ChatEvent.Message(7, "lobby", "alice", "hi", Instant.parse("2026-01-02T03:04:05Z"), "c-1"));
         assertTrue(json.contains("\"type\":\"message\""), json);
         assertTrue(json.contains("\"ts\":\"2026-01-02T03:04:05Z\""), json);
         String joined = ChatCodec.encode(new ChatEvent.Joined("lobby", List.of(), List.of("alice")));
@@ -39,26 +45,29 @@ class ChatCodecTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
-            "{oops|MALFORMED_JSON|",
-            "\"a string\"|MALFORMED_JSON|",
-            "{}|MISSING_FIELD|type",
-            "{\"type\":\"fly\"}|UNKNOWN_TYPE|fly",
-            "{\"type\":\"join\"}|MISSING_FIELD|room",
-            "{\"type\":\"join\",\"room\":7}|INVALID_FIELD|room",
-            "{\"type\":\"join\",\"room\":\"-starts-with-dash\"}|INVALID_FIELD|room",
-            "{\"type\":\"typing\",\"room\":\"r\",\"active\":\"yes\"}|INVALID_FIELD|active",
-            "{\"type\":\"post\",\"room\":\"r\",\"text\":\"  \",\"clientId\":\"c\"}|INVALID_FIELD|text",
-            "{\"type\":\"post\",\"room\":\"r\",\"text\":\"hi\"}|MISSING_FIELD|clientId",
-            "{\"type\":\"direct\",\"to\":\"bad name!\",\"text\":\"hi\",\"clientId\":\"c\"}|INVALID_FIELD|to",
-            "{\"type\":\"history\",\"room\":\"r\",\"limit\":1000}|INVALID_FIELD|limit",
-            "{\"type\":\"ping\",\"ref\":\"tg\"} x|MALFORMED_JSON|after the JSON object",
-            "{\"type\":\"ping\"}{\"type\":\"ping\"}|MALFORMED_JSON|after the JSON object",
-            "{\"type\":\"history\",\"room\":\"r\",\"limit\":1.5}|INVALID_FIELD|field 'limit' must be a whole number and must be between 1 and 200",
-            "{\"type\":\"history\",\"room\":\"r\",\"limit\":1e400}|INVALID_FIELD|field 'limit' must be a whole number and must be between 1 and 200",
-            "{\"type\":\"history\",\"room\":\"r\",\"before\":1e400}|INVALID_FIELD|field 'before' must be a whole number",
-            "{\"type\":\"history\",\"room\":\"r\",\"before\":-2.5}|INVALID_FIELD|field 'before' must be a whole number",
-    })
+    @CsvSource(
+            delimiter = '|',
+            quoteCharacter = '`',
+            value = {
+                "{oops|MALFORMED_JSON|",
+                "\"a string\"|MALFORMED_JSON|",
+                "{}|MISSING_FIELD|type",
+                "{\"type\":\"fly\"}|UNKNOWN_TYPE|fly",
+                "{\"type\":\"join\"}|MISSING_FIELD|room",
+                "{\"type\":\"join\",\"room\":7}|INVALID_FIELD|room",
+                "{\"type\":\"join\",\"room\":\"-starts-with-dash\"}|INVALID_FIELD|room",
+                "{\"type\":\"typing\",\"room\":\"r\",\"active\":\"yes\"}|INVALID_FIELD|active",
+                "{\"type\":\"post\",\"room\":\"r\",\"text\":\"  \",\"clientId\":\"c\"}|INVALID_FIELD|text",
+                "{\"type\":\"post\",\"room\":\"r\",\"text\":\"hi\"}|MISSING_FIELD|clientId",
+                "{\"type\":\"direct\",\"to\":\"bad name!\",\"text\":\"hi\",\"clientId\":\"c\"}|INVALID_FIELD|to",
+                "{\"type\":\"history\",\"room\":\"r\",\"limit\":1000}|INVALID_FIELD|limit",
+                "{\"type\":\"ping\",\"ref\":\"tg\"} x|MALFORMED_JSON|after the JSON object",
+                "{\"type\":\"ping\"}{\"type\":\"ping\"}|MALFORMED_JSON|after the JSON object",
+                "{\"type\":\"history\",\"room\":\"r\",\"limit\":1.5}|INVALID_FIELD|field 'limit' must be a whole number and must be between 1 and 200",
+                "{\"type\":\"history\",\"room\":\"r\",\"limit\":1e400}|INVALID_FIELD|field 'limit' must be a whole number and must be between 1 and 200",
+                "{\"type\":\"history\",\"room\":\"r\",\"before\":1e400}|INVALID_FIELD|field 'before' must be a whole number",
+                "{\"type\":\"history\",\"room\":\"r\",\"before\":-2.5}|INVALID_FIELD|field 'before' must be a whole number",
+            })
     void refusesBadInputNamingWhatIsWrong(String input, ErrorCode code, String mentioned) {
         InvalidMessage e = assertThrows(InvalidMessage.class, () -> ChatCodec.COMMANDS.decode(input));
         assertEquals(code, e.code(), e.getMessage());
@@ -81,48 +90,60 @@ class ChatCodecTest {
     @Test
     void nestingWithinTheLimitAndBracesInsideStringsAreFine() {
         String text = "{[\\\"}]]]]" + "{".repeat(40);
-        assertEquals(new ChatCommand.Ping(text), ChatCodec.COMMANDS.decode(
-                "{\"type\":\"ping\",\"ref\":\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}  \n"));
+        assertEquals(
+                new ChatCommand.Ping(text),
+                ChatCodec.COMMANDS.decode("{\"type\":\"ping\",\"ref\":\""
+                        + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}  \n"));
     }
 
     @Test
     void aRefusedMessageNamesItsClientIdSoTheClientKnowsWhichOneFailed() {
-        InvalidMessage e = assertThrows(InvalidMessage.class, () -> ChatCodec.COMMANDS.decode(
-                "{\"type\":\"post\",\"room\":\"r\",\"text\":\"\",\"clientId\":\"c-9\"}"));
+        InvalidMessage e = assertThrows(
+                InvalidMessage.class,
+                () -> ChatCodec.COMMANDS.decode(
+                        "{\"type\":\"post\",\"room\":\"r\",\"text\":\"\",\"clientId\":\"c-9\"}"));
         assertEquals("c-9", e.ref());
     }
 
     @Test
     void textLongerThanTheLimitIsRefused() {
         String text = "x".repeat(Fields.MAX_TEXT + 1);
-        InvalidMessage e = assertThrows(InvalidMessage.class, () -> ChatCodec.COMMANDS.decode(
-                "{\"type\":\"post\",\"room\":\"r\",\"text\":\"" + text + "\",\"clientId\":\"c\"}"));
+        InvalidMessage e = assertThrows(
+                InvalidMessage.class,
+                () -> ChatCodec.COMMANDS.decode(
+                        "{\"type\":\"post\",\"room\":\"r\",\"text\":\"" + text + "\",\"clientId\":\"c\"}"));
         assertEquals(ErrorCode.INVALID_FIELD, e.code());
     }
 
     @Test
     void theWebSocketDecoderCarriesTheReasonInADecodeException() {
-        DecodeException e = assertThrows(DecodeException.class, () -> new ChatCodec.Decoder().decode("{\"type\":\"nope\"}"));
+        DecodeException e =
+                assertThrows(DecodeException.class, () -> new ChatCodec.Decoder().decode("{\"type\":\"nope\"}"));
         assertEquals(ErrorCode.UNKNOWN_TYPE, ((InvalidMessage) e.getCause()).code());
-        assertTrue(new ChatCodec.Decoder().willDecode("anything"), "willDecode lets bad input reach decode for a precise error");
+        assertTrue(
+                new ChatCodec.Decoder().willDecode("anything"),
+                "willDecode lets bad input reach decode for a precise error");
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
-            // JSON escapes: a raw control character is not valid JSON, but an escaped one is
-            "ring \\u0007 bell|must not contain control characters except tab, LF and CR: found U+0007 at character 6",
-            "\\u0000|must not contain control characters except tab, LF and CR: found U+0000 at character 1",
-            "esc \\u001b[31m red|must not contain control characters except tab, LF and CR: found U+001B at character 5",
-            "vertical\\u000btab|must not contain control characters except tab, LF and CR: found U+000B at character 9",
-            "del \u007f|must not contain control characters except tab, LF and CR: found U+007F at character 5",
-            "next line \u0085|must not contain control characters except tab, LF and CR: found U+0085 at character 11",
-            "csi \\u009b31m|must not contain control characters except tab, LF and CR: found U+009B at character 5",
-            "a\u2028b|must not contain U+2028 or U+2029 (use LF for line breaks): found U+2028 at character 2",
-            "a\\u2029b|must not contain U+2028 or U+2029 (use LF for line breaks): found U+2029 at character 2",
-            "\ud83d\udc4b then \\u0007|must not contain control characters except tab, LF and CR: found U+0007 at character 8",
-            "half an emoji \\ud83d|must be well-formed Unicode: unpaired surrogate U+D83D at character 15",
-            "\\ude00 backwards \\ud83d|must be well-formed Unicode: unpaired surrogate U+DE00 at character 1",
-    })
+    @CsvSource(
+            delimiter = '|',
+            quoteCharacter = '`',
+            value = {
+                // JSON escapes: a raw control character is not valid JSON, but an escaped one is
+                "ring \\u0007 bell|must not contain control characters except tab, LF and CR: found U+0007 at character 6",
+                "\\u0000|must not contain control characters except tab, LF and CR: found U+0000 at character 1",
+                "esc \\u001b[31m red|must not contain control characters except tab, LF and CR: found U+001B at character 5",
+                "vertical\\u000btab|must not contain control characters except tab, LF and CR: found U+000B at character 9",
+                "del \u007f|must not contain control characters except tab, LF and CR: found U+007F at character 5",
+                "next line \u0085|must not contain control characters except tab, LF and CR: found U+0085 at character 11",
+                "csi \\u009b31m|must not contain control characters except tab, LF and CR: found U+009B at character 5",
+                "a\u2028b|must not contain U+2028 or U+2029 (use LF for line breaks): found U+2028 at character 2",
+                "a\\u2029b|must not contain U+2028 or U+2029 (use LF for line breaks): found U+2029 at character 2",
+                "\ud83d\udc4b then \\u0007|must not contain control characters except tab, LF and CR: found U+0007 at character 8",
+                "half an emoji \\ud83d|must be well-formed Unicode: unpaired surrogate U+D83D at character 15",
+                "\\ude00 backwards \\ud83d|must be well-formed Unicode: unpaired surrogate U+DE00 at character 1",
+            })
     void controlCharactersInChatTextAreRefusedNamingTheCharacterAndWhereItIs(String text, String rule) {
         for (String command : List.of(
                 "{\"type\":\"post\",\"room\":\"lobby\",\"text\":\"" + text + "\",\"clientId\":\"c-7\"}",
@@ -135,39 +156,53 @@ class ChatCodecTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {
-            "Hi \ud83d\udc4b\ud83c\udffd",            // emoji with a skin tone
-            "family \ud83d\udc68\u200d\ud83d\udc69\u200d\ud83d\udc67", // joined by ZERO WIDTH JOINER
-            "line one\nline two\r\nline three",
-            "name:\tvalue",
-            "\u05e9\u05dc\u05d5\u05dd and \u0645\u0631\u062d\u0628\u0627", // right-to-left scripts
-            "caf\u00e9 \u2014 na\u00efve \u00a0 \u2603 <b>not markup</b> & \"quotes\"",
-    })
+    @ValueSource(
+            strings = {
+                "Hi \ud83d\udc4b\ud83c\udffd", // emoji with a skin tone
+                "family \ud83d\udc68\u200d\ud83d\udc69\u200d\ud83d\udc67", // joined by ZERO WIDTH JOINER
+                "line one\nline two\r\nline three",
+                "name:\tvalue",
+                "\u05e9\u05dc\u05d5\u05dd and \u0645\u0631\u062d\u0628\u0627", // right-to-left scripts
+                "caf\u00e9 \u2014 na\u00efve \u00a0 \u2603 <b>not markup</b> & \"quotes\"",
+            })
     void emojiLineBreaksTabsAndEveryScriptAreAccepted(String text) {
-        String json = jakarta.json.Json.createObjectBuilder().add("type", "post").add("room", "lobby").add("text", text)
-                .add("clientId", "c-8").build().toString();
+        String json = jakarta.json.Json.createObjectBuilder()
+                .add("type", "post")
+                .add("room", "lobby")
+                .add("text", text)
+                .add("clientId", "c-8")
+                .build()
+                .toString();
         assertEquals(new ChatCommand.Post("lobby", text, "c-8"), ChatCodec.COMMANDS.decode(json));
-        String direct = jakarta.json.Json.createObjectBuilder().add("type", "direct").add("to", "bob").add("text", text)
-                .add("clientId", "c-8").build().toString();
+        String direct = jakarta.json.Json.createObjectBuilder()
+                .add("type", "direct")
+                .add("to", "bob")
+                .add("text", text)
+                .add("clientId", "c-8")
+                .build()
+                .toString();
         assertEquals(new ChatCommand.Direct("bob", text, "c-8"), ChatCodec.COMMANDS.decode(direct));
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
-            "{\"type\":\"post\",\"room\":\"r\",\"text\":\"hi\"}|MISSING_FIELD|field 'clientId' is required",
-            "{\"type\":\"post\",\"room\":\"r\",\"clientId\":\"c\"}|MISSING_FIELD|field 'text' is required",
-            "{\"type\":\"post\",\"room\":\"r\",\"text\":null,\"clientId\":\"c\"}|MISSING_FIELD|field 'text' is required",
-            "{\"type\":\"post\",\"room\":\"r\",\"text\":\" \\n \",\"clientId\":\"c\"}|INVALID_FIELD|field 'text' must not be blank",
-            "{\"type\":\"post\",\"room\":\"r\",\"text\":\"hi\",\"clientId\":\"c 1\"}|INVALID_FIELD|field 'clientId' must be 1-64 letters, digits, '.', ':', '-' or '_'",
-            "{\"type\":\"join\",\"room\":\"-x\"}|INVALID_FIELD|field 'room' must be 1-64 letters, digits, '.', '-' or '_' starting with a letter or digit",
-            "{\"type\":\"join\"}|MISSING_FIELD|field 'room' is required",
-            "{\"type\":\"typing\",\"room\":\"r\"}|MISSING_FIELD|field 'active' is required",
-            "{\"type\":\"direct\",\"to\":\"bad name!\",\"text\":\"hi\",\"clientId\":\"c\"}|INVALID_FIELD|field 'to' must be 1-32 letters, digits, '.', '-' or '_'",
-            "{\"type\":\"history\",\"room\":\"r\",\"limit\":0}|INVALID_FIELD|field 'limit' must be between 1 and 200",
-            "{\"type\":\"ping\",\"ref\":\"p\\u0007\"}|INVALID_FIELD|field 'ref' must be a single line without control characters: found U+0007 at character 2",
-            // several fields wrong: the first in the record's order is named
-            "{\"type\":\"post\",\"room\":\"-x\",\"text\":\"\\u0000\"}|INVALID_FIELD|field 'room' must be 1-64 letters, digits, '.', '-' or '_' starting with a letter or digit",
-    })
+    @CsvSource(
+            delimiter = '|',
+            quoteCharacter = '`',
+            value = {
+                "{\"type\":\"post\",\"room\":\"r\",\"text\":\"hi\"}|MISSING_FIELD|field 'clientId' is required",
+                "{\"type\":\"post\",\"room\":\"r\",\"clientId\":\"c\"}|MISSING_FIELD|field 'text' is required",
+                "{\"type\":\"post\",\"room\":\"r\",\"text\":null,\"clientId\":\"c\"}|MISSING_FIELD|field 'text' is required",
+                "{\"type\":\"post\",\"room\":\"r\",\"text\":\" \\n \",\"clientId\":\"c\"}|INVALID_FIELD|field 'text' must not be blank",
+                "{\"type\":\"post\",\"room\":\"r\",\"text\":\"hi\",\"clientId\":\"c 1\"}|INVALID_FIELD|field 'clientId' must be 1-64 letters, digits, '.', ':', '-' or '_'",
+                "{\"type\":\"join\",\"room\":\"-x\"}|INVALID_FIELD|field 'room' must be 1-64 letters, digits, '.', '-' or '_' starting with a letter or digit",
+                "{\"type\":\"join\"}|MISSING_FIELD|field 'room' is required",
+                "{\"type\":\"typing\",\"room\":\"r\"}|MISSING_FIELD|field 'active' is required",
+                "{\"type\":\"direct\",\"to\":\"bad name!\",\"text\":\"hi\",\"clientId\":\"c\"}|INVALID_FIELD|field 'to' must be 1-32 letters, digits, '.', '-' or '_'",
+                "{\"type\":\"history\",\"room\":\"r\",\"limit\":0}|INVALID_FIELD|field 'limit' must be between 1 and 200",
+                "{\"type\":\"ping\",\"ref\":\"p\\u0007\"}|INVALID_FIELD|field 'ref' must be a single line without control characters: found U+0007 at character 2",
+                // several fields wrong: the first in the record's order is named
+                "{\"type\":\"post\",\"room\":\"-x\",\"text\":\"\\u0000\"}|INVALID_FIELD|field 'room' must be 1-64 letters, digits, '.', '-' or '_' starting with a letter or digit",
+            })
     void eachRuleHasItsOwnPreciseError(String input, ErrorCode code, String message) {
         InvalidMessage e = assertThrows(InvalidMessage.class, () -> ChatCodec.COMMANDS.decode(input));
         assertEquals(code, e.code());
@@ -177,10 +212,15 @@ class ChatCodecTest {
     @Test
     void textAtTheLimitIsAcceptedAndOneMoreCharacterIsNamedPrecisely() {
         String limit = "x".repeat(Fields.MAX_TEXT);
-        assertEquals(limit, ((ChatCommand.Post) ChatCodec.COMMANDS.decode(
-                "{\"type\":\"post\",\"room\":\"r\",\"text\":\"" + limit + "\",\"clientId\":\"c\"}")).text());
-        InvalidMessage e = assertThrows(InvalidMessage.class, () -> ChatCodec.COMMANDS.decode(
-                "{\"type\":\"post\",\"room\":\"r\",\"text\":\"" + limit + "y\",\"clientId\":\"c\"}"));
+        assertEquals(
+                limit,
+                ((ChatCommand.Post) ChatCodec.COMMANDS.decode(
+                                "{\"type\":\"post\",\"room\":\"r\",\"text\":\"" + limit + "\",\"clientId\":\"c\"}"))
+                        .text());
+        InvalidMessage e = assertThrows(
+                InvalidMessage.class,
+                () -> ChatCodec.COMMANDS.decode(
+                        "{\"type\":\"post\",\"room\":\"r\",\"text\":\"" + limit + "y\",\"clientId\":\"c\"}"));
         assertEquals("field 'text' must be at most 4000 characters", e.getMessage());
     }
 }

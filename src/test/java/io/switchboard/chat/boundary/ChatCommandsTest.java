@@ -9,7 +9,9 @@ class ChatCommandsTest {
 
     @Test
     void everyCommandTypeHasAHandler() {
-        assertEquals(Set.of(ChatCommand.class.getPermittedSubclasses()), ChatCommands.HANDLERS.keySet(),
+        assertEquals(
+                Set.of(ChatCommand.class.getPermittedSubclasses()),
+                ChatCommands.HANDLERS.keySet(),
                 "a command type without a handler would be decoded and then ignored");
     }
 }

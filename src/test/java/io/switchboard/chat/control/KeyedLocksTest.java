@@ -37,20 +37,26 @@ class KeyedLocksTest {
         CountDownLatch firstInside = new CountDownLatch(1);
         CountDownLatch releaseFirst = new CountDownLatch(1);
         CountDownLatch secondInside = new CountDownLatch(1);
-        CompletableFuture<Void> first = CompletableFuture.runAsync(() -> locks.underLock("lobby", () -> {
-            firstInside.countDown();
-            await(releaseFirst);
-            return null;
-        }), threads);
+        CompletableFuture<Void> first = CompletableFuture.runAsync(
+                () -> locks.underLock("lobby", () -> {
+                    firstInside.countDown();
+                    await(releaseFirst);
+                    return null;
+                }),
+                threads);
         assertTrue(firstInside.await(5, TimeUnit.SECONDS));
-        CompletableFuture<Void> second = CompletableFuture.runAsync(() -> locks.underLock("lobby", () -> {
-            secondInside.countDown();
-            return null;
-        }), threads);
-        CompletableFuture<String> otherRoom = CompletableFuture.supplyAsync(() -> locks.underLock("kitchen", () -> "done"), threads);
+        CompletableFuture<Void> second = CompletableFuture.runAsync(
+                () -> locks.underLock("lobby", () -> {
+                    secondInside.countDown();
+                    return null;
+                }),
+                threads);
+        CompletableFuture<String> otherRoom =
+                CompletableFuture.supplyAsync(() -> locks.underLock("kitchen", () -> "done"), threads);
 
         assertEquals("done", otherRoom.get(5, TimeUnit.SECONDS));
-        assertFalse(secondInside.await(300, TimeUnit.MILLISECONDS), "a second thread entered a room that another holds");
+        assertFalse(
+                secondInside.await(300, TimeUnit.MILLISECONDS), "a second thread entered a room that another holds");
         assertEquals(1, locks.inUse());
         releaseFirst.countDown();
         second.get(5, TimeUnit.SECONDS);
@@ -67,9 +73,11 @@ class KeyedLocksTest {
 
     @Test
     void aFailingActionReleasesItsRoom() {
-        assertThrows(IllegalStateException.class, () -> locks.underLock("lobby", () -> {
-            throw new IllegalStateException("boom");
-        }));
+        assertThrows(
+                IllegalStateException.class,
+                () -> locks.underLock("lobby", () -> {
+                    throw new IllegalStateException("boom");
+                }));
         assertEquals(0, locks.inUse());
     }
 

@@ -19,7 +19,7 @@ public class InboxProbe {
     @GET
     public long rows(@QueryParam("user") String user) {
         return em.createQuery("SELECT COUNT(e) FROM InboxEntry e WHERE e.userId = :user", Long.class)
-                .setParameter("user", user).getSingleResult();
+                .setParameter("user", user)
+                .getSingleResult();
     }
-
 }

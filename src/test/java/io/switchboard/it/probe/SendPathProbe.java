@@ -20,7 +20,10 @@ public class SendPathProbe {
 
     @GET
     public String path(@QueryParam("connection") String id) {
-        return connections.all().stream().filter(c -> c.id().equals(id)).findFirst().map(Connection::sendPath)
+        return connections.all().stream()
+                .filter(c -> c.id().equals(id))
+                .findFirst()
+                .map(Connection::sendPath)
                 .orElseThrow(() -> new NotFoundException("no connection " + id));
     }
 }

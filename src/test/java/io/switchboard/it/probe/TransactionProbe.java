@@ -18,12 +18,14 @@ public class TransactionProbe {
 
     @Inject
     NotificationPublisher publisher;
+
     @Resource
     UserTransaction transaction;
 
     @POST
-    public String publish(@QueryParam("user") String user, @QueryParam("title") String title,
-            @QueryParam("commit") boolean commit) throws Exception {
+    public String publish(
+            @QueryParam("user") String user, @QueryParam("title") String title, @QueryParam("commit") boolean commit)
+            throws Exception {
         transaction.begin();
         try {
             publisher.publish(NotificationRequest.toUser(user, title, "published inside an application transaction"));

@@ -9,7 +9,9 @@ class NotificationCommandsTest {
 
     @Test
     void everyCommandTypeHasAHandler() {
-        assertEquals(Set.of(NotificationCommand.class.getPermittedSubclasses()), NotificationCommands.HANDLERS.keySet(),
+        assertEquals(
+                Set.of(NotificationCommand.class.getPermittedSubclasses()),
+                NotificationCommands.HANDLERS.keySet(),
                 "a command type without a handler would be decoded and then ignored");
     }
 }

@@ -30,28 +30,39 @@ class TicketsTest {
     }
 
     private Credential alice() {
-        return new Credential("alice", Set.of(), clock.instant(), clock.instant().plus(Duration.ofHours(1)));
+        return new Credential(
+                "alice", Set.of(), clock.instant(), clock.instant().plus(Duration.ofHours(1)));
     }
 
     @Test
     void aTicketWorksOnce() {
         String ticket = tickets.issue(alice()).ticket();
         assertEquals("alice", tickets.redeem(ticket).user());
-        assertEquals("unknown or already used ticket", assertThrows(NotAuthenticated.class, () -> tickets.redeem(ticket)).getMessage());
+        assertEquals(
+                "unknown or already used ticket",
+                assertThrows(NotAuthenticated.class, () -> tickets.redeem(ticket))
+                        .getMessage());
     }
 
     @Test
     void aTicketExpiresWithoutWaitingForIt() {
         String ticket = tickets.issue(alice()).ticket();
         clock.advance(tickets.config.ticketLifetime().plusSeconds(1));
-        assertEquals("ticket expired", assertThrows(NotAuthenticated.class, () -> tickets.redeem(ticket)).getMessage());
+        assertEquals(
+                "ticket expired",
+                assertThrows(NotAuthenticated.class, () -> tickets.redeem(ticket))
+                        .getMessage());
     }
 
     @Test
     void aTicketOfATokenThatExpiredMeanwhileIsRefused() {
-        Credential shortLived = new Credential("bob", Set.of(), clock.instant(), clock.instant().plusSeconds(5));
+        Credential shortLived =
+                new Credential("bob", Set.of(), clock.instant(), clock.instant().plusSeconds(5));
         String ticket = tickets.issue(shortLived).ticket();
         clock.advance(Duration.ofSeconds(6));
-        assertEquals("token expired", assertThrows(NotAuthenticated.class, () -> tickets.redeem(ticket)).getMessage());
+        assertEquals(
+                "token expired",
+                assertThrows(NotAuthenticated.class, () -> tickets.redeem(ticket))
+                        .getMessage());
     }
 }
