@@ -11,7 +11,7 @@ class ChatCommandsTest {
     void everyCommandTypeHasAHandler() {
         assertEquals(
                 Set.of(ChatCommand.class.getPermittedSubclasses()),
-                ChatCommands.HANDLERS.keySet(),
+                ChatCommands.HANDLERS.types(),
                 "a command type without a handler would be decoded and then ignored");
     }
 }

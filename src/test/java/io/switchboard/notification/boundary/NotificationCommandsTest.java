@@ -11,7 +11,7 @@ class NotificationCommandsTest {
     void everyCommandTypeHasAHandler() {
         assertEquals(
                 Set.of(NotificationCommand.class.getPermittedSubclasses()),
-                NotificationCommands.HANDLERS.keySet(),
+                NotificationCommands.HANDLERS.types(),
                 "a command type without a handler would be decoded and then ignored");
     }
 }
