@@ -169,6 +169,9 @@ public final class Connection {
      * being closed with 1008.
      */
     public boolean reject(InvalidMessage problem) {
+        LOG.log(Level.FINE, "{0} refused: {1} {2}", new Object[] {
+            this, problem.code().wire(), problem.getMessage()
+        });
         send(Json.write(ErrorFrame.of(problem)));
         if (limits.strikes().strike()) {
             closeWhenFlushed(Close.POLICY_VIOLATION.reason("too many invalid messages"));
