@@ -117,6 +117,11 @@ final class RawWebSocket implements AutoCloseable {
 
     /** The next frame from the server. */
     Frame read() throws IOException {
+        return readFrame(in);
+    }
+
+    /** One unmasked frame as a server sends it; {@link java.io.EOFException} when the stream ends first. */
+    static Frame readFrame(DataInputStream in) throws IOException {
         int first = in.readUnsignedByte();
         int second = in.readUnsignedByte();
         long length = second & 0x7F;

@@ -60,23 +60,14 @@ final class SilentClient implements AutoCloseable {
     int readUntilClose() throws IOException {
         DataInputStream in = new DataInputStream(socket.getInputStream());
         while (true) {
-            int first;
+            RawWebSocket.Frame frame;
             try {
-                first = in.readUnsignedByte();
+                frame = RawWebSocket.readFrame(in);
             } catch (EOFException e) {
                 return -1;
             }
-            int second = in.readUnsignedByte();
-            long length = second & 0x7F;
-            if (length == 126) {
-                length = in.readUnsignedShort();
-            } else if (length == 127) {
-                length = in.readLong();
-            }
-            byte[] payload = new byte[(int) length];
-            in.readFully(payload);
-            if ((first & 0x0F) == 0x8) {
-                return payload.length >= 2 ? ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF) : -1;
+            if (frame.opcode() == 0x8) {
+                return frame.closeCode();
             }
         }
     }
