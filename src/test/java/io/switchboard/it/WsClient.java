@@ -196,7 +196,20 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable {
             }
             skipped.add(frame.toString());
         }
-        throw new AssertionError("no matching '" + type + "' frame within " + TIMEOUT + "; got " + skipped);
+        throw new AssertionError(
+                "no matching '" + type + "' frame within " + TIMEOUT + "; got " + skipped + "; " + state());
+    }
+
+    /** For failure messages: whether the server closed the connection, with what, or whether it failed. */
+    private String state() {
+        if (!closeCode.isDone()) {
+            return "the connection is open";
+        }
+        return closeCode
+                .handle((code, error) -> error == null
+                        ? "the server closed the connection: " + code + " " + closeReason
+                        : "the connection failed: " + error)
+                .join();
     }
 
     /** True when no frame of this type arrives within the wait (other frames are consumed). */
