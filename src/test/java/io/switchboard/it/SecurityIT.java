@@ -218,6 +218,20 @@ class SecurityIT extends DeployedTest {
             JsonObject refused = rita.expect("error");
             assertEquals("forbidden", refused.getString("code"));
             assertEquals("r1-" + tag, refused.getString("ref"));
+            // a reader made a member may post at once, without joining again
+            assertEquals(
+                    200,
+                    Servers.put(
+                                    http,
+                                    "/api/rooms/" + room + "/members/" + reader,
+                                    "{\"role\":\"member\"}",
+                                    Credentials.bearer(owner))
+                            .statusCode());
+            rita.post(room, "now I may", "r2-" + tag);
+            assertEquals(
+                    reader,
+                    max.expect("message", f -> "now I may".equals(f.getString("text")))
+                            .getString("from"));
 
             // history and the room itself are hidden from the outsider
             assertEquals(

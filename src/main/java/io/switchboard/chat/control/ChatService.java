@@ -18,9 +18,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -33,8 +30,6 @@ public class ChatService {
 
     /** Per room and per direct-message pair; an entry lives only while in use, so new rooms leave nothing behind. */
     private final KeyedLocks roomLocks = new KeyedLocks();
-    /** Readers of private rooms: they get the room's messages but may not post or type there. */
-    private final Map<String, Set<String>> readOnly = new ConcurrentHashMap<>();
 
     @Inject
     ChatHistory history;
@@ -80,7 +75,6 @@ public class ChatService {
                 throw new InvalidMessage(
                         ErrorCode.FORBIDDEN, "room '" + room + "' is private and you are not a member");
             }
-            restrict(room, connection.userId(), access);
             if (presence.enter(room, connection.userId(), connection.id())) {
                 broker.publish(
                         Publication.toRoom(room, Json.write(ChatEvent.Presence.joined(room, connection.userId()))));
@@ -146,13 +140,12 @@ public class ChatService {
 
     /**
      * Applies a change of a user's membership of a room to their open connections: a user who may no longer read
-     * the room is taken out of it (they get {@code left}, the room sees them leave); a reader can no longer post.
+     * the room is taken out of it (they get {@code left}, the room sees them leave). A reader's posts are refused by
+     * {@link #requirePoster}.
      */
     public void membershipChanged(String room, String user) {
         inRoom(room, () -> {
-            Rooms.Access access = rooms.access(room, user);
-            restrict(room, user, access);
-            if (!access.read()) {
+            if (!rooms.access(room, user).read()) {
                 for (Connection connection : connections.ofUser(user)) {
                     if (subscriptions.unsubscribe(new Topic.Room(room), connection)) {
                         connection.send(Json.write(new ChatEvent.Left(room)));
@@ -164,20 +157,12 @@ public class ChatService {
         });
     }
 
-    private void restrict(String room, String user, Rooms.Access access) {
-        if (access.read() && !access.post()) {
-            readOnly.computeIfAbsent(room, r -> ConcurrentHashMap.newKeySet()).add(user);
-        } else {
-            readOnly.computeIfPresent(room, (r, users) -> {
-                users.remove(user);
-                return users.isEmpty() ? null : users;
-            });
-        }
-    }
-
+    /**
+     * Readers of a private room get its messages but may not post or type there. Asked of the database each time
+     * ({@link Rooms}, the one place that decides), so a role changed on any node applies at once.
+     */
     private void requirePoster(Connection connection, String room, String clientId) {
-        Set<String> readers = readOnly.get(room);
-        if (readers != null && readers.contains(connection.userId())) {
+        if (!rooms.access(room, connection.userId()).post()) {
             throw new InvalidMessage(
                     ErrorCode.FORBIDDEN, "you may read room '" + room + "' but not post there", clientId);
         }
