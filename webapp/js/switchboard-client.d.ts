@@ -210,8 +210,9 @@ export interface ClientOptions {
      *  run late, only once a ping has gone unanswered for deadAfter - pingInterval). Default: the welcome's
      *  heartbeatTimeoutSeconds, or 45000 before (or without) it. */
     deadAfter?: number;
-    /** Close codes after which the client stays offline. Default [1003, 1008, 4003]; any other close the client
-     *  did not ask for (1001, 1006, 1011, 1013, 4000, 4001, 4002, ...) is retried. */
+    /** Close codes after which the client stays offline. Default [1003, 1008, 4003, 4004]; any other close the
+     *  client did not ask for (1001, 1006, 1011, 1012, 1013, 4000, 4001, 4002, ...) is retried; after a 1012 the
+     *  first retry comes within the reason's retry-after=N seconds. */
     fatalCodes?: number[];
     /** WebSocket implementation (default: the global one). */
     WebSocket?: typeof WebSocket;
@@ -226,6 +227,10 @@ export declare const MAX_TEXT: number;
 export declare const PROTOCOL: 'switchboard.v1';
 export declare const CREDENTIAL_EXPIRED: 4002;
 export declare const SIGNED_OUT: 4003;
+/** Close code: an administrator closed the connection; the client stays offline. */
+export declare const CLOSED_BY_ADMIN: 4004;
+/** Close code: the server is draining; the reason ends in retry-after=N (seconds). */
+export declare const SERVICE_RESTART: 1012;
 
 /** Rejected by a ticket function when the credential is refused for good: the client goes offline (code 1008). */
 export declare class CredentialError extends Error {

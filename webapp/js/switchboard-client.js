@@ -13,9 +13,11 @@
  * ticket, obtained by the embedding app with the user's bearer token from `POST api/auth/ticket`; the client calls it
  * before every connection attempt and connects with `?ticket=...`. The server takes no other identity in the URL.
  * Subprotocol: every connection offers `switchboard.v1` (`PROTOCOL`), the version of the protocol this client speaks.
- * Close codes: 1008 (credential or identity refused), 4003 (user signed out or revoked) and 1003 end in state
- * `offline` (no blind retries; `reason` says why); 4002 (credential expired) asks `ticket({expired: true})` for a
- * fresh credential and reconnects at once; anything else the client did not ask for is retried with backoff.
+ * Close codes: 1008 (credential or identity refused), 4003 (user signed out or revoked), 4004 (closed by an
+ * administrator) and 1003 end in state `offline` (no blind retries; `reason` says why); 4002 (credential expired)
+ * asks `ticket({expired: true})` for a fresh credential and reconnects at once; 1012 (server draining) reconnects
+ * after a random delay within the reason's `retry-after=N` seconds, once; anything else the client did not ask for
+ * is retried with backoff.
  * Types for editors: `switchboard-client.d.ts` beside this file.
  *
  * {@link SwitchboardClient} is the chat client for `/ws/chat`. Events: welcome, joined, left, message, ack,
@@ -48,6 +50,14 @@ export const PROTOCOL = 'switchboard.v1';
 export const CREDENTIAL_EXPIRED = 4002;
 /** Close code: the user was signed out or revoked; do not reconnect. */
 export const SIGNED_OUT = 4003;
+/** Close code: an administrator closed the connection; do not reconnect on your own. */
+export const CLOSED_BY_ADMIN = 4004;
+/**
+ * Close code: the server is draining (deploy, restart); its reason ends in `retry-after=N`: reconnect after a random
+ * delay of at most N seconds, once, then back off as usual.
+ */
+export const SERVICE_RESTART = 1012;
+const RETRY_AFTER = /retry-after=(\d+(?:\.\d+)?)/;
 
 /**
  * Thrown (rejected) by a `ticket` function when the user's credential is refused for good (e.g. HTTP 401 or 403 that
@@ -115,6 +125,8 @@ export class ReconnectingClient extends EventTarget {
     /** @type {ConnectionState} */ #state = 'idle';
     #attempt = 0;
     #retryAt = 0;
+    /** Whether a drain's retry hint was used since the last welcome. */
+    #drained = false;
     /** @type {Welcome|null} */ #welcome = null;
     /** @type {any} */ #retryTimer;
     /** @type {any} */ #pingTimer;
@@ -139,7 +151,7 @@ export class ReconnectingClient extends EventTarget {
         }
         this.#path = path;
         this.#events = new Set(events);
-        this.#opts = { baseDelay: 500, maxDelay: 30_000, pingInterval: 20_000, fatalCodes: [1003, 1008, SIGNED_OUT],
+        this.#opts = { baseDelay: 500, maxDelay: 30_000, pingInterval: 20_000, fatalCodes: [1003, 1008, SIGNED_OUT, CLOSED_BY_ADMIN],
             ...options };
     }
 
@@ -162,7 +174,7 @@ export class ReconnectingClient extends EventTarget {
         this.#teardown();
         this.#name = name ?? null;
         this.#attempt = 0;
-        this.#expired = this.#renewed = false;
+        this.#expired = this.#renewed = this.#drained = false;
         globalThis.addEventListener?.('online', this.#onOnline);
         this.#open();
     }
@@ -297,7 +309,7 @@ export class ReconnectingClient extends EventTarget {
         if (frame?.type === 'welcome') {
             this.#welcome = frame;
             this.#welcomedAt = Date.now();
-            this.#renewed = false;
+            this.#renewed = this.#drained = false;
             this.#startPings(); // the server's heartbeat timeout may change the timing
         }
         this.#touch();
@@ -360,9 +372,15 @@ export class ReconnectingClient extends EventTarget {
         // was already refused as expired, which then backs off like any other failure.
         const renewNow = code === CREDENTIAL_EXPIRED && !this.#renewed;
         if (code === CREDENTIAL_EXPIRED) this.#expired = this.#renewed = true;
-        const ceiling = Math.min(this.#opts.maxDelay, this.#opts.baseDelay * 2 ** this.#attempt);
+        // A draining server says how long to spread the reconnects over: once, a random delay within it; if that
+        // attempt fails too, the usual backoff.
+        const hint = code === SERVICE_RESTART && !this.#drained ? RETRY_AFTER.exec(reason ?? '') : null;
+        if (hint) this.#drained = true;
+        const ceiling = hint
+            ? Number(hint[1]) * 1000
+            : Math.min(this.#opts.maxDelay, this.#opts.baseDelay * 2 ** this.#attempt);
         const delay = renewNow ? 0 : Math.random() * ceiling; // full jitter
-        if (!renewNow) this.#attempt++;
+        if (!renewNow && !hint) this.#attempt++;
         this.#retryAt = Date.now() + delay;
         this.#retryTimer = setTimeout(() => this.#open(), delay);
         this.#setState('reconnecting', { code, reason, retryAt: this.#retryAt });

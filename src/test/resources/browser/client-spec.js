@@ -235,6 +235,41 @@ const specs = {
     check(last().closedWith === 1000 && c.state === 'offline' && sockets().length === 1, `${last().closedWith} ${c.state}`);
   },
 
+  async 'a drain (1012) brings the client back within its retry-after hint once, then the usual backoff'() {
+    const random = Math.random;
+    Math.random = () => 0.99; // the delay is the top of its range, so each ceiling shows
+    try {
+      const c = chat({ baseDelay: 5000, maxDelay: 5000 });
+      c.connect('alice');
+      await until('a socket', () => sockets().length === 1);
+      last().welcome();
+      let before = Date.now();
+      last().drop(1012, 'server restarting, reconnect; retry-after=0.2');
+      const first = c.states[c.states.length - 1];
+      check(first.state === 'reconnecting' && first.code === 1012 && first.retryAt - before <= 250,
+        'within the hint: ' + JSON.stringify(first));
+      await until('a reconnect within the hint', () => sockets().length === 2, 1000);
+      before = Date.now();
+      last().drop(1012, 'server restarting, reconnect; retry-after=0.2'); // still draining: now the usual backoff
+      const second = c.states[c.states.length - 1];
+      check(second.retryAt - before > 1000, 'the usual backoff: ' + JSON.stringify(second));
+      c.close();
+    } finally {
+      Math.random = random;
+    }
+  },
+
+  async 'an administrator\'s close (4004) leaves the client offline'() {
+    const c = chat();
+    c.connect('alice');
+    await until('a socket', () => sockets().length === 1);
+    last().welcome();
+    last().drop(4004, 'closed by an administrator: spam');
+    await sleep(100);
+    check(c.state === 'offline' && sockets().length === 1 && c.states[c.states.length - 1].reason.includes('spam'),
+      c.state);
+  },
+
   async 'the notification client resumes after the last seq it saw, with a fresh ticket'() {
     let n = 0;
     const c = new NotificationClient({ WebSocket: FakeSocket, url: 'ws://127.0.0.1:1/ws/notifications', baseDelay: 20,

@@ -42,6 +42,10 @@ public class SwitchboardConfig {
     private final int maxDropped = integer("switchboard.limits.max-dropped", 100);
     private final int connectionsPerUser = integer("switchboard.limits.connections-per-user", 16);
     private final int maxConnections = integer("switchboard.limits.connections", 20_000);
+    private final Duration drainWindow = Duration.ofSeconds(integer("switchboard.drain.window", 30));
+    private final Duration drainRetryAfter = Duration.ofSeconds(integer("switchboard.drain.retry-after", 5));
+    private final Duration shutdownDrainWindow =
+            Duration.ofMillis(integer("switchboard.drain.shutdown-window-ms", 2_000));
 
     /** How long a connection may be silent before the server pings it. */
     public Duration heartbeatInterval() {
@@ -172,6 +176,21 @@ public class SwitchboardConfig {
     /** Open connections this node accepts; beyond that new ones are closed with 1013. */
     public int maxConnections() {
         return maxConnections;
+    }
+
+    /** Over how long a drain started without a window closes this node's connections (1012). */
+    public Duration drainWindow() {
+        return drainWindow;
+    }
+
+    /** The longest a client closed by a drain should wait before reconnecting (the close reason's {@code retry-after}). */
+    public Duration drainRetryAfter() {
+        return drainRetryAfter;
+    }
+
+    /** Over how long an undeploy or a server shutdown closes the connections (1012) before the rest are cut. */
+    public Duration shutdownDrainWindow() {
+        return shutdownDrainWindow;
     }
 
     static String string(String key, String defaultValue) {

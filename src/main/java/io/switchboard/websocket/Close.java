@@ -31,6 +31,11 @@ public enum Close {
     TOO_BIG(1009, "message too big"),
     /** An unexpected server error. */
     INTERNAL_ERROR(1011, "internal error"),
+    /**
+     * The node is draining (a deploy or restart): reconnect after a random delay of at most the reason's
+     * {@code retry-after} seconds, which spreads the reconnects; other nodes (or this one, restarted) take them.
+     */
+    SERVICE_RESTART(1012, "service restart"),
     /** The server is overloaded (too many of the client's messages waiting, or the node's connection limit); retry with backoff. */
     TRY_AGAIN_LATER(1013, "try again later"),
     /** No frame and no pong within the heartbeat timeout (private-use code). */
@@ -40,7 +45,9 @@ public enum Close {
     /** The credential the connection was opened with expired: get a fresh ticket (and token) and reconnect. */
     CREDENTIAL_EXPIRED(4002, "credential expired"),
     /** The user was revoked (signed out everywhere): do not reconnect with the old credential. */
-    REVOKED(4003, "credential revoked");
+    REVOKED(4003, "credential revoked"),
+    /** An administrator closed the connection (the reason says why): do not reconnect on your own. */
+    CLOSED_BY_ADMIN(4004, "closed by an administrator");
 
     private final int code;
     private final String defaultReason;

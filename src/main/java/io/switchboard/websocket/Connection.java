@@ -109,6 +109,13 @@ public final class Connection {
         return identity.userId();
     }
 
+    /** The endpoint's path without the application's context path, e.g. {@code /ws/chat}. */
+    public String endpoint() {
+        String path = session.getRequestURI().getPath();
+        int at = path.lastIndexOf("/ws/");
+        return at < 0 ? path : path.substring(at);
+    }
+
     /** Queues one encoded message for this client. */
     public void send(String text) {
         send(new OutboundFrame(text));

@@ -52,6 +52,9 @@ public class Connections {
     Workers workers;
 
     @Inject
+    Drain drain;
+
+    @Inject
     Event<ConnectionOpened> opened;
 
     @Inject
@@ -61,10 +64,14 @@ public class Connections {
      * Identifies and registers a newly opened session and applies the frame checks ({@link FrameGuard}), message size
      * and connection limits.
      *
-     * @return the connection, or empty when it was refused (and is being closed with 1008, or 1013 when this node
-     *         has as many connections as it accepts; see {@link #refuse})
+     * @return the connection, or empty when it was refused (and is being closed with 1008, 1013 when this node
+     *         has as many connections as it accepts, or 1012 while it drains; see {@link #refuse})
      */
     public Optional<Connection> open(Session session) {
+        if (drain.draining()) {
+            refuse(session, drain.reason());
+            return Optional.empty();
+        }
         FrameGuard.onOpen(session, config.maxTextMessageBytes(), reason -> refuseFrames(session, reason));
         session.setMaxTextMessageBufferSize(config.maxTextMessageBytes());
         session.setMaxBinaryMessageBufferSize(config.maxBinaryMessageBytes());
@@ -154,9 +161,13 @@ public class Connections {
 
     /** Closes a connection and deregisters it at once, without waiting for the container to report the close. */
     void forget(Connection connection, Close why) {
+        forget(connection, why.reason());
+    }
+
+    private void forget(Connection connection, CloseReason why) {
         connection.close(why);
         connection.session().getUserProperties().remove(KEY);
-        deregister(connection, why.code());
+        deregister(connection, why.getCloseCode().getCode());
     }
 
     private void deregister(Connection connection, int code) {
@@ -271,9 +282,24 @@ public class Connections {
 
     /** Closes every connection of a user on this node; returns how many there were. */
     public int closeUser(String userId, Close why) {
+        return closeUser(userId, why.reason());
+    }
+
+    /** As {@link #closeUser(String, Close)}, with a reason of the caller's. */
+    public int closeUser(String userId, CloseReason why) {
         Collection<Connection> theirs = ofUser(userId);
         theirs.forEach(connection -> forget(connection, why));
         return theirs.size();
+    }
+
+    /** Closes one connection of this node by its id; false when there is none. */
+    public boolean close(String connectionId, CloseReason why) {
+        Connection connection = byId.get(connectionId);
+        if (connection == null) {
+            return false;
+        }
+        forget(connection, why);
+        return true;
     }
 
     public Collection<Connection> all() {

@@ -31,6 +31,7 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable {
     private final BlockingQueue<Long> pings = new LinkedBlockingQueue<>();
     private final StringBuilder partial = new StringBuilder();
     private volatile String closeReason;
+    private volatile long closedAtNanos;
     private WebSocket socket;
 
     private WsClient() {}
@@ -266,6 +267,12 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable {
         return closeReason;
     }
 
+    /** When ({@link System#nanoTime}) the server's Close frame arrived, waiting for it. */
+    public long closedAtNanos() {
+        closeCode();
+        return closedAtNanos;
+    }
+
     /** The subprotocol the server chose in the handshake; empty when it chose none. */
     public String subprotocol() {
         return socket.getSubprotocol();
@@ -304,6 +311,7 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable {
 
     @Override
     public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+        closedAtNanos = System.nanoTime();
         closeReason = reason;
         closeCode.complete(statusCode);
         return null;
