@@ -72,7 +72,7 @@ public class Drain {
         final CountDownLatch done = new CountDownLatch(1);
 
         Run(Duration window) {
-            this.window = window;
+            this.window = window.isNegative() ? Duration.ZERO : window;
             List<Connection> open = new ArrayList<>(connections.all());
             Collections.shuffle(open); // no user or endpoint is always first
             this.total = open.size();

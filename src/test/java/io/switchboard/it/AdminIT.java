@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -39,6 +40,11 @@ class AdminIT extends DeployedTest {
     @BeforeEach
     void newTag() {
         tag = "a" + RUNS.incrementAndGet() + "x" + System.nanoTime() % 100_000;
+    }
+
+    @AfterEach
+    void endAnyDrain() {
+        Servers.delete(http, "/api/admin/drain", ADMIN);
     }
 
     private String user(String name) {
@@ -212,7 +218,6 @@ class AdminIT extends DeployedTest {
                 assertEquals(List.of("before", "during"), titles, names.get(u) + ": each notification once, in order");
             }
         } finally {
-            Servers.delete(http, "/api/admin/drain", ADMIN);
             pool.shutdownNow();
         }
     }

@@ -4,6 +4,7 @@ import io.switchboard.broker.Subscriptions;
 import io.switchboard.broker.Topic;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.presence.control.Presence;
+import io.switchboard.protocol.Constraints;
 import io.switchboard.protocol.Fields;
 import io.switchboard.rest.Problem;
 import io.switchboard.security.boundary.Caller;
@@ -165,6 +166,9 @@ public class AdminResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Response startDrain(DrainRequest request) {
         requireAdmin();
+        if (request != null) {
+            Constraints.check(request);
+        }
         Duration window = request == null || request.windowSeconds() == null
                 ? config.drainWindow()
                 : Duration.ofSeconds(request.windowSeconds());
