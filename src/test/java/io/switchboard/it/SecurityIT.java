@@ -395,11 +395,11 @@ class SecurityIT extends DeployedTest {
 
     @Test
     void aNodeRefusesConnectionsBeyondItsLimitWith1013() {
-        // the test servers accept 150 connections (switchboard.limits.connections in the build)
+        // the test servers accept 250 connections (switchboard.limits.connections in the build)
         List<WsClient> open = new ArrayList<>();
         int refusedWith = 0;
         try {
-            for (int i = 0; i < 200 && refusedWith == 0; i++) {
+            for (int i = 0; i < 300 && refusedWith == 0; i++) {
                 WsClient client = WsClient.connect(ws, "/ws/chat", user("n" + i));
                 if (client.welcomed()) {
                     open.add(client);
