@@ -5,8 +5,10 @@ import jakarta.websocket.Session;
 import java.io.IOException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -22,13 +24,28 @@ final class CloseProtocol {
 
     private final Session session;
     private final Executor loop;
+    private final BooleanSupplier upgradeFinished;
     private final AtomicBoolean closing = new AtomicBoolean();
     private final AtomicReference<CloseReason> afterFlush = new AtomicReference<>();
     private volatile boolean sessionClosed;
 
     CloseProtocol(Session session, Executor loop) {
+        this(session, loop, () -> true);
+    }
+
+    /**
+     * @param upgradeFinished whether the container has finished the HTTP request that upgraded the session; a close
+     *     waits for it on a scheduled loop ({@link UpgradeRequest})
+     */
+    CloseProtocol(Session session, Executor loop, BooleanSupplier upgradeFinished) {
         this.session = session;
         this.loop = loop;
+        this.upgradeFinished = upgradeFinished;
+    }
+
+    /** Whether the container has finished the HTTP request that upgraded the session ({@link UpgradeRequest}). */
+    boolean upgradeFinished() {
+        return upgradeFinished.getAsBoolean();
     }
 
     /** Whether the connection is closing: no frame is queued any more. */
@@ -79,6 +96,14 @@ final class CloseProtocol {
 
     private void closeSession(CloseReason reason) {
         sessionClosed = true;
+        if (loop instanceof ScheduledExecutorService scheduled) {
+            UpgradeRequest.whenFinished(upgradeFinished, scheduled, () -> closeNow(reason));
+        } else {
+            closeNow(reason);
+        }
+    }
+
+    private void closeNow(CloseReason reason) {
         try {
             session.close(reason);
         } catch (IOException | RuntimeException e) {

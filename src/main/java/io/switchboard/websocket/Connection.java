@@ -77,7 +77,7 @@ public final class Connection {
         this.loop = loop;
         this.limits = limits;
         this.inbound = new InboundQueue(workers);
-        this.close = new CloseProtocol(session, loop);
+        this.close = new CloseProtocol(session, loop, UpgradeRequest.finished(session));
         this.sender = sender;
         this.outbound = SendQueue.of(sender, loop, close, limits.maxPending());
     }

@@ -80,7 +80,7 @@ public class Drain {
             this.steps = timer.scheduleAtFixedRate(this::step, 0, STEP.toMillis(), TimeUnit.MILLISECONDS);
         }
 
-        private synchronized void step() {
+        synchronized void step() {
             long elapsed = System.nanoTime() - startNanos;
             long due = window.isZero() || elapsed >= window.toNanos()
                     ? total
@@ -159,18 +159,28 @@ public class Drain {
      * so clients get 1012 with a retry hint instead of all dropping at once.
      */
     void beforeShutdown(@Observes @BeforeDestroyed(ApplicationScoped.class) Object applicationStopping) {
+        if (connections.all().isEmpty()) {
+            return;
+        }
         Duration window = config.shutdownDrainWindow();
         start(window);
         Run run;
         synchronized (this) {
             run = current;
         }
+        long deadline = System.nanoTime() + window.plusMillis(500).toNanos();
         try {
-            if (run != null && !run.done.await(window.plusMillis(500).toMillis(), TimeUnit.MILLISECONDS)) {
-                LOG.log(Level.WARNING, "Shutdown drain: {0} connection(s) still open", run.remaining());
+            // the steps are made here too: while the application stops, the timer's thread may no longer run
+            while (run != null
+                    && System.nanoTime() < deadline
+                    && !run.done.await(STEP.toMillis(), TimeUnit.MILLISECONDS)) {
+                run.step();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (run != null && run.remaining() > 0) {
+            LOG.log(Level.WARNING, "Shutdown drain: {0} connection(s) still open", run.remaining());
         }
     }
 

@@ -17,6 +17,10 @@ abstract class FlushingSendQueue extends SendQueue {
     private static final Logger LOG = Logger.getLogger(FlushingSendQueue.class.getName());
 
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
+    /** Whether frames may go out: the upgrade request has finished ({@link UpgradeRequest}); on the loop only. */
+    private boolean released;
+    /** When the first flush found the upgrade request unfinished; 0 when it did not. */
+    private long heldSince;
 
     FlushingSendQueue(FrameSender sender, ScheduledExecutorService loop, CloseProtocol close, int maxPending) {
         super(sender, loop, close, maxPending);
@@ -27,6 +31,29 @@ abstract class FlushingSendQueue extends SendQueue {
         if (flushScheduled.compareAndSet(false, true)) {
             flush(); // on this connection's loop: no other flush of it runs now
         }
+    }
+
+    /**
+     * Holds the first frames until the upgrade request has finished (then a grace period), so that a client cannot
+     * answer them, with a Close say, while the container still finishes it; true while they are held.
+     */
+    private boolean hold() {
+        long now = System.nanoTime();
+        if (!close.upgradeFinished() && (heldSince == 0 || now - heldSince < UpgradeRequest.LONGEST_WAIT.toNanos())) {
+            if (heldSince == 0) {
+                heldSince = now;
+            }
+            flushScheduled.set(false);
+            scheduleFlush(UpgradeRequest.POLL_MILLIS);
+            return true;
+        }
+        released = true;
+        if (heldSince != 0) {
+            flushScheduled.set(false);
+            scheduleFlush(UpgradeRequest.GRACE_MILLIS);
+            return true;
+        }
+        return false;
     }
 
     @Override
@@ -69,6 +96,9 @@ abstract class FlushingSendQueue extends SendQueue {
     }
 
     private void flushQueued() {
+        if (!released && hold()) {
+            return;
+        }
         if (close.closed()) {
             queue.clear(); // nobody will read them: a write queue that never drains must not keep us polling
             flushScheduled.set(false);

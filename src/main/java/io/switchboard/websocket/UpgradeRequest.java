@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -27,37 +28,61 @@ import java.util.logging.Logger;
  * no answering frame is read at all (a client's TCP close alone is handled cleanly by the container).
  * <p>
  * Other containers (Undertow) have finished the request by the time {@code @OnOpen} runs.
+ * <p>
+ * The same holds for an accepted session: a client that gets its {@code welcome} and closes at once (or any close
+ * of ours) while the upgrade request is still finishing can corrupt the pooled request objects, and the next
+ * connection or request then fails (seen as a {@code welcome} that never comes, and as a Catalina request without its
+ * context). So on Payara a new connection's first frames wait until its upgrade request has finished
+ * ({@link FlushingSendQueue}), and so does every close ({@link CloseProtocol}).
  */
 final class UpgradeRequest {
 
     private static final Logger LOG = Logger.getLogger(UpgradeRequest.class.getName());
     private static final String SERVLET_WRITER = "org.glassfish.tyrus.servlet.TyrusServletWriter";
-    private static final long POLL_MILLIS = 5;
+    static final long POLL_MILLIS = 5;
     /** After the request has left its service: for the request thread to return through Grizzly's filter chain. */
-    private static final long GRACE_MILLIS = 50;
+    static final long GRACE_MILLIS = 50;
     /** A request that never reports its end (not seen on the containers tested) is closed after this anyway. */
-    private static final Duration LONGEST_WAIT = Duration.ofSeconds(10);
+    static final Duration LONGEST_WAIT = Duration.ofSeconds(10);
 
     private UpgradeRequest() {}
 
     /** Runs {@code close} on {@code loop} once the upgrade request of {@code session} has finished; call it in {@code @OnOpen}. */
     static void thenClose(Session session, ScheduledExecutorService loop, Runnable close) {
         BooleanSupplier finished = finished(session);
+        try {
+            loop.execute(() -> whenFinished(finished, loop, close));
+        } catch (RejectedExecutionException e) {
+            close.run(); // shutting down
+        }
+    }
+
+    /**
+     * Runs {@code action} now when the upgrade request has finished, else on {@code loop} once it has (plus the grace
+     * period), or after {@link #LONGEST_WAIT} at the latest. Every close of an accepted session goes through this too:
+     * a heartbeat, an administrator or a drain may close a connection whose upgrade request a loaded server has not
+     * finished yet.
+     */
+    static void whenFinished(BooleanSupplier finished, ScheduledExecutorService loop, Runnable action) {
+        if (finished.getAsBoolean()) {
+            action.run();
+            return;
+        }
         long deadline = System.nanoTime() + LONGEST_WAIT.toNanos();
         Runnable attempt = new Runnable() {
             @Override
             public void run() {
                 if (finished.getAsBoolean() || System.nanoTime() - deadline > 0) {
-                    loop.schedule(close, GRACE_MILLIS, TimeUnit.MILLISECONDS);
+                    loop.schedule(action, GRACE_MILLIS, TimeUnit.MILLISECONDS);
                 } else {
                     loop.schedule(this, POLL_MILLIS, TimeUnit.MILLISECONDS);
                 }
             }
         };
         try {
-            loop.execute(attempt);
+            loop.schedule(attempt, POLL_MILLIS, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
-            close.run(); // shutting down
+            action.run(); // shutting down
         }
     }
 
@@ -66,7 +91,7 @@ final class UpgradeRequest {
      * ({@code Request.afterService}); elsewhere, at once. The request is read only until then, while its suspended
      * response keeps it from being recycled.
      */
-    private static BooleanSupplier finished(Session session) {
+    static BooleanSupplier finished(Session session) {
         if (!session.getClass().getName().startsWith("org.glassfish.tyrus.")) {
             return () -> true;
         }
@@ -80,9 +105,17 @@ final class UpgradeRequest {
                     Reflection.field(writer, "tyrusHttpUpgradeHandler"); // may be a proxy of the real one
             Object request = Reflection.field(Reflection.call(upgradeHandler, "getWebConnection"), "request");
             Reflection.field(request, "afterService");
+            AtomicBoolean seen = new AtomicBoolean();
             return () -> {
+                if (seen.get()) {
+                    return true; // the pooled request may serve another request by now: once seen, it stays so
+                }
                 try {
-                    return (boolean) Reflection.field(request, "afterService");
+                    boolean finished = (boolean) Reflection.field(request, "afterService");
+                    if (finished) {
+                        seen.set(true);
+                    }
+                    return finished;
                 } catch (ReflectiveOperationException e) {
                     return true;
                 }

@@ -2,6 +2,7 @@ package io.switchboard.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.openqa.selenium.support.ui.ExpectedConditions.alertIsPresent;
 import static org.openqa.selenium.support.ui.ExpectedConditions.attributeToBe;
 import static org.openqa.selenium.support.ui.ExpectedConditions.invisibilityOfElementLocated;
 import static org.openqa.selenium.support.ui.ExpectedConditions.textMatches;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.Alert;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.Keys;
@@ -371,6 +373,39 @@ class BrowserIT extends DeployedTest {
         assertTrue(
                 page.findElement(By.cssSelector("#signin .hint")).getText().contains("ticket()"),
                 "the page says so up front");
+    }
+
+    @Test
+    @Order(12)
+    void theAdminPageShowsLiveFiguresAndClosesAConnection() {
+        ChromeDriver page = alice.driver();
+        page.get(http + "/admin.html");
+        WebElement name = waitFor(alice).until(visibilityOfElementLocated(By.id("name")));
+        name.sendKeys("root-" + RUN, Keys.ENTER);
+        waitFor(alice).until(textMatches(By.id("connections"), Pattern.compile("\\d+")));
+        String watched = "watched-" + RUN;
+        page.findElement(By.id("filter")).sendKeys(watched);
+        try (WsClient first = WsClient.chat(ws, watched)) {
+            waitFor(alice).until(textToBe(By.id("list-summary"), "1 connection(s)"));
+            String before = page.findElement(By.id("connections")).getText();
+            try (WsClient second = WsClient.notifications(ws, watched, 0)) {
+                waitFor(alice).until(textToBe(By.id("list-summary"), "2 connection(s)"));
+                waitFor(alice)
+                        .until(d -> !before.equals(
+                                d.findElement(By.id("connections")).getText()));
+                alice.screenshot(SCREENSHOTS, "12-admin");
+                page.findElement(By.cssSelector("#rows tr:last-child button")).click();
+                Alert reason = waitFor(alice).until(alertIsPresent());
+                reason.sendKeys("maintenance");
+                reason.accept();
+                waitFor(alice).until(textToBe(By.id("list-summary"), "1 connection(s)"));
+                waitFor(alice).until(d -> !first.isOpen() || !second.isOpen());
+                WsClient closed = second.isOpen() ? first : second;
+                assertEquals(4004, closed.closeCode());
+                assertEquals("closed by an administrator: maintenance", closed.closeReason());
+            }
+        }
+        page.get(http + "/"); // back to the chat page for any later test
     }
 
     // ---- what a person does ----
