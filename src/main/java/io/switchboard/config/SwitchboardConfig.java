@@ -42,6 +42,9 @@ public class SwitchboardConfig {
     private final int maxDropped = integer("switchboard.limits.max-dropped", 100);
     private final int connectionsPerUser = integer("switchboard.limits.connections-per-user", 16);
     private final int maxConnections = integer("switchboard.limits.connections", 20_000);
+    private final boolean metricsEnabled = Boolean.parseBoolean(string("switchboard.metrics.enabled", "true"));
+    private final String metricsToken = string("switchboard.metrics.token", "");
+    private final Duration readinessTimeout = Duration.ofMillis(integer("switchboard.health.ready-timeout-ms", 2_000));
 
     /** How long a connection may be silent before the server pings it. */
     public Duration heartbeatInterval() {
@@ -172,6 +175,24 @@ public class SwitchboardConfig {
     /** Open connections this node accepts; beyond that new ones are closed with 1013. */
     public int maxConnections() {
         return maxConnections;
+    }
+
+    /** Whether meters record and {@code /api/metrics} serves them (off: every meter is a no-op, 404). */
+    public boolean metricsEnabled() {
+        return metricsEnabled;
+    }
+
+    /**
+     * A token a scraper may send as {@code Authorization: Bearer <token>} to read {@code /api/metrics} without a
+     * user; empty when only the admin role may.
+     */
+    public String metricsToken() {
+        return metricsToken;
+    }
+
+    /** How long the readiness probe waits for the database before it reports it DOWN. */
+    public Duration readinessTimeout() {
+        return readinessTimeout;
     }
 
     static String string(String key, String defaultValue) {
