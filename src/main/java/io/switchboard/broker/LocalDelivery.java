@@ -1,5 +1,7 @@
 package io.switchboard.broker;
 
+import io.switchboard.operations.control.Meters;
+import io.switchboard.operations.control.Metrics;
 import io.switchboard.websocket.Connection;
 import io.switchboard.websocket.Connections;
 import io.switchboard.websocket.OutboundFrame;
@@ -24,10 +26,16 @@ public class LocalDelivery {
     @Inject
     Instance<TopicHandler> handlerBeans;
 
+    @Inject
+    Metrics metrics;
+
+    private Meters meters;
+
     private Map<Class<? extends Topic>, TopicHandler> handlers;
 
     @PostConstruct
     void collectHandlers() {
+        meters = metrics.meters();
         handlers = handlerBeans.stream().collect(Collectors.toUnmodifiableMap(TopicHandler::kind, h -> h));
     }
 
@@ -48,6 +56,6 @@ public class LocalDelivery {
         } else {
             throw new IllegalStateException("no delivery for " + topic);
         }
-        Connection.broadcast(receivers, publication.exceptUser(), new OutboundFrame(publication.payload()));
+        Connection.broadcast(receivers, publication.exceptUser(), new OutboundFrame(publication.payload()), meters);
     }
 }

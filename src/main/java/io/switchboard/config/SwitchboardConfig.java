@@ -46,6 +46,9 @@ public class SwitchboardConfig {
     private final Duration drainRetryAfter = Duration.ofSeconds(integer("switchboard.drain.retry-after", 5));
     private final Duration shutdownDrainWindow =
             Duration.ofMillis(integer("switchboard.drain.shutdown-window-ms", 2_000));
+    private final boolean metricsEnabled = Boolean.parseBoolean(string("switchboard.metrics.enabled", "true"));
+    private final String metricsToken = string("switchboard.metrics.token", "");
+    private final Duration readinessTimeout = Duration.ofMillis(integer("switchboard.health.ready-timeout-ms", 2_000));
 
     /** How long a connection may be silent before the server pings it. */
     public Duration heartbeatInterval() {
@@ -191,6 +194,22 @@ public class SwitchboardConfig {
     /** Over how long an undeploy or a server shutdown closes the connections (1012) before the rest are cut. */
     public Duration shutdownDrainWindow() {
         return shutdownDrainWindow;
+    /** Whether meters record and {@code /api/metrics} serves them (off: every meter is a no-op, 404). */
+    public boolean metricsEnabled() {
+        return metricsEnabled;
+    }
+
+    /**
+     * A token a scraper may send as {@code Authorization: Bearer <token>} to read {@code /api/metrics} without a
+     * user; empty when only the admin role may.
+     */
+    public String metricsToken() {
+        return metricsToken;
+    }
+
+    /** How long the readiness probe waits for the database before it reports it DOWN. */
+    public Duration readinessTimeout() {
+        return readinessTimeout;
     }
 
     static String string(String key, String defaultValue) {

@@ -28,6 +28,7 @@ final class CloseProtocol {
     private final AtomicBoolean closing = new AtomicBoolean();
     private final AtomicReference<CloseReason> afterFlush = new AtomicReference<>();
     private volatile boolean sessionClosed;
+    private volatile CloseReason closedWith;
 
     CloseProtocol(Session session, Executor loop) {
         this(session, loop, () -> true);
@@ -94,7 +95,13 @@ final class CloseProtocol {
         }
     }
 
+    /** The reason this side closed the session with; null when it did not close it. */
+    CloseReason closedWith() {
+        return closedWith;
+    }
+
     private void closeSession(CloseReason reason) {
+        closedWith = reason;
         sessionClosed = true;
         if (loop instanceof ScheduledExecutorService scheduled) {
             UpgradeRequest.whenFinished(upgradeFinished, scheduled, () -> closeNow(reason));

@@ -1,6 +1,7 @@
 package io.switchboard.websocket;
 
 import io.switchboard.identity.Identity;
+import io.switchboard.operations.control.Meters;
 import io.switchboard.protocol.ErrorFrame;
 import io.switchboard.protocol.InvalidMessage;
 import io.switchboard.protocol.Json;
@@ -17,6 +18,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -51,8 +53,11 @@ public final class Connection {
     private final CloseProtocol close;
     private final Limits limits;
     private final AtomicBoolean flooding = new AtomicBoolean();
+    private final Traffic traffic;
     private volatile long lastSeenNanos = System.nanoTime();
     private volatile long lastPingNanos = lastSeenNanos;
+    /** When the ping still waiting for its pong was sent; 0 when none is. */
+    private volatile long pingOutstandingNanos;
 
     /**
      * What one connection may do: frames waiting for its socket, refused messages (strikes) and messages dropped by
@@ -71,6 +76,19 @@ public final class Connection {
             ScheduledExecutorService loop,
             Executor workers,
             Limits limits) {
+        this(session, identity, sender, loop, workers, limits, Traffic.none());
+    }
+
+    /** @param traffic where the connection's frames are counted (meters, traffic log) */
+    Connection(
+            Session session,
+            Identity identity,
+            FrameSender sender,
+            ScheduledExecutorService loop,
+            Executor workers,
+            Limits limits,
+            Traffic traffic) {
+        this.traffic = traffic;
         this.id = session.getId();
         this.session = session;
         this.identity = identity;
@@ -128,7 +146,14 @@ public final class Connection {
      */
     public void send(OutboundFrame frame) {
         if (!close.closing()) {
-            onLoop(() -> outbound.enqueue(frame));
+            onLoop(() -> enqueue(frame));
+        }
+    }
+
+    /** On the send loop: queues the frame and counts it. */
+    private void enqueue(OutboundFrame frame) {
+        if (outbound.enqueue(frame)) {
+            traffic.out(frame, id);
         }
     }
 
@@ -137,6 +162,16 @@ public final class Connection {
      * send loop for all of its connections, so a broadcast costs the publisher a few hand-overs, not one per receiver.
      */
     public static void broadcast(Iterable<Connection> receivers, String exceptUser, OutboundFrame frame) {
+        broadcast(receivers, exceptUser, frame, null);
+    }
+
+    /**
+     * As {@link #broadcast(Iterable, String, OutboundFrame)}, and records in {@code meters} the time from this call
+     * until the last receiver's frame is queued (the fan-out time; nothing when there is no receiver).
+     */
+    public static void broadcast(
+            Iterable<Connection> receivers, String exceptUser, OutboundFrame frame, Meters meters) {
+        long started = System.nanoTime();
         List<ScheduledExecutorService> loops = new ArrayList<>(4);
         List<List<Connection>> groups = new ArrayList<>(4);
         for (Connection connection : receivers) {
@@ -153,10 +188,18 @@ public final class Connection {
             }
             groups.get(group).add(connection);
         }
+        AtomicInteger groupsLeft = meters == null ? null : new AtomicInteger(loops.size());
         for (int group = 0; group < loops.size(); group++) {
             List<Connection> connections = groups.get(group);
             try {
-                loops.get(group).execute(() -> connections.forEach(c -> c.outbound.enqueue(frame)));
+                loops.get(group).execute(() -> {
+                    for (Connection c : connections) {
+                        c.enqueue(frame);
+                    }
+                    if (groupsLeft != null && groupsLeft.decrementAndGet() == 0) {
+                        meters.fanout(System.nanoTime() - started);
+                    }
+                });
             } catch (RejectedExecutionException e) {
                 // shutting down
             }
@@ -179,7 +222,7 @@ public final class Connection {
         LOG.log(Level.FINE, "{0} refused: {1} {2}", new Object[] {
             this, problem.code().wire(), problem.getMessage()
         });
-        send(Json.write(ErrorFrame.of(problem)));
+        sendError(problem);
         if (limits.strikes().strike()) {
             closeWhenFlushed(Close.POLICY_VIOLATION.reason("too many invalid messages"));
             return false;
@@ -196,12 +239,18 @@ public final class Connection {
      * client reads it.
      */
     void drop(InvalidMessage problem) {
-        send(Json.write(ErrorFrame.of(problem)));
+        sendError(problem);
         if (limits.drops().strike() && flooding.compareAndSet(false, true)) {
             CloseReason reason = Close.POLICY_VIOLATION.reason("too many messages (rate limit)");
             long decided = System.nanoTime();
             process(() -> closeWhenQuiet(reason, decided));
         }
+    }
+
+    /** Sends an error frame, counted by its code. */
+    void sendError(InvalidMessage problem) {
+        traffic.meters.errorFrame(problem.code().wire());
+        send(Json.write(ErrorFrame.of(problem)));
     }
 
     private void closeWhenQuiet(CloseReason reason, long decidedNanos) {
@@ -254,8 +303,20 @@ public final class Connection {
         return Duration.ofNanos(System.nanoTime() - Math.max(lastSeenNanos, lastPingNanos));
     }
 
+    /** The client answered a ping (or sent an unsolicited pong): records the round trip of the ping waiting for it. */
+    void pong() {
+        long now = System.nanoTime();
+        lastSeenNanos = now;
+        long sent = pingOutstandingNanos;
+        if (sent != 0) {
+            pingOutstandingNanos = 0;
+            traffic.meters.heartbeatRoundTrip(now - sent);
+        }
+    }
+
     void ping() {
         lastPingNanos = System.nanoTime();
+        pingOutstandingNanos = lastPingNanos;
         try {
             session.getAsyncRemote().sendPing(PING.duplicate());
         } catch (IOException | RuntimeException e) {
@@ -265,6 +326,25 @@ public final class Connection {
 
     Session session() {
         return session;
+    }
+
+    Traffic traffic() {
+        return traffic;
+    }
+
+    /** Frames waiting for the client's socket. */
+    int pendingFrames() {
+        return outbound.pending.get();
+    }
+
+    /** Whether this side has decided to close the connection (the close may not have been written yet). */
+    boolean closingHere() {
+        return close.closing();
+    }
+
+    /** The reason this side closed the connection with, or null when it did not (the client closed, or it broke). */
+    CloseReason closedHereWith() {
+        return close.closedWith();
     }
 
     /** How frames reach this client: the send strategy and the container path under it (for the log and tests). */

@@ -3,11 +3,14 @@ package io.switchboard.websocket;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.identity.Identity;
 import io.switchboard.identity.IdentityResolver;
+import io.switchboard.operations.control.Meters;
+import io.switchboard.operations.control.Metrics;
+import io.switchboard.operations.control.TrafficLog;
 import io.switchboard.protocol.ClientMessage;
 import io.switchboard.protocol.ErrorCode;
-import io.switchboard.protocol.ErrorFrame;
 import io.switchboard.protocol.InvalidMessage;
 import io.switchboard.protocol.Json;
+import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -60,6 +63,17 @@ public class Connections {
     @Inject
     Event<ConnectionClosed> closed;
 
+    @Inject
+    Metrics metrics;
+
+    private Meters meters;
+
+    @PostConstruct
+    void init() {
+        meters = metrics.meters();
+        meters.usersOnline(byUser::size);
+    }
+
     /**
      * Identifies and registers a newly opened session and applies the frame checks ({@link FrameGuard}), message size
      * and connection limits.
@@ -69,10 +83,11 @@ public class Connections {
      */
     public Optional<Connection> open(Session session) {
         if (drain.draining()) {
-            refuse(session, drain.reason());
+            refuse(session, Meters.Refusal.DRAINING, drain.reason());
             return Optional.empty();
         }
-        FrameGuard.onOpen(session, config.maxTextMessageBytes(), reason -> refuseFrames(session, reason));
+        FrameScanner scanner =
+                FrameGuard.onOpen(session, config.maxTextMessageBytes(), reason -> refuseFrames(session, reason));
         session.setMaxTextMessageBufferSize(config.maxTextMessageBytes());
         session.setMaxBinaryMessageBufferSize(config.maxBinaryMessageBytes());
         session.setMaxIdleTimeout(0); // the heartbeat decides when a silent connection is dead
@@ -80,16 +95,20 @@ public class Connections {
         try {
             identity = identities.resolve(session);
         } catch (IdentityResolver.Refusal refusal) {
-            refuse(session, Close.POLICY_VIOLATION.reason(refusal.getMessage()));
+            refuse(session, Meters.Refusal.CREDENTIAL, Close.POLICY_VIOLATION.reason(refusal.getMessage()));
             return Optional.empty();
         }
         if (byId.size() >= config.maxConnections()) {
-            refuse(session, Close.TRY_AGAIN_LATER.reason("this server has reached its connection limit"));
+            refuse(
+                    session,
+                    Meters.Refusal.CONNECTION_LIMIT,
+                    Close.TRY_AGAIN_LATER.reason("this server has reached its connection limit"));
             return Optional.empty();
         }
         if (ofUser(identity.userId()).size() >= config.connectionsPerUser()) {
             refuse(
                     session,
+                    Meters.Refusal.USER_CONNECTION_LIMIT,
                     Close.POLICY_VIOLATION.reason(
                             "too many connections for this user (limit " + config.connectionsPerUser() + ")"));
             return Optional.empty();
@@ -98,6 +117,7 @@ public class Connections {
         if (sendPathLogged.compareAndSet(false, true)) {
             LOG.log(Level.INFO, "Switchboard sends WebSocket frames through {0}", sender.path());
         }
+        int endpoint = endpoint(session);
         Connection connection = new Connection(
                 session,
                 identity,
@@ -108,11 +128,15 @@ public class Connections {
                         config.maxPendingFrames(),
                         new Connection.Strikes(config.maxStrikes(), config.strikeWindow()),
                         new Connection.Strikes(config.maxDropped(), config.strikeWindow()),
-                        new RateLimit(config.messagesPerSecond())));
+                        new RateLimit(config.messagesPerSecond())),
+                new Traffic(endpoint, meters, RemoteAddress.of(session), scanner));
         session.getUserProperties().put(KEY, connection);
         byId.put(connection.id(), connection);
         byUser.computeIfAbsent(identity.userId(), u -> ConcurrentHashMap.newKeySet())
                 .add(connection);
+        meters.opened(endpoint);
+        TrafficLog.opened(
+                connection.id(), identity.userId(), Meters.ENDPOINTS.get(endpoint), connection.traffic().remote);
         connection.send(Json.write(new WelcomeFrame(
                 "welcome",
                 connection.id(),
@@ -132,9 +156,16 @@ public class Connections {
 
     /**
      * Closes a session that {@code @OnOpen} refuses (it is not registered): from a send loop, once the container has
-     * finished the upgrade request, never from inside {@code @OnOpen} (see {@link UpgradeRequest}).
+     * finished the upgrade request, never from inside {@code @OnOpen} (see {@link UpgradeRequest}). Counted and logged
+     * as a refused handshake.
      */
-    public void refuse(Session session, CloseReason reason) {
+    public void refuse(Session session, Meters.Refusal why, CloseReason reason) {
+        meters.refused(why);
+        TrafficLog.refused(
+                Meters.ENDPOINTS.get(endpoint(session)),
+                RemoteAddress.of(session),
+                why.tag(),
+                reason.getReasonPhrase());
         FrameSender sender = FrameSender.of(session);
         UpgradeRequest.thenClose(session, workers.nextSendLoop(), () -> {
             if (!sender.closeConnection(reason)) {
@@ -148,14 +179,24 @@ public class Connections {
         return Optional.ofNullable((Connection) session.getUserProperties().get(KEY));
     }
 
-    /** Deregisters the session's connection, once, and tells observers. */
+    /**
+     * Deregisters the session's connection, once, and tells observers. The close counts as the server's when this side
+     * had decided to close, with the code it closed with; otherwise as the client's, with the client's code (1006 when
+     * the connection broke without a Close frame).
+     */
     public void closed(Session session, CloseReason reason) {
         Connection connection = (Connection) session.getUserProperties().remove(KEY);
         if (connection != null) {
-            int code = reason == null
+            CloseReason here = connection.closedHereWith();
+            CloseReason used = here != null ? here : reason;
+            int code = used == null
                     ? CloseReason.CloseCodes.CLOSED_ABNORMALLY.getCode()
-                    : reason.getCloseCode().getCode();
-            deregister(connection, code);
+                    : used.getCloseCode().getCode();
+            deregister(
+                    connection,
+                    code,
+                    used == null ? "" : used.getReasonPhrase(),
+                    connection.closingHere() ? Meters.Initiator.SERVER : Meters.Initiator.CLIENT);
         }
     }
 
@@ -164,16 +205,35 @@ public class Connections {
         forget(connection, why.reason());
     }
 
-    private void forget(Connection connection, CloseReason why) {
-        connection.close(why);
+    private void forget(Connection connection, CloseReason reason) {
+        connection.close(reason);
         connection.session().getUserProperties().remove(KEY);
-        deregister(connection, why.getCloseCode().getCode());
+        deregister(
+                connection,
+                reason.getCloseCode().getCode(),
+                reason.getReasonPhrase(),
+                Meters.Initiator.SERVER);
     }
 
-    private void deregister(Connection connection, int code) {
+    private void deregister(Connection connection, int code, String reason, Meters.Initiator initiator) {
         if (byId.remove(connection.id()) == null) {
             return;
         }
+        Traffic traffic = connection.traffic();
+        meters.closed(traffic.endpoint, code, initiator);
+        TrafficLog.closed(new TrafficLog.Closed(
+                connection.id(),
+                connection.userId(),
+                Meters.ENDPOINTS.get(traffic.endpoint),
+                traffic.remote,
+                (System.nanoTime() - traffic.openedNanos) / 1_000_000,
+                traffic.framesIn(),
+                traffic.bytesIn(),
+                traffic.framesOut(),
+                traffic.bytesOut(),
+                code,
+                initiator.name().toLowerCase(java.util.Locale.ROOT),
+                reason));
         byUser.computeIfPresent(connection.userId(), (user, set) -> {
             set.remove(connection);
             if (set.isEmpty()) {
@@ -197,13 +257,19 @@ public class Connections {
     public void onMessage(Session session, ClientMessage message, Consumer<Connection> handler) {
         of(session).ifPresent(connection -> {
             connection.touch();
+            connection.traffic().in();
+            if (TrafficLog.contents()) {
+                TrafficLog.content(connection.id(), "in", String.valueOf(message));
+            }
             if (connection.flooding()) {
                 return;
             }
-            if (!connection.admit()
+            boolean connectionAdmits = connection.admit();
+            if (!connectionAdmits
                     || !userRates
                             .computeIfAbsent(connection.userId(), u -> new RateLimit(config.userMessagesPerSecond()))
                             .tryAcquire()) {
+                meters.rateLimited(connectionAdmits);
                 connection.drop(new InvalidMessage(
                         ErrorCode.RATE_LIMITED,
                         "too many messages: at most "
@@ -224,11 +290,8 @@ public class Connections {
             connection.reject(e);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Handling a message of " + connection + " failed", e);
-            connection.send(Json.write(new ErrorFrame(
-                    "error",
-                    ErrorCode.INTERNAL_ERROR.wire(),
-                    "the server could not process the message; it was not accepted",
-                    null)));
+            connection.sendError(new InvalidMessage(
+                    ErrorCode.INTERNAL_ERROR, "the server could not process the message; it was not accepted"));
         }
     }
 
@@ -237,9 +300,9 @@ public class Connections {
         of(session).ifPresent(connection -> connection.close(Close.BINARY_NOT_ACCEPTED));
     }
 
-    /** Handles a pong (or anything else that shows the client is alive). */
+    /** Handles a pong: the client is alive; the heartbeat's round trip is recorded. */
     public void heard(Session session) {
-        of(session).ifPresent(Connection::touch);
+        of(session).ifPresent(Connection::pong);
     }
 
     /**
@@ -254,6 +317,9 @@ public class Connections {
             return;
         }
         InvalidMessage invalid = cause(error, InvalidMessage.class);
+        if ((invalid != null || error instanceof DecodeException) && connection.isPresent()) {
+            connection.get().traffic().in();
+        }
         if (invalid != null && connection.isPresent()) {
             connection
                     .get()
@@ -314,6 +380,12 @@ public class Connections {
     @PreDestroy
     void shutdown() {
         byId.values().forEach(c -> c.close(Close.GOING_AWAY));
+    }
+
+    /** Which endpoint a session is on, as an index of {@link Meters#ENDPOINTS}. */
+    private static int endpoint(Session session) {
+        java.net.URI uri = session.getRequestURI();
+        return Meters.endpointOf(uri == null ? null : uri.getPath());
     }
 
     private static <T extends Throwable> T cause(Throwable error, Class<T> type) {

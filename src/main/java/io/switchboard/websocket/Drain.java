@@ -1,6 +1,7 @@
 package io.switchboard.websocket;
 
 import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.operations.control.Readiness;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -54,6 +55,9 @@ public class Drain {
 
     @Inject
     Clock clock;
+
+    @Inject
+    Readiness readiness;
 
     @Resource(lookup = "java:comp/DefaultManagedThreadFactory")
     ManagedThreadFactory threads;
@@ -117,6 +121,7 @@ public class Drain {
      */
     public synchronized Status start(Duration window) {
         if (current == null) {
+            readiness.drain();
             current = new Run(window);
             LOG.log(
                     Level.INFO,
@@ -131,6 +136,7 @@ public class Drain {
         if (current != null) {
             current.stop();
             current = null;
+            readiness.resume();
             LOG.info("Drain ended: accepting connections again");
         }
         return status();

@@ -36,23 +36,26 @@ public final class FrameGuard {
     /**
      * At {@code @OnOpen}: on Tyrus the guard goes before the upgrade handler now; on Undertow the guard put there at the
      * handshake learns how to close the session. {@code refuse} closes the session with the guard's reason.
+     *
+     * @return the scanner that follows the session's frames, or null when none could be put in place
      */
-    static void onOpen(Session session, long limit, Consumer<CloseReason> refuse) {
+    static FrameScanner onOpen(Session session, long limit, Consumer<CloseReason> refuse) {
         String container = session.getClass().getName();
         try {
-            boolean guarded;
+            FrameScanner scanner = null;
             if (container.startsWith("org.glassfish.tyrus.")) {
-                guarded = TyrusFrameGuard.install(session, new FrameScanner(limit), refuse);
+                FrameScanner fresh = new FrameScanner(limit);
+                scanner = TyrusFrameGuard.install(session, fresh, refuse) ? fresh : null;
             } else if (container.startsWith("io.undertow.")) {
-                guarded = UndertowFrameGuard.attach(session, refuse);
-            } else {
-                guarded = false;
+                scanner = UndertowFrameGuard.attach(session, refuse);
             }
-            if (!guarded) {
+            if (scanner == null) {
                 unavailable(container + " offers no known seam");
             }
+            return scanner;
         } catch (ReflectiveOperationException | RuntimeException e) {
             unavailable(e.toString());
+            return null;
         }
     }
 

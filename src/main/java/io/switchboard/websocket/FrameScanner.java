@@ -23,6 +23,7 @@ final class FrameScanner {
     private int headerBytes;
     private long payloadLeft;
     private long messageBytes;
+    private volatile long dataBytes;
     private volatile CloseReason refusal;
 
     FrameScanner(long limit) {
@@ -53,6 +54,11 @@ final class FrameScanner {
 
     CloseReason refusal() {
         return refusal;
+    }
+
+    /** The payload bytes that the data frames seen so far declared (for the traffic log). */
+    long dataBytes() {
+        return dataBytes;
     }
 
     /** Checks the header collected so far; when it is complete, starts skipping its payload. */
@@ -87,6 +93,7 @@ final class FrameScanner {
             refusal = Close.PROTOCOL_ERROR.reason("the most significant bit of a 64-bit payload length must be 0");
             return;
         }
+        dataBytes += length; // one writer: the thread reading the connection
         messageBytes = opcode == 0 ? messageBytes + length : length;
         if (messageBytes > limit) {
             refusal = Close.TOO_BIG.reason(

@@ -1,6 +1,7 @@
 package io.switchboard.websocket;
 
 import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.operations.control.Metrics;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
@@ -22,7 +23,7 @@ import java.util.logging.Logger;
 /**
  * Pings connections that have been silent for the heartbeat interval and closes (4000) those silent for the
  * heartbeat timeout, so a client that vanished without a close frame is removed from rooms and presence; closes
- * (4002) connections whose credential has expired.
+ * (4002) connections whose credential has expired; samples the send queues' depth for the metrics.
  */
 @ApplicationScoped
 public class Heartbeat {
@@ -43,6 +44,9 @@ public class Heartbeat {
 
     @Inject
     Event<HeartbeatTicked> ticked;
+
+    @Inject
+    Metrics metrics;
 
     private ScheduledFuture<?> task;
     private long leasePeriodNanos;
@@ -76,6 +80,8 @@ public class Heartbeat {
             Duration timeout = config.heartbeatTimeout();
             List<Connection> alive = new ArrayList<>();
             Instant now = clock.instant();
+            int longestQueue = 0;
+            long queued = 0;
             for (Connection connection : connections.all()) {
                 Duration silence = connection.silence();
                 if (connection.identity().expired(now)) {
@@ -88,8 +94,12 @@ public class Heartbeat {
                         connection.ping(); // once per interval of silence
                     }
                     alive.add(connection);
+                    int pending = connection.pendingFrames();
+                    longestQueue = Math.max(longestQueue, pending);
+                    queued += pending;
                 }
             }
+            metrics.meters().sendQueues(longestQueue, queued);
             long nanos = System.nanoTime();
             if (nanos - lastLeaseRound >= leasePeriodNanos) {
                 lastLeaseRound = nanos;

@@ -1,5 +1,6 @@
 package io.switchboard.websocket;
 
+import io.switchboard.operations.control.Meters;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -8,15 +9,74 @@ import java.nio.charset.StandardCharsets;
  */
 public final class OutboundFrame {
 
+    private static final String TYPE_FIRST = "{\"type\":\"";
+    private static final String TYPE_FIELD = "\"type\":\"";
+
     private final String text;
+    private final int type;
     private volatile byte[] wire;
+    private int payloadBytes = -1;
 
     public OutboundFrame(String text) {
         this.text = text;
+        this.type = Meters.frameType(typeOf(text));
     }
 
     public String text() {
         return text;
+    }
+
+    /** The frame's {@code type} as an index of {@link Meters#FRAME_TYPES}, found once for all receivers. */
+    int type() {
+        return type;
+    }
+
+    /** The UTF-8 length of the text, computed once. */
+    int payloadBytes() {
+        int bytes = payloadBytes;
+        if (bytes < 0) {
+            bytes = utf8Length(text);
+            payloadBytes = bytes; // racy but idempotent
+        }
+        return bytes;
+    }
+
+    /**
+     * The value of the top-level {@code type} of a JSON frame: the first member of every event (JSON-B writes the
+     * {@code @JsonbTypeInfo} key first); the welcome and error frames are flat records with one {@code type}.
+     */
+    static String typeOf(String json) {
+        int start;
+        if (json.startsWith(TYPE_FIRST)) {
+            start = TYPE_FIRST.length();
+        } else {
+            int at = json.indexOf(TYPE_FIELD);
+            if (at < 0) {
+                return null;
+            }
+            start = at + TYPE_FIELD.length();
+        }
+        int end = json.indexOf('"', start);
+        return end < 0 || end - start > 32 ? null : json.substring(start, end);
+    }
+
+    /** UTF-8 length without encoding (an unpaired surrogate counts as the 3 bytes of its replacement). */
+    static int utf8Length(String text) {
+        int bytes = 0;
+        for (int i = 0, n = text.length(); i < n; i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                bytes++;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(text.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
     }
 
     /** The whole frame: FIN + text opcode, payload length, UTF-8 payload. */

@@ -47,18 +47,23 @@ abstract class SendQueue {
                 : new OneInFlightSendQueue(sender, loop, close, maxPending);
     }
 
-    /** On the send loop: queues one frame and starts writing; closes the connection (4001) when too many wait. */
-    final void enqueue(OutboundFrame frame) {
+    /**
+     * On the send loop: queues one frame and starts writing; closes the connection (4001) when too many wait.
+     *
+     * @return whether the frame was queued
+     */
+    final boolean enqueue(OutboundFrame frame) {
         if (close.closing()) {
-            return;
+            return false;
         }
         if (pending.incrementAndGet() > maxPending) {
             pending.decrementAndGet();
             close.close(Close.SLOW_CONSUMER.reason());
-            return;
+            return false;
         }
         queue.offer(frame);
         written();
+        return true;
     }
 
     /** Writes what is queued, as far as the strategy allows now. */

@@ -1,6 +1,8 @@
 package io.switchboard.websocket;
 
 import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.operations.control.Meters;
+import io.switchboard.operations.control.Metrics;
 import io.switchboard.protocol.Constraints;
 import io.switchboard.protocol.ErrorCode;
 import io.switchboard.protocol.InvalidMessage;
@@ -19,6 +21,8 @@ import jakarta.websocket.EndpointConfig;
 import java.lang.reflect.RecordComponent;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -35,6 +39,8 @@ public class TextCodec<T> {
     private final Class<T> type;
     private final String discriminator;
     private final Map<String, RecordComponent[]> fieldsByAlias;
+    private final List<String> aliases;
+    private final Map<Class<?>, Integer> aliasIndex;
 
     public TextCodec(Class<T> type) {
         JsonbTypeInfo info = type.getAnnotation(JsonbTypeInfo.class);
@@ -49,6 +55,23 @@ public class TextCodec<T> {
                         subtype -> subtype.type().isRecord()
                                 ? subtype.type().getRecordComponents()
                                 : new RecordComponent[0]));
+        this.aliases = Arrays.stream(info.value()).map(JsonbSubtype::alias).toList();
+        Map<Class<?>, Integer> index = new HashMap<>();
+        for (JsonbSubtype subtype : info.value()) {
+            index.put(subtype.type(), aliases.indexOf(subtype.alias()));
+        }
+        this.aliasIndex = Map.copyOf(index);
+    }
+
+    /** The message types ({@code type} values), in the order of the interface's {@link JsonbTypeInfo}. */
+    public List<String> aliases() {
+        return aliases;
+    }
+
+    /** The index in {@link #aliases()} of a decoded message's type; -1 for a class that is not one. */
+    public int aliasIndex(Class<?> messageType) {
+        Integer index = aliasIndex.get(messageType);
+        return index == null ? -1 : index;
     }
 
     /**
@@ -113,26 +136,46 @@ public class TextCodec<T> {
      */
     public abstract static class TextDecoder<T> implements Decoder.Text<T> {
         private final TextCodec<T> codec;
+        private final String endpoint;
         private int maxBytes = Integer.MAX_VALUE;
+        private Meters.Inbound meters;
 
-        protected TextDecoder(TextCodec<T> codec) {
+        /** @param endpoint the endpoint's {@code endpoint} tag in the metrics ({@link Meters#ENDPOINTS}) */
+        protected TextDecoder(TextCodec<T> codec, String endpoint) {
             this.codec = codec;
+            this.endpoint = endpoint;
         }
 
-        /** Not every container enforces the session's text buffer size on a single frame (Undertow does not). */
+        /**
+         * Not every container enforces the session's text buffer size on a single frame (Undertow does not); the
+         * endpoint's inbound meters, by message type.
+         */
         @Override
         public void init(EndpointConfig config) {
             maxBytes = CDI.current().select(SwitchboardConfig.class).get().maxTextMessageBytes();
+            meters = CDI.current().select(Metrics.class).get().meters().inbound(endpoint, codec.aliases());
         }
 
         @Override
         public T decode(String text) throws DecodeException {
+            Meters.Inbound counted = meters;
             if (text.length() > maxBytes / 3 && text.getBytes(StandardCharsets.UTF_8).length > maxBytes) {
+                if (counted != null) {
+                    counted.received(counted.invalid(), OutboundFrame.utf8Length(text));
+                }
                 throw new DecodeException(text, "message too big", new MessageTooBig(maxBytes));
             }
             try {
-                return codec.decode(text);
+                T message = codec.decode(text);
+                if (counted != null) {
+                    int type = codec.aliasIndex(message.getClass());
+                    counted.received(type < 0 ? counted.invalid() : type, OutboundFrame.utf8Length(text));
+                }
+                return message;
             } catch (InvalidMessage e) {
+                if (counted != null) {
+                    counted.received(counted.invalid(), OutboundFrame.utf8Length(text));
+                }
                 throw new DecodeException(text, e.getMessage(), e);
             }
         }

@@ -98,9 +98,9 @@ final class UndertowFrameGuard implements InvocationHandler {
     /**
      * Tells the guard under {@code session}'s connection how to close it.
      *
-     * @return false when there is no guard under the session
+     * @return the guard's scanner, or null when there is no guard under the session
      */
-    static boolean attach(Session session, Consumer<CloseReason> refuse) throws ReflectiveOperationException {
+    static FrameScanner attach(Session session, Consumer<CloseReason> refuse) throws ReflectiveOperationException {
         Object channel = session.getClass().getMethod("getWebSocketChannel").invoke(session);
         Object connection = Reflection.call(channel, "getUnderlyingConnection");
         Object source = connection.getClass().getMethod("getSourceChannel").invoke(connection);
@@ -110,10 +110,10 @@ final class UndertowFrameGuard implements InvocationHandler {
             if (Proxy.isProxyClass(conduit.getClass())
                     && Proxy.getInvocationHandler(conduit) instanceof UndertowFrameGuard guard) {
                 guard.attach(refuse);
-                return true;
+                return guard.scanner;
             }
         }
-        return false;
+        return null;
     }
 
     /** The conduit a conduit reads from: XNIO's and Undertow's wrappers ({@code next}), Undertow's idle timeout ({@code source}). */

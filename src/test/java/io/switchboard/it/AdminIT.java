@@ -171,6 +171,7 @@ class AdminIT extends DeployedTest {
             for (String name : names) {
                 publish(name, "during"); // stored; delivered now or on the next connection
             }
+            assertEquals(503, Servers.get(http, "/api/health/ready").statusCode(), "not ready while draining");
             WsClient late = WsClient.connect(ws, "/ws/chat", user("late"));
             assertEquals(1012, late.closeCode(), "a new connection is refused while draining");
 
@@ -200,6 +201,7 @@ class AdminIT extends DeployedTest {
                 streams.add(clients.get(u * perUser + perUser - 1));
             }
             assertEquals(200, Servers.delete(http, "/api/admin/drain", ADMIN).statusCode());
+            assertEquals(200, Servers.get(http, "/api/health/ready").statusCode(), "ready once the drain ends");
             for (int u = 0; u < users; u++) {
                 List<String> titles = new ArrayList<>();
                 long last = 0;

@@ -5,7 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.switchboard.identity.Identity;
+import io.switchboard.operations.control.Meters;
 import io.switchboard.protocol.InvalidMessage;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.SendHandler;
@@ -201,6 +205,50 @@ class ConnectionTest {
             assertEquals(List.of(4), framesWrittenAtClose, "all four error frames went out before the close frame");
         } finally {
             writers.shutdownNow();
+        }
+    }
+
+    @Test
+    void aBroadcastCountsEveryQueuedFrameAndTimesTheFanOutOnce() throws Exception {
+        ScheduledExecutorService[] loops = {
+            Executors.newSingleThreadScheduledExecutor(), Executors.newSingleThreadScheduledExecutor()
+        };
+        try {
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            Meters meters = new Meters(registry);
+            List<Connection> receivers = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                receivers.add(new Connection(
+                        session(new AtomicReference<>()),
+                        new Identity("user" + i, "u"),
+                        new HeldSender(true),
+                        loops[i % 2],
+                        Runnable::run,
+                        new Connection.Limits(
+                                1_000,
+                                new Connection.Strikes(3, Duration.ofMinutes(1)),
+                                new Connection.Strikes(3, Duration.ofMinutes(1)),
+                                new RateLimit(1_000)),
+                        new Traffic(Meters.CHAT, meters, "127.0.0.1", null)));
+            }
+            String text = "{\"type\":\"message\",\"text\":\"héllo\"}";
+            Connection.broadcast(receivers, "user0", new OutboundFrame(text), meters);
+            Timer fanout = registry.get("switchboard.fanout").timer();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> fanout.count() == 1);
+            Counter frames = registry.get("switchboard.frames.out")
+                    .tags("endpoint", "chat", "type", "message")
+                    .counter();
+            Counter bytes = registry.get("switchboard.frames.out.bytes")
+                    .tags("endpoint", "chat", "type", "message")
+                    .counter();
+            assertEquals(5, frames.count(), "every receiver but the excepted user");
+            assertEquals(5.0 * text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length, bytes.count());
+            assertEquals(0, receivers.get(0).traffic().framesOut());
+            assertEquals(1, receivers.get(1).traffic().framesOut());
+        } finally {
+            for (ScheduledExecutorService loop : loops) {
+                loop.shutdownNow();
+            }
         }
     }
 

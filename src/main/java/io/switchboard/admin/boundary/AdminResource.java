@@ -2,7 +2,10 @@ package io.switchboard.admin.boundary;
 
 import io.switchboard.broker.Subscriptions;
 import io.switchboard.broker.Topic;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.operations.control.Metrics;
 import io.switchboard.presence.control.Presence;
 import io.switchboard.protocol.Constraints;
 import io.switchboard.protocol.Fields;
@@ -29,8 +32,10 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -63,6 +68,12 @@ public class AdminResource {
     @Inject
     SwitchboardConfig config;
 
+    @Inject
+    Metrics metrics;
+
+    @Inject
+    Clock clock;
+
     @Context
     SecurityContext caller;
 
@@ -76,6 +87,19 @@ public class AdminResource {
     public record RoomView(String room, int online) {}
 
     public record Closed(int closed) {}
+
+    /**
+     * The admin page's figures: {@code at} (epoch ms), connections and users now, and running totals since the node
+     * started (messages received, frames sent, closes by code), which the page turns into rates.
+     */
+    public record Stats(
+            long at,
+            int connections,
+            int users,
+            double messagesIn,
+            double framesOut,
+            Map<String, Long> closes,
+            boolean draining) {}
 
     /** {@code {"windowSeconds":30}}; no body or no field: {@code switchboard.drain.window}. */
     public record DrainRequest(
@@ -106,6 +130,31 @@ public class AdminResource {
                         .sorted(Comparator.comparing(ConnectionView::user).thenComparing(ConnectionView::id))
                         .toList();
         return new ConnectionList(all.size(), all.subList(0, Math.min(all.size(), MAX_LISTED)));
+    }
+
+    /** The figures of the admin page (the same meters as {@code /api/metrics}). */
+    @GET
+    @Path("stats")
+    public Stats stats() {
+        requireAdmin();
+        MeterRegistry registry = metrics.meters().registry();
+        Map<String, Long> closes = new TreeMap<>();
+        registry.find("switchboard.closes")
+                .counters()
+                .forEach(c -> closes.merge(c.getId().getTag("code"), Math.round(c.count()), Long::sum));
+        Collection<Connection> open = connections.all();
+        return new Stats(
+                clock.millis(),
+                open.size(),
+                (int) open.stream().map(Connection::userId).distinct().count(),
+                total(registry, "switchboard.messages.in"),
+                total(registry, "switchboard.frames.out"),
+                closes,
+                drain.draining());
+    }
+
+    private static double total(MeterRegistry registry, String counter) {
+        return registry.find(counter).counters().stream().mapToDouble(Counter::count).sum();
     }
 
     /** The users with at least one connection to this node, and how many each. */

@@ -19,7 +19,7 @@ public final class ChatCodec {
     /** WebSocket decoder of {@link ChatCommand}. */
     public static class Decoder extends TextCodec.TextDecoder<ChatCommand> {
         public Decoder() {
-            super(COMMANDS);
+            super(COMMANDS, "chat");
         }
     }
 }

@@ -6,6 +6,7 @@ import io.switchboard.broker.Subscriptions;
 import io.switchboard.broker.Topic;
 import io.switchboard.chat.entity.ChatMessage;
 import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.operations.control.Metrics;
 import io.switchboard.presence.control.Presence;
 import io.switchboard.protocol.ErrorCode;
 import io.switchboard.protocol.InvalidMessage;
@@ -51,6 +52,9 @@ public class ChatService {
 
     @Inject
     Connections connections;
+
+    @Inject
+    Metrics metrics;
 
     /** Typing in a joined room: relayed to the room's other users, never stored. */
     public void typing(Connection connection, String room, boolean active) {
@@ -134,6 +138,7 @@ public class ChatService {
     }
 
     private void acknowledge(Connection connection, ChatHistory.Stored stored) {
+        metrics.meters().chatPosted(stored.duplicate());
         ChatMessage m = stored.message();
         connection.send(Json.write(new ChatEvent.Ack(m.getClientId(), m.getId(), m.getSentAt(), stored.duplicate())));
     }

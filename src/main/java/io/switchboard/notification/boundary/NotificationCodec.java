@@ -19,7 +19,7 @@ public final class NotificationCodec {
     /** WebSocket decoder of {@link NotificationCommand}. */
     public static class Decoder extends TextCodec.TextDecoder<NotificationCommand> {
         public Decoder() {
-            super(COMMANDS);
+            super(COMMANDS, "notifications");
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.switchboard.notification.boundary;
 
 import io.switchboard.notification.control.NotificationStreams;
+import io.switchboard.operations.control.Meters;
 import io.switchboard.security.boundary.Handshake;
 import io.switchboard.websocket.Close;
 import io.switchboard.websocket.Connections;
@@ -47,7 +48,10 @@ public class NotificationEndpoint {
             from = -1;
         }
         if (from < 0) {
-            connections.refuse(session, Close.POLICY_VIOLATION.reason("'since' must be a sequence number (0 or more)"));
+            connections.refuse(
+                    session,
+                    Meters.Refusal.BAD_REQUEST,
+                    Close.POLICY_VIOLATION.reason("'since' must be a sequence number (0 or more)"));
             return;
         }
         long after = from;

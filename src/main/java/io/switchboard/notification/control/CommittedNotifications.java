@@ -4,6 +4,7 @@ import io.switchboard.broker.Broker;
 import io.switchboard.broker.Publication;
 import io.switchboard.broker.Topic;
 import io.switchboard.notification.entity.Notification;
+import io.switchboard.operations.control.Metrics;
 import io.switchboard.protocol.Json;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
@@ -24,6 +25,9 @@ public class CommittedNotifications {
     @Inject
     Broker broker;
 
+    @Inject
+    Metrics metrics;
+
     @Resource(lookup = "java:comp/DefaultManagedExecutorService")
     ManagedExecutorService executor;
 
@@ -41,6 +45,7 @@ public class CommittedNotifications {
     }
 
     private void publish(NotificationsStored stored) {
+        metrics.meters().notificationPublished();
         Notification n = stored.notification();
         for (NotificationsStored.Delivery delivery : stored.deliveries()) {
             publish(delivery.userId(), delivery.seq(), NotificationStreams.view(n, delivery.seq(), false));

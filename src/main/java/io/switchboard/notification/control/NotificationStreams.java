@@ -5,6 +5,7 @@ import io.switchboard.broker.Topic;
 import io.switchboard.broker.TopicHandler;
 import io.switchboard.notification.entity.InboxEntry;
 import io.switchboard.notification.entity.Notification;
+import io.switchboard.operations.control.Metrics;
 import io.switchboard.protocol.Json;
 import io.switchboard.websocket.Connection;
 import io.switchboard.websocket.ConnectionClosed;
@@ -43,6 +44,9 @@ public class NotificationStreams implements TopicHandler {
 
     @Inject
     Connections connections;
+
+    @Inject
+    Metrics metrics;
 
     /** Where a connection's stream stands: the last sequence number it was sent. */
     private static final class Stream {
@@ -96,6 +100,7 @@ public class NotificationStreams implements TopicHandler {
                     replay(connection, stream, seq, clock.instant());
                 }
                 connection.send(publication.payload());
+                metrics.meters().notificationDelivered();
                 stream.lastSent = seq;
             }
         }
@@ -112,6 +117,7 @@ public class NotificationStreams implements TopicHandler {
             page = inbox.between(connection.userId(), stream.lastSent, before, PAGE, now);
             for (InboxEntry entry : page) {
                 connection.send(Json.write(view(entry.getNotification(), entry.getSeq(), entry.isRead())));
+                metrics.meters().notificationReplayed();
                 stream.lastSent = entry.getSeq();
             }
         } while (page.size() == PAGE);

@@ -1,5 +1,7 @@
 package io.switchboard.security.boundary;
 
+import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.operations.boundary.MetricsResource;
 import io.switchboard.security.control.Credential;
 import io.switchboard.security.control.NotAuthenticated;
 import io.switchboard.security.control.Tokens;
@@ -31,11 +33,17 @@ public class BearerAuthentication implements ContainerRequestFilter {
     @Inject
     Authenticated authenticated;
 
+    @Inject
+    SwitchboardConfig config;
+
     @Override
     public void filter(ContainerRequestContext request) {
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
         if (header == null || !header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
             return;
+        }
+        if (scrapeToken(request, header)) {
+            return; // the metrics scraper's token is not a JWT: MetricsResource checks it
         }
         try {
             Credential credential =
@@ -46,6 +54,11 @@ public class BearerAuthentication implements ContainerRequestFilter {
         } catch (NotAuthenticated e) {
             request.abortWith(Caller.unauthorized(e.getMessage(), "invalid_token"));
         }
+    }
+
+    private boolean scrapeToken(ContainerRequestContext request, String header) {
+        return "metrics".equals(request.getUriInfo().getPath().replaceAll("^/+|/+$", ""))
+                && MetricsResource.scrapeToken(config.metricsToken(), header);
     }
 
     /** The security context of a call authenticated by a bearer token. */

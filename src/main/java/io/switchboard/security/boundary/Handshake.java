@@ -17,11 +17,21 @@ import jakarta.websocket.server.ServerEndpointConfig;
  */
 public class Handshake extends ServerEndpointConfig.Configurator {
 
+    /**
+     * The origin this thread's handshake was refused for: {@link HandshakeFilter}, around the handshake request on the
+     * same thread, counts and logs it once the container has answered.
+     */
+    static final ThreadLocal<String> REFUSED_ORIGIN = new ThreadLocal<>();
+
     @Override
     public boolean checkOrigin(String origin) {
-        return origin == null
+        boolean allowed = origin == null
                 || origin.isBlank()
                 || CDI.current().select(Origins.class).get().allowed(origin);
+        if (!allowed) {
+            REFUSED_ORIGIN.set(origin);
+        }
+        return allowed;
     }
 
     @Override

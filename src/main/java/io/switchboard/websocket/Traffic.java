@@ -1,0 +1,68 @@
+package io.switchboard.websocket;
+
+import io.switchboard.operations.control.Meters;
+import io.switchboard.operations.control.TrafficLog;
+
+/**
+ * What one connection sent and received, for the meters and the traffic log's close line: the frames queued for the
+ * client (counted on its send loop, the only writer), the messages it sent (on the container's reading thread), and
+ * the payload bytes of its data frames as the {@link FrameScanner} saw them arrive.
+ */
+final class Traffic {
+
+    final int endpoint;
+    final Meters meters;
+    final String remote;
+    final long openedNanos = System.nanoTime();
+    private final FrameScanner scanner;
+    private volatile long framesOut;
+    private volatile long bytesOut;
+    private volatile long framesIn;
+
+    Traffic(int endpoint, Meters meters, String remote, FrameScanner scanner) {
+        this.endpoint = endpoint;
+        this.meters = meters;
+        this.remote = remote;
+        this.scanner = scanner;
+    }
+
+    /** For connections made outside a deployment (component tests): counts go nowhere. */
+    static Traffic none() {
+        return new Traffic(Meters.CHAT, Meters.none(), null, null);
+    }
+
+    /** On the send loop: one frame queued for the client. */
+    @SuppressWarnings("NonAtomicOperationOnVolatileField") // one writer: the connection's send loop
+    void out(OutboundFrame frame, String connection) {
+        int bytes = frame.payloadBytes();
+        framesOut++;
+        bytesOut += bytes;
+        meters.frameOut(endpoint, frame.type(), bytes);
+        if (TrafficLog.contents()) {
+            TrafficLog.content(connection, "out", frame.text());
+        }
+    }
+
+    /** One message received (decoded or not). */
+    @SuppressWarnings("NonAtomicOperationOnVolatileField") // one reader of the connection at a time
+    void in() {
+        framesIn++;
+    }
+
+    long framesOut() {
+        return framesOut;
+    }
+
+    long bytesOut() {
+        return bytesOut;
+    }
+
+    long framesIn() {
+        return framesIn;
+    }
+
+    /** Payload bytes of the client's data frames; -1 when no scanner watches this connection. */
+    long bytesIn() {
+        return scanner == null ? -1 : scanner.dataBytes();
+    }
+}
