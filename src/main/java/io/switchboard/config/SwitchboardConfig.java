@@ -194,6 +194,8 @@ public class SwitchboardConfig {
     /** Over how long an undeploy or a server shutdown closes the connections (1012) before the rest are cut. */
     public Duration shutdownDrainWindow() {
         return shutdownDrainWindow;
+    }
+
     /** Whether meters record and {@code /api/metrics} serves them (off: every meter is a no-op, 404). */
     public boolean metricsEnabled() {
         return metricsEnabled;

@@ -208,11 +208,7 @@ public class Connections {
     private void forget(Connection connection, CloseReason reason) {
         connection.close(reason);
         connection.session().getUserProperties().remove(KEY);
-        deregister(
-                connection,
-                reason.getCloseCode().getCode(),
-                reason.getReasonPhrase(),
-                Meters.Initiator.SERVER);
+        deregister(connection, reason.getCloseCode().getCode(), reason.getReasonPhrase(), Meters.Initiator.SERVER);
     }
 
     private void deregister(Connection connection, int code, String reason, Meters.Initiator initiator) {

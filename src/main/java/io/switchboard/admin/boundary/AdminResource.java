@@ -1,9 +1,9 @@
 package io.switchboard.admin.boundary;
 
-import io.switchboard.broker.Subscriptions;
-import io.switchboard.broker.Topic;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.switchboard.broker.Subscriptions;
+import io.switchboard.broker.Topic;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.operations.control.Metrics;
 import io.switchboard.presence.control.Presence;
@@ -154,7 +154,9 @@ public class AdminResource {
     }
 
     private static double total(MeterRegistry registry, String counter) {
-        return registry.find(counter).counters().stream().mapToDouble(Counter::count).sum();
+        return registry.find(counter).counters().stream()
+                .mapToDouble(Counter::count)
+                .sum();
     }
 
     /** The users with at least one connection to this node, and how many each. */
