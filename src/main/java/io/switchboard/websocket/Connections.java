@@ -39,7 +39,6 @@ public class Connections {
 
     private final Map<String, Connection> byId = new ConcurrentHashMap<>();
     private final Map<String, Set<Connection>> byUser = new ConcurrentHashMap<>();
-    private final Map<String, RateLimit> userRates = new ConcurrentHashMap<>();
     private final AtomicBoolean sendPathLogged = new AtomicBoolean();
 
     @Inject
@@ -50,6 +49,9 @@ public class Connections {
 
     @Inject
     Workers workers;
+
+    @Inject
+    UserLimits userLimits;
 
     @Inject
     Event<ConnectionOpened> opened;
@@ -80,7 +82,8 @@ public class Connections {
             refuse(session, Close.TRY_AGAIN_LATER.reason("this server has reached its connection limit"));
             return Optional.empty();
         }
-        if (ofUser(identity.userId()).size() >= config.connectionsPerUser()) {
+        if (!userLimits.tryOpen(
+                identity.userId(), session.getId(), ofUser(identity.userId()).size())) {
             refuse(
                     session,
                     Close.POLICY_VIOLATION.reason(
@@ -163,14 +166,13 @@ public class Connections {
         if (byId.remove(connection.id()) == null) {
             return;
         }
+        boolean[] last = {false};
         byUser.computeIfPresent(connection.userId(), (user, set) -> {
             set.remove(connection);
-            if (set.isEmpty()) {
-                userRates.remove(user);
-                return null;
-            }
-            return set;
+            last[0] = set.isEmpty();
+            return last[0] ? null : set;
         });
+        userLimits.closed(connection.userId(), connection.id(), last[0]);
         closed.fire(new ConnectionClosed(connection, code));
     }
 
@@ -189,10 +191,7 @@ public class Connections {
             if (connection.flooding()) {
                 return;
             }
-            if (!connection.admit()
-                    || !userRates
-                            .computeIfAbsent(connection.userId(), u -> new RateLimit(config.userMessagesPerSecond()))
-                            .tryAcquire()) {
+            if (!connection.admit() || !userLimits.tryMessage(connection.userId())) {
                 connection.drop(new InvalidMessage(
                         ErrorCode.RATE_LIMITED,
                         "too many messages: at most "
