@@ -12,7 +12,7 @@ public sealed interface Topic {
     /** Every connection of one user. */
     record User(String userId) implements Topic {}
 
-    /** Every connection of this node. */
+    /** Every connection (of every node, in cluster mode). */
     record Everyone() implements Topic {}
 
     /**

@@ -47,6 +47,7 @@ public final class RedisBus implements AutoCloseable {
     private volatile long lastCanaryBack;
     private volatile long lastCanaryBackNanos;
     private volatile boolean interrupted;
+    private boolean started;
 
     /**
      * @param deliver delivers a publication of another node to this node's receivers
@@ -176,8 +177,11 @@ public final class RedisBus implements AutoCloseable {
         lastCanaryBackNanos = System.nanoTime();
         if (interrupted && n == canariesSent.get()) {
             interrupted = false;
-            LOG.log(Level.INFO, "Cluster bus of node {0} works (again)", node.nodeId());
+            LOG.log(Level.INFO, "Cluster bus of node {0} works again", node.nodeId());
             runRepair("bus resumed");
+        } else if (!started) {
+            started = true;
+            LOG.log(Level.INFO, "Cluster bus of node {0} works", node.nodeId());
         }
     }
 

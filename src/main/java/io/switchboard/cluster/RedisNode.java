@@ -10,6 +10,7 @@ import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.metrics.CommandLatencyRecorder;
 import io.lettuce.core.pubsub.RedisPubSubListener;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
@@ -40,6 +41,8 @@ public final class RedisNode implements AutoCloseable {
     private final String prefix;
     private final ClientResources resources;
     private final RedisClient client;
+    private final RedisURI commandsUri;
+    private final RedisURI pubsubUri;
     private volatile StatefulRedisConnection<String, String> commands;
     private volatile StatefulRedisPubSubConnection<String, String> pubsub;
     private volatile boolean closed;
@@ -63,6 +66,13 @@ public final class RedisNode implements AutoCloseable {
                 .build();
         RedisURI redisUri = RedisURI.create(uri);
         redisUri.setTimeout(timeout);
+        // named on every (re)connect: CLIENT LIST shows which node a connection is, CLIENT KILL can pick the subscriber
+        commandsUri = RedisURI.builder(redisUri)
+                .withClientName("switchboard-" + nodeId)
+                .build();
+        pubsubUri = RedisURI.builder(redisUri)
+                .withClientName("switchboard-" + nodeId + "-sub")
+                .build();
         client = RedisClient.create(resources, redisUri);
         client.setOptions(ClientOptions.builder()
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -104,12 +114,12 @@ public final class RedisNode implements AutoCloseable {
         }
         try {
             if (commands == null) {
-                commands = client.connect();
+                commands = client.connect(StringCodec.UTF8, commandsUri);
                 LOG.log(Level.INFO, "Cluster node {0} connected to Redis", nodeId);
             }
             if (pubsub == null) {
-                StatefulRedisPubSubConnection<String, String> connection = client.connectPubSub();
-                connection.sync().clientSetname("switchboard-" + nodeId + "-sub");
+                StatefulRedisPubSubConnection<String, String> connection =
+                        client.connectPubSub(StringCodec.UTF8, pubsubUri);
                 connection.addListener(listener);
                 connection.sync().subscribe(channels);
                 pubsub = connection;

@@ -145,6 +145,9 @@ class RedisClusterTest {
         redis.startAgain();
         await("bus healthy again").atMost(WAIT).until(() -> a.bus.healthy() && b.bus.healthy());
         assertEquals("bus resumed", b.repairs.poll(WAIT.toSeconds(), TimeUnit.SECONDS), "receivers told to repair");
+        assertTrue(
+                a.redisNode.call(r -> r.clientList()).contains("name=switchboard-node-b-sub"),
+                "the reconnected subscriber still carries its name (for CLIENT KILL)");
         a.bus.publish(Publication.toRoom("after", "{\"n\":1}"));
         assertEquals(Publication.toRoom("after", "{\"n\":1}"), take(b.delivered));
         b.bus.publish(Publication.toUser("alice", "{\"n\":2}"));
