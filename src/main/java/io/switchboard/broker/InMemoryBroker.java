@@ -1,14 +1,13 @@
 package io.switchboard.broker;
 
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
-
 /** The single-node broker: hands every publication straight to this node's {@link LocalDelivery}. */
-@ApplicationScoped
-public class InMemoryBroker implements Broker {
+public final class InMemoryBroker implements Broker {
 
-    @Inject
-    LocalDelivery delivery;
+    private final LocalDelivery delivery;
+
+    public InMemoryBroker(LocalDelivery delivery) {
+        this.delivery = delivery;
+    }
 
     @Override
     public void publish(Publication publication) {

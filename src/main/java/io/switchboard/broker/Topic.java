@@ -12,7 +12,7 @@ public sealed interface Topic {
     /** Every connection of one user. */
     record User(String userId) implements Topic {}
 
-    /** Every connection of this node. */
+    /** Every connection (of every node, in cluster mode). */
     record Everyone() implements Topic {}
 
     /**
@@ -20,4 +20,10 @@ public sealed interface Topic {
      * sequence, such as an unread count); delivered by the notification streams, which repair gaps from the inbox.
      */
     record Inbox(String userId, long seq) implements Topic {}
+
+    /**
+     * Every connection of one user, to be closed (4003) because the user's credentials were revoked at the instant
+     * the payload gives in epoch milliseconds; delivered by the revocations.
+     */
+    record Revoked(String userId) implements Topic {}
 }

@@ -49,6 +49,16 @@ public class SwitchboardConfig {
     private final boolean metricsEnabled = Boolean.parseBoolean(string("switchboard.metrics.enabled", "true"));
     private final String metricsToken = string("switchboard.metrics.token", "");
     private final Duration readinessTimeout = Duration.ofMillis(integer("switchboard.health.ready-timeout-ms", 2_000));
+    private final String redisUri = string("switchboard.cluster.redis-uri", "");
+    private final String nodeId = string(
+            "switchboard.cluster.node-id",
+            "node-" + java.util.UUID.randomUUID().toString().substring(0, 8));
+    private final String keyPrefix = string("switchboard.cluster.key-prefix", "switchboard:");
+    private final Duration canaryInterval = Duration.ofSeconds(integer("switchboard.cluster.canary-interval", 2));
+    private final Duration canaryTimeout = Duration.ofSeconds(integer("switchboard.cluster.canary-timeout", 6));
+    private final Duration repairInterval = Duration.ofSeconds(integer("switchboard.cluster.repair-interval", 30));
+    private final Duration redisTimeout = Duration.ofSeconds(integer("switchboard.cluster.command-timeout", 2));
+    private final Duration revocationTtl = Duration.ofSeconds(integer("switchboard.cluster.revocation-ttl", 86_400));
 
     /** How long a connection may be silent before the server pings it. */
     public Duration heartbeatInterval() {
@@ -212,6 +222,60 @@ public class SwitchboardConfig {
     /** How long the readiness probe waits for the database before it reports it DOWN. */
     public Duration readinessTimeout() {
         return readinessTimeout;
+    }
+
+    /**
+     * Cluster mode: the Redis every node shares ({@code redis://127.0.0.1:6379}) for the bus between nodes, tickets,
+     * revocations and per-user limits; empty (the default) for a single node, all in this JVM's memory.
+     */
+    public String redisUri() {
+        return redisUri;
+    }
+
+    /** Whether cluster mode is on ({@link #redisUri()} is set). */
+    public boolean clustered() {
+        return !redisUri.isEmpty();
+    }
+
+    /** This node's name on the bus and in its Redis entries; random unless set. */
+    public String nodeId() {
+        return nodeId;
+    }
+
+    /** Prefix of every Redis key and channel of Switchboard, so several deployments can share one Redis. */
+    public String keyPrefix() {
+        return keyPrefix;
+    }
+
+    /** How often each node sends itself a canary through the bus. */
+    public Duration canaryInterval() {
+        return canaryInterval;
+    }
+
+    /** The bus is unhealthy when this node's last canary came back longer ago than this. */
+    public Duration canaryTimeout() {
+        return canaryTimeout;
+    }
+
+    /** How often a node checks its notification streams against the database for publications the bus lost. */
+    public Duration repairInterval() {
+        return repairInterval;
+    }
+
+    /** How long a Redis command may take before it fails (and a ticket, say, is refused with 503). */
+    public Duration redisTimeout() {
+        return redisTimeout;
+    }
+
+    /** How long Redis keeps a revocation for nodes that missed it on the bus (the database keeps it for good). */
+    public Duration revocationTtl() {
+        return revocationTtl;
+    }
+
+    /** How often presence and connection leases are renewed: half the heartbeat interval or timeout, 250 ms at least. */
+    public Duration leaseRenewal() {
+        return Duration.ofMillis(
+                Math.max(250, Math.min(heartbeatInterval.toMillis(), heartbeatTimeout.toMillis()) / 2));
     }
 
     static String string(String key, String defaultValue) {

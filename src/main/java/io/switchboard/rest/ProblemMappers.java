@@ -145,6 +145,20 @@ public final class ProblemMappers {
         }
     }
 
+    /** Cluster mode: Redis (tickets, say) did not answer: 503 with {@code Retry-After}, nothing was changed. */
+    @Provider
+    public static class Unavailable implements ExceptionMapper<io.switchboard.cluster.RedisUnavailable> {
+        @Override
+        public Response toResponse(io.switchboard.cluster.RedisUnavailable e) {
+            return Response.fromResponse(Problem.response(
+                            Response.Status.SERVICE_UNAVAILABLE,
+                            "a service the cluster shares is unavailable; try again shortly",
+                            null))
+                    .header("Retry-After", "2")
+                    .build();
+        }
+    }
+
     /** Anything unexpected: logged, and a 500 problem that says nothing of the server's insides. */
     @Provider
     public static class Unexpected implements ExceptionMapper<Exception> {

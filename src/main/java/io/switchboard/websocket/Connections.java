@@ -42,7 +42,6 @@ public class Connections {
 
     private final Map<String, Connection> byId = new ConcurrentHashMap<>();
     private final Map<String, Set<Connection>> byUser = new ConcurrentHashMap<>();
-    private final Map<String, RateLimit> userRates = new ConcurrentHashMap<>();
     private final AtomicBoolean sendPathLogged = new AtomicBoolean();
 
     @Inject
@@ -56,6 +55,9 @@ public class Connections {
 
     @Inject
     Drain drain;
+
+    @Inject
+    UserLimits userLimits;
 
     @Inject
     Event<ConnectionOpened> opened;
@@ -105,7 +107,8 @@ public class Connections {
                     Close.TRY_AGAIN_LATER.reason("this server has reached its connection limit"));
             return Optional.empty();
         }
-        if (ofUser(identity.userId()).size() >= config.connectionsPerUser()) {
+        if (!userLimits.tryOpen(
+                identity.userId(), session.getId(), ofUser(identity.userId()).size())) {
             refuse(
                     session,
                     Meters.Refusal.USER_CONNECTION_LIMIT,
@@ -230,14 +233,13 @@ public class Connections {
                 code,
                 initiator.name().toLowerCase(java.util.Locale.ROOT),
                 reason));
+        boolean[] last = {false};
         byUser.computeIfPresent(connection.userId(), (user, set) -> {
             set.remove(connection);
-            if (set.isEmpty()) {
-                userRates.remove(user);
-                return null;
-            }
-            return set;
+            last[0] = set.isEmpty();
+            return last[0] ? null : set;
         });
+        userLimits.closed(connection.userId(), connection.id(), last[0]);
         closed.fire(new ConnectionClosed(connection, code));
     }
 
@@ -261,10 +263,7 @@ public class Connections {
                 return;
             }
             boolean connectionAdmits = connection.admit();
-            if (!connectionAdmits
-                    || !userRates
-                            .computeIfAbsent(connection.userId(), u -> new RateLimit(config.userMessagesPerSecond()))
-                            .tryAcquire()) {
+            if (!connectionAdmits || !userLimits.tryMessage(connection.userId())) {
                 meters.rateLimited(connectionAdmits);
                 connection.drop(new InvalidMessage(
                         ErrorCode.RATE_LIMITED,

@@ -61,7 +61,7 @@ public class Heartbeat {
         long shortest = Math.min(
                 config.heartbeatInterval().toMillis(), config.heartbeatTimeout().toMillis());
         long sweep = Math.max(100, Math.min(1_000, shortest / 4));
-        leasePeriodNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(250, shortest / 2));
+        leasePeriodNanos = config.leaseRenewal().toNanos();
         lastLeaseRound = System.nanoTime();
         task = scheduler.scheduleAtFixedRate(this::tick, sweep, sweep, TimeUnit.MILLISECONDS);
         LOG.log(

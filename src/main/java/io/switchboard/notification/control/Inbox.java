@@ -43,6 +43,21 @@ public class Inbox {
         return user == null ? 0 : user.getLastSeq();
     }
 
+    /** The last sequence numbers of many users, in a few queries (a user without any is absent from the map). */
+    public Map<String, Long> lastSeqs(Collection<String> userIds) {
+        List<String> users = List.copyOf(userIds);
+        Map<String, Long> last = new HashMap<>();
+        for (int from = 0; from < users.size(); from += CHUNK) {
+            em.createQuery(
+                            "SELECT u.userId, u.lastSeq FROM NotificationUser u WHERE u.userId IN :users",
+                            Object[].class)
+                    .setParameter("users", users.subList(from, Math.min(users.size(), from + CHUNK)))
+                    .getResultList()
+                    .forEach(row -> last.put((String) row[0], ((Number) row[1]).longValue()));
+        }
+        return last;
+    }
+
     /** Unexpired entries with {@code after < seq < before}, in sequence order, at most {@code limit}. */
     public List<InboxEntry> between(String userId, long after, long before, int limit, Instant now) {
         return em.createQuery(

@@ -1,6 +1,7 @@
 package io.switchboard.notification.control;
 
 import io.switchboard.broker.Publication;
+import io.switchboard.broker.PublicationsMayBeMissed;
 import io.switchboard.broker.Topic;
 import io.switchboard.broker.TopicHandler;
 import io.switchboard.notification.entity.InboxEntry;
@@ -15,9 +16,13 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The last step of a notification's way (stored → committed → published → delivered, here): each notification
@@ -29,6 +34,7 @@ import java.util.concurrent.ConcurrentHashMap;
 @ApplicationScoped
 public class NotificationStreams implements TopicHandler {
 
+    private static final Logger LOG = Logger.getLogger(NotificationStreams.class.getName());
     private static final int PAGE = 200;
 
     private final Map<Connection, Stream> streams = new ConcurrentHashMap<>();
@@ -103,6 +109,48 @@ public class NotificationStreams implements TopicHandler {
                 metrics.meters().notificationDelivered();
                 stream.lastSent = seq;
             }
+        }
+    }
+
+    /**
+     * Cluster mode: the bus may have lost publications (it was interrupted, or a periodic check is due). Sends each
+     * stream what the inbox has beyond the stream's last sequence, and then the unread count; the next live
+     * publication would repair a gap too, but a lost last one has no next.
+     */
+    void catchUp(@Observes PublicationsMayBeMissed missed) {
+        if (streams.isEmpty()) {
+            return;
+        }
+        Map<String, List<Map.Entry<Connection, Stream>>> byUser = new HashMap<>();
+        streams.entrySet()
+                .forEach(e -> byUser.computeIfAbsent(e.getKey().userId(), u -> new ArrayList<>())
+                        .add(Map.entry(e.getKey(), e.getValue())));
+        Map<String, Long> lastSeqs = inbox.lastSeqs(byUser.keySet());
+        Instant now = clock.instant();
+        int repaired = 0;
+        for (Map.Entry<String, List<Map.Entry<Connection, Stream>>> user : byUser.entrySet()) {
+            long last = lastSeqs.getOrDefault(user.getKey(), 0L);
+            List<Connection> behind = new ArrayList<>();
+            for (Map.Entry<Connection, Stream> entry : user.getValue()) {
+                Stream stream = entry.getValue();
+                synchronized (stream) {
+                    if (stream.lastSent < last) {
+                        replay(entry.getKey(), stream, last + 1, now);
+                        stream.lastSent = Math.max(stream.lastSent, last);
+                        behind.add(entry.getKey());
+                    }
+                }
+            }
+            if (!behind.isEmpty()) {
+                String unread = Json.write(new NotificationEvent.Unread(inbox.unread(user.getKey(), now)));
+                behind.forEach(connection -> connection.send(unread));
+                repaired += behind.size();
+            }
+        }
+        if (repaired > 0) {
+            LOG.log(Level.INFO, "Notification streams repaired after {0}: {1} connection(s) were behind", new Object[] {
+                missed.reason(), repaired
+            });
         }
     }
 

@@ -7,22 +7,20 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One-time WebSocket tickets. Browsers cannot put an {@code Authorization} header on a WebSocket handshake, so a
  * page trades its bearer token for a ticket over REST and opens the socket with {@code ?ticket=}: the ticket is
- * random, valid for a few seconds and only once, so a URL that leaks into a log is worthless.
+ * random, valid for a few seconds and only once, so a URL that leaks into a log is worthless. In cluster mode the
+ * tickets wait in Redis: issued on one node, redeemed once on any.
  */
 @ApplicationScoped
 public class Tickets {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private record Pending(Credential credential, Instant expiresAt) {}
-
-    private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+    @Inject
+    TicketStore store;
 
     @Inject
     Clock clock;
@@ -37,18 +35,22 @@ public class Tickets {
 
     public Ticket issue(Credential credential) {
         Instant now = clock.instant();
-        pending.values().removeIf(p -> p.expiresAt().isBefore(now));
         byte[] bytes = new byte[24];
         RANDOM.nextBytes(bytes);
         String ticket = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         Instant expiresAt = now.plus(config.ticketLifetime());
-        pending.put(ticket, new Pending(credential, expiresAt));
+        store.put(ticket, new TicketStore.Pending(credential, expiresAt), now);
         return new Ticket(ticket, expiresAt);
     }
 
     /** Takes a ticket, once; throws {@link NotAuthenticated} when it is unknown, used, expired or revoked. */
     public Credential redeem(String ticket) {
-        Pending found = pending.remove(ticket);
+        TicketStore.Pending found;
+        try {
+            found = store.take(ticket);
+        } catch (io.switchboard.cluster.RedisUnavailable e) {
+            throw new NotAuthenticated("tickets cannot be checked right now (cluster store unavailable): try again");
+        }
         if (found == null) {
             throw new NotAuthenticated("unknown or already used ticket");
         }

@@ -18,9 +18,11 @@ class TicketsTest {
 
     TicketsTest() {
         tickets.clock = clock;
+        tickets.store = new InMemoryTicketStore();
         tickets.config = new SwitchboardConfig();
         tickets.revocations = new Revocations();
         tickets.revocations.clock = clock;
+        tickets.revocations.mirror = RevocationMirror.NONE;
         tickets.revocations.store = new RevocationStore() {
             @Override
             public List<io.switchboard.security.entity.Revocation> all() {

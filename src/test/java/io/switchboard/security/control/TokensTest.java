@@ -135,6 +135,7 @@ class TokensTest {
         tokens.clock = clock;
         tokens.revocations = new Revocations();
         tokens.revocations.clock = clock;
+        tokens.revocations.mirror = RevocationMirror.NONE;
         tokens.revocations.store =
                 new RevocationStore() { // none stored yet
                     @Override

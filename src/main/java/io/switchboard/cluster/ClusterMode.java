@@ -1,0 +1,95 @@
+package io.switchboard.cluster;
+
+import io.switchboard.broker.Broker;
+import io.switchboard.broker.InMemoryBroker;
+import io.switchboard.broker.LocalDelivery;
+import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.security.control.InMemoryTicketStore;
+import io.switchboard.security.control.RevocationMirror;
+import io.switchboard.security.control.TicketStore;
+import io.switchboard.websocket.HeartbeatTicked;
+import io.switchboard.websocket.InMemoryUserLimits;
+import io.switchboard.websocket.UserLimits;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * Chooses, once at deployment, the single-node (in-memory) or the cluster (Redis) implementation of each seam that
+ * differs: the broker, the ticket store, the revocation mirror and the per-user limits.
+ */
+@ApplicationScoped
+public class ClusterMode {
+
+    /** Window of the per-user message count over the cluster: twice the per-second limit per two seconds. */
+    private static final Duration RATE_WINDOW = Duration.ofSeconds(2);
+
+    @Inject
+    Cluster cluster;
+
+    @Inject
+    LocalDelivery delivery;
+
+    @Inject
+    SwitchboardConfig config;
+
+    @Inject
+    Clock clock;
+
+    private Broker broker;
+    private TicketStore tickets;
+    private RevocationMirror revocations;
+    private UserLimits userLimits;
+
+    @PostConstruct
+    void choose() {
+        InMemoryUserLimits local = new InMemoryUserLimits(config.connectionsPerUser(), config.userMessagesPerSecond());
+        if (cluster.enabled()) {
+            RedisNode node = cluster.node();
+            broker = new RedisBroker(delivery, cluster.bus());
+            tickets = new RedisTicketStore(node);
+            revocations = new RedisRevocationMirror(node, clock, config.revocationTtl());
+            Duration lease = config.leaseRenewal().multipliedBy(3);
+            userLimits = new RedisUserLimits(
+                    node,
+                    local,
+                    config.connectionsPerUser(),
+                    (int) (config.userMessagesPerSecond() * RATE_WINDOW.toSeconds()),
+                    RATE_WINDOW,
+                    lease.compareTo(Duration.ofSeconds(10)) < 0 ? Duration.ofSeconds(10) : lease);
+        } else {
+            broker = new InMemoryBroker(delivery);
+            tickets = new InMemoryTicketStore();
+            revocations = RevocationMirror.NONE;
+            userLimits = local;
+        }
+    }
+
+    @Produces
+    Broker broker() {
+        return broker;
+    }
+
+    @Produces
+    TicketStore tickets() {
+        return tickets;
+    }
+
+    @Produces
+    RevocationMirror revocations() {
+        return revocations;
+    }
+
+    @Produces
+    UserLimits userLimits() {
+        return userLimits;
+    }
+
+    void renewLeases(@Observes HeartbeatTicked ticked) {
+        userLimits.renew(ticked.alive());
+    }
+}
