@@ -3,8 +3,6 @@ package io.switchboard.chat.control;
 import io.switchboard.chat.entity.ChatMessage;
 import io.switchboard.chat.entity.ChatRoom;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.context.Initialized;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
@@ -14,15 +12,11 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /** Chat messages and rooms in the database. Each method is one transaction: when it returns, it is durable. */
 @ApplicationScoped
 @Transactional
 public class ChatHistory {
-
-    private static final Logger LOG = Logger.getLogger(ChatHistory.class.getName());
 
     @Inject
     Clock clock;
@@ -81,25 +75,5 @@ public class ChatHistory {
         List<ChatMessage> page = new ArrayList<>(newestFirst.subList(0, Math.min(limit, newestFirst.size())));
         Collections.reverse(page);
         return new Page(page, more);
-    }
-
-    /**
-     * Numbers the room messages stored before rooms had sequence numbers (by id, which followed posting order on
-     * the single node that stored them) and sets their rooms' last number. Runs when the application starts; a
-     * no-op once done. Plain SQL that H2 and PostgreSQL both take.
-     */
-    void numberOlderMessages(@Observes @Initialized(ApplicationScoped.class) Object applicationStarted) {
-        int numbered = em.createNativeQuery("UPDATE SB_CHAT_MESSAGE SET ROOM_SEQ = (SELECT COUNT(*) FROM"
-                        + " SB_CHAT_MESSAGE o WHERE o.ROOM_NAME = SB_CHAT_MESSAGE.ROOM_NAME AND o.ID <="
-                        + " SB_CHAT_MESSAGE.ID) WHERE ROOM_SEQ IS NULL AND ROOM_NAME IS NOT NULL")
-                .executeUpdate();
-        int rooms = em.createNativeQuery("UPDATE SB_CHAT_ROOM SET LAST_SEQ = (SELECT COALESCE(MAX(m.ROOM_SEQ), 0)"
-                        + " FROM SB_CHAT_MESSAGE m WHERE m.ROOM_NAME = SB_CHAT_ROOM.NAME) WHERE LAST_SEQ IS NULL")
-                .executeUpdate();
-        if (numbered > 0 || rooms > 0) {
-            LOG.log(Level.INFO, "Numbered {0} chat messages stored before room sequences, in {1} rooms", new Object[] {
-                numbered, rooms
-            });
-        }
     }
 }
