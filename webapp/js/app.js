@@ -73,7 +73,7 @@ function item(m, isPending) {
   if (m.ts && date.getTime()) Object.assign(time, { dateTime: m.ts, textContent: clock.format(date), title: longDate.format(date) });
   meta.append(el('span', 'from', m.from), ' ', time);
   li.append(meta, el('p', 'text', m.text));
-  if (m.id != null) li.dataset.id = String(m.id);
+  if (m.id != null) li.dataset.order = String(order(m));
   if (isPending) li.append(el('span', 'note', pendingNote()));
   li.classList.toggle('pending', !!isPending);
   return li;
@@ -81,7 +81,10 @@ function item(m, isPending) {
 
 const pendingNote = () => (client?.state === 'connected' ? 'Sending…' : 'Will be sent when reconnected');
 
-/** Adds messages in id order, skipping those already shown and replacing own pending copies; returns how many were new. */
+/** A message's place: the room sequence number of a room message, the id of a direct message. */
+const order = m => m.seq ?? m.id;
+
+/** Adds messages in order, skipping those already shown and replacing own pending copies; returns how many were new. */
 function add(c, messages) {
   let added = 0;
   for (const m of messages) {
@@ -91,10 +94,10 @@ function add(c, messages) {
     if (mine) { mine.li.remove(); pending.delete(m.clientId); }
     const li = item(m);
     let x = c.list.lastElementChild; // pending items (no id) stay last
-    while (x && !(x.dataset.id && Number(x.dataset.id) < m.id)) x = x.previousElementSibling;
+    while (x && !(x.dataset.order && Number(x.dataset.order) < order(m))) x = x.previousElementSibling;
     if (x) x.after(li); else c.list.prepend(li);
-    if (c.oldest == null || m.id < c.oldest) c.oldest = m.id;
-    if (c.newest == null || m.id > c.newest) c.newest = m.id;
+    if (c.oldest == null || order(m) < c.oldest) c.oldest = order(m);
+    if (c.newest == null || order(m) > c.newest) c.newest = order(m);
     added++;
   }
   return added;
@@ -323,8 +326,8 @@ const handlers = {
   welcome(w) { me = w.user; },
   joined(j) {
     const c = conv('room', j.room);
-    const ids = j.history.map(m => m.id);
-    if (c.newest != null && ids.length && Math.min(...ids) > c.newest) {
+    const ids = j.history.map(order);
+    if (c.newest != null && ids.length && Math.min(...ids) > c.newest + 1) {
       // More was posted while we were away than one page holds: start over from the newest page.
       c.list.replaceChildren(...c.list.querySelectorAll('.pending'));
       c.ids.clear();
@@ -356,7 +359,7 @@ const handlers = {
     if (p) { // the echo did not come first (or this was a duplicate retry): confirm the pending copy
       pending.delete(a.clientId);
       p.li.remove();
-      add(p.c, [{ ...p.m, id: a.id, ts: a.ts }]);
+      add(p.c, [{ ...p.m, id: a.id, seq: a.seq, ts: a.ts }]);
     }
     renderStatus();
   },

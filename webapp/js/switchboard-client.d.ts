@@ -51,6 +51,8 @@ export interface ErrorFrame {
 export interface Message {
     type?: 'message';
     id: number;
+    /** The message's place in its room: 1, 2, 3, ... without gaps, the same on every node. */
+    seq: number;
     room: string;
     from: string;
     text: string;
@@ -62,7 +64,7 @@ export interface Message {
 export interface Joined {
     type: 'joined';
     room: string;
-    /** The newest messages of the room, oldest first. */
+    /** The newest messages of the room (after `since` when the join gave one), oldest first. */
     history: Message[];
     members: string[];
 }
@@ -76,6 +78,8 @@ export interface Ack {
     type: 'ack';
     clientId: string;
     id: number;
+    /** The room sequence number of a room message (absent for a direct message). */
+    seq?: number;
     ts: string;
     /** True when the clientId had been stored before: this was a retry, stored and delivered once. */
     duplicate: boolean;
@@ -118,6 +122,8 @@ export interface History {
 export interface JoinCommand {
     type: 'join';
     room: string;
+    /** Only messages after this room sequence number in `joined.history` (catch-up); omit for the newest. */
+    since?: number;
 }
 
 export interface LeaveCommand {
@@ -148,7 +154,7 @@ export interface DirectCommand {
 export interface HistoryCommand {
     type: 'history';
     room: string;
-    /** Message id (exclusive); omit for the newest. */
+    /** Room sequence number (exclusive), usually the `seq` of the oldest message loaded; omit for the newest. */
     before?: number;
     /** 1-200, server default 50. */
     limit?: number;

@@ -503,7 +503,8 @@ export class SwitchboardClient extends ReconnectingClient {
     /**
      * Asks for older messages of a joined room; the reply is a `history` event. Not queued.
      * @param {string} room
-     * @param {number} [before] message id (exclusive), usually the oldest one loaded; omit for the newest
+     * @param {number} [before] room sequence number (exclusive), usually the `seq` of the oldest message loaded;
+     *     omit for the newest
      * @param {number} [limit] 1-200, server default 50
      * @returns {boolean} whether it was sent
      */

@@ -107,8 +107,38 @@ class ChatIT extends DeployedTest {
             assertEquals(
                     ack.getJsonNumber("id").longValue(),
                     message.getJsonNumber("id").longValue());
+            assertEquals(1, message.getJsonNumber("seq").longValue(), "the room's first message");
+            assertEquals(1, ack.getJsonNumber("seq").longValue());
             assertEquals(ack.getString("ts"), message.getString("ts"));
             assertFalse(ack.getBoolean("duplicate"));
+        }
+    }
+
+    @Test
+    void aJoinWithSinceGetsOnlyTheMessagesAfterIt() {
+        try (WsClient alice = WsClient.chat(ws, "alice")) {
+            alice.join(room);
+            for (int i = 1; i <= 3; i++) {
+                assertEquals(
+                        i,
+                        alice.post(room, "m" + i, "since-" + i + "-" + room)
+                                .getJsonNumber("seq")
+                                .longValue());
+            }
+        }
+        try (WsClient bob = WsClient.chat(ws, "bob")) {
+            bob.send("{\"type\":\"join\",\"room\":\"" + room + "\",\"since\":1}");
+            JsonObject joined = bob.expect("joined");
+            assertEquals(
+                    List.of("m2", "m3"),
+                    joined.getJsonArray("history").getValuesAs(JsonObject.class).stream()
+                            .map(m -> m.getString("text"))
+                            .toList());
+            assertEquals(
+                    List.of(2L, 3L),
+                    joined.getJsonArray("history").getValuesAs(JsonObject.class).stream()
+                            .map(m -> m.getJsonNumber("seq").longValue())
+                            .toList());
         }
     }
 
@@ -568,7 +598,7 @@ class ChatIT extends DeployedTest {
             assertTrue(newest.getBoolean("more"));
             long before = newest.getJsonArray("messages")
                     .getJsonObject(0)
-                    .getJsonNumber("id")
+                    .getJsonNumber("seq")
                     .longValue();
             JsonObject older = json(Servers.get(
                             http,
@@ -639,12 +669,12 @@ class ChatIT extends DeployedTest {
 
     private static List<String> messages(WsClient client, int count) {
         List<String> texts = new ArrayList<>();
-        long lastId = 0;
+        long lastSeq = 0;
         while (texts.size() < count) {
             JsonObject message = client.expect("message");
-            long id = message.getJsonNumber("id").longValue();
-            assertTrue(id > lastId, "ids increase in delivery order");
-            lastId = id;
+            long seq = message.getJsonNumber("seq").longValue();
+            assertTrue(lastSeq == 0 || seq == lastSeq + 1, "room sequence numbers follow each other: " + seq);
+            lastSeq = seq;
             texts.add(message.getString("text"));
         }
         return texts;

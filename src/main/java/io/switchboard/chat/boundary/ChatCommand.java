@@ -5,6 +5,7 @@ import io.switchboard.protocol.Fields;
 import io.switchboard.protocol.PlainText;
 import jakarta.json.bind.annotation.JsonbSubtype;
 import jakarta.json.bind.annotation.JsonbTypeInfo;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 
@@ -25,8 +26,13 @@ import jakarta.validation.constraints.Size;
         })
 public sealed interface ChatCommand extends ClientMessage {
 
-    /** {@code {"type":"join","room":"lobby"}}: enter a room; the reply is {@code joined}. */
-    record Join(@NotNull @Fields.RoomName String room) implements ChatCommand {}
+    /**
+     * {@code {"type":"join","room":"lobby","since":41}}: enter a room; the reply is {@code joined}, whose history
+     * holds only messages after sequence number {@code since} when it is given (catch-up after a reconnect).
+     */
+    record Join(
+            @NotNull @Fields.RoomName String room,
+            @Min(value = 0, message = "must be 0 or more") Long since) implements ChatCommand {}
 
     /** {@code {"type":"leave","room":"lobby"}}. */
     record Leave(@NotNull @Fields.RoomName String room) implements ChatCommand {}
@@ -59,7 +65,10 @@ public sealed interface ChatCommand extends ClientMessage {
         }
     }
 
-    /** {@code {"type":"history","room":"lobby","before":1234,"limit":50}}: older messages of a joined room. */
+    /**
+     * {@code {"type":"history","room":"lobby","before":1234,"limit":50}}: older messages of a joined room, before
+     * sequence number {@code before}.
+     */
     record History(
             @NotNull @Fields.RoomName String room,
             Long before,

@@ -15,7 +15,7 @@ import jakarta.inject.Inject;
 public class ChatCommands {
 
     static final CommandHandlers<ChatService, ChatCommand> HANDLERS = new CommandHandlers<ChatService, ChatCommand>()
-            .on(ChatCommand.Join.class, (chat, c, join) -> chat.join(c, join.room()))
+            .on(ChatCommand.Join.class, (chat, c, join) -> chat.join(c, join.room(), join.since()))
             .on(ChatCommand.Leave.class, (chat, c, leave) -> chat.leave(c, leave.room()))
             .on(ChatCommand.Post.class, (chat, c, post) -> chat.post(c, post.room(), post.text(), post.clientId()))
             .on(ChatCommand.Typing.class, (chat, c, typing) -> chat.typing(c, typing.room(), typing.active()))

@@ -66,7 +66,7 @@ public class RoomsResource {
     /** A room in the list: {@code online} counts users present now. */
     public record RoomView(String name, Instant createdAt, int online, boolean privateRoom, String owner) {}
 
-    /** One page of history, oldest first; pass the first message's id as {@code before} for the previous page. */
+    /** One page of history, oldest first; pass the first message's {@code seq} as {@code before} for the previous page. */
     public record HistoryView(String room, List<ChatEvent.Message> messages, boolean more) {}
 
     public record PresenceView(String room, List<String> members) {}

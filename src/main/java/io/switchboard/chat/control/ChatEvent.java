@@ -22,17 +22,27 @@ import java.util.List;
         })
 public sealed interface ChatEvent {
 
-    /** Reply to {@code join}: the room's recent history (oldest first) and the users present, including you. */
+    /**
+     * Reply to {@code join}: the room's recent history (oldest first; with {@code since}, only messages after that
+     * sequence number) and the users present, including you.
+     */
     record Joined(String room, List<Message> history, List<String> members) implements ChatEvent {}
 
     /** Reply to {@code leave}. */
     record Left(String room) implements ChatEvent {}
 
-    /** A message posted to a room, to every connection in it, in the same order for all. */
-    record Message(long id, String room, String from, String text, Instant ts, String clientId) implements ChatEvent {}
+    /**
+     * A message posted to a room, to every connection in it, in the same order for all: {@code seq} is its place in
+     * the room (1, 2, 3, ... without gaps, on every node).
+     */
+    record Message(long id, long seq, String room, String from, String text, Instant ts, String clientId)
+            implements ChatEvent {}
 
-    /** Reply to {@code post} or {@code direct}: stored under {@code id}; {@code duplicate} when it was a retry. */
-    record Ack(String clientId, long id, Instant ts, boolean duplicate) implements ChatEvent {}
+    /**
+     * Reply to {@code post} or {@code direct}: stored under {@code id} (and, for a room message, as number
+     * {@code seq} of the room); {@code duplicate} when it was a retry.
+     */
+    record Ack(String clientId, long id, Long seq, Instant ts, boolean duplicate) implements ChatEvent {}
 
     /** A user became present ({@code joined}) or absent ({@code left}) in a room. */
     record Presence(String room, String user, String event) implements ChatEvent {

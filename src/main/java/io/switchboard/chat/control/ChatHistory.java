@@ -1,9 +1,11 @@
 package io.switchboard.chat.control;
 
 import io.switchboard.chat.entity.ChatMessage;
+import io.switchboard.chat.entity.ChatRoom;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
@@ -28,7 +30,17 @@ public class ChatHistory {
     /** One page of a room's history, oldest first. */
     public record Page(List<ChatMessage> messages, boolean more) {}
 
+    /**
+     * Stores a message once per sender and client id. A room message takes the room's next sequence number under
+     * the room row's lock ({@code SELECT ... FOR UPDATE}), held until this transaction commits: posts to one room
+     * from any number of nodes get 1, 2, 3, ... in commit order, without gap or duplicate, and a retry of the same
+     * client id is recognised even when it arrives on another node at the same moment.
+     */
     public Stored store(String room, String recipient, String senderId, String clientId, String text) {
+        ChatRoom locked = room == null ? null : em.find(ChatRoom.class, room, LockModeType.PESSIMISTIC_WRITE);
+        if (room != null && locked == null) {
+            throw new IllegalStateException("room '" + room + "' is not stored"); // joining a room stores it
+        }
         List<ChatMessage> existing = em.createNamedQuery(ChatMessage.BY_CLIENT_ID, ChatMessage.class)
                 .setParameter("sender", senderId)
                 .setParameter("clientId", clientId)
@@ -36,16 +48,26 @@ public class ChatHistory {
         if (!existing.isEmpty()) {
             return new Stored(existing.get(0), true);
         }
-        ChatMessage message = new ChatMessage(room, recipient, senderId, clientId, text, clock.instant());
+        Long seq = locked == null ? null : locked.nextSeq();
+        ChatMessage message = new ChatMessage(room, seq, recipient, senderId, clientId, text, clock.instant());
         em.persist(message);
         em.flush();
         return new Stored(message, false);
     }
 
-    /** The newest messages of a room before message id {@code before} (exclusive; null for the newest). */
+    /** The newest messages of a room before sequence number {@code before} (exclusive; null for the newest). */
     public Page page(String room, Long before, int limit) {
+        return page(room, 0, before, limit);
+    }
+
+    /**
+     * The newest messages of a room with {@code after < seq < before} ({@code before} null: no upper bound), at most
+     * {@code limit}, oldest first; {@code more} when older ones in that range were left out.
+     */
+    public Page page(String room, long after, Long before, int limit) {
         List<ChatMessage> newestFirst = em.createNamedQuery(ChatMessage.ROOM_NEWEST_FIRST, ChatMessage.class)
                 .setParameter("room", room)
+                .setParameter("after", after)
                 .setParameter("before", before == null ? Long.MAX_VALUE : before)
                 .setMaxResults(limit + 1)
                 .getResultList();

@@ -64,15 +64,18 @@ public class ChatService {
                 .except(connection.userId()));
     }
 
-    /** A page of a joined room's history, older than {@code before} (null: the newest). */
+    /** A page of a joined room's history, older than sequence number {@code before} (null: the newest). */
     public void history(Connection connection, String room, Long before, Integer limit) {
         requireJoined(connection, room);
         ChatHistory.Page found = history.page(room, before, limit == null ? config.historySize() : limit);
         connection.send(Json.write(new ChatEvent.History(room, views(found.messages()), found.more())));
     }
 
-    /** Enters a room: {@code joined} with recent history and who is present; the room sees the user join. */
-    public void join(Connection connection, String room) {
+    /**
+     * Enters a room: {@code joined} with recent history (only messages after sequence number {@code since}, when
+     * given) and who is present; the room sees the user join.
+     */
+    public void join(Connection connection, String room, Long since) {
         inRoom(room, () -> {
             Rooms.Access access = rooms.enter(room, connection.userId());
             if (!access.read()) {
@@ -84,7 +87,8 @@ public class ChatService {
                         Publication.toRoom(room, Json.write(ChatEvent.Presence.joined(room, connection.userId()))));
             }
             subscriptions.subscribe(new Topic.Room(room), connection);
-            ChatHistory.Page recent = history.page(room, null, config.historySize());
+            ChatHistory.Page recent =
+                    history.page(room, since == null ? 0 : Math.max(0, since), null, config.historySize());
             connection.send(Json.write(new ChatEvent.Joined(room, views(recent.messages()), presence.members(room))));
             return null;
         });
@@ -140,7 +144,8 @@ public class ChatService {
     private void acknowledge(Connection connection, ChatHistory.Stored stored) {
         metrics.meters().chatPosted(stored.duplicate());
         ChatMessage m = stored.message();
-        connection.send(Json.write(new ChatEvent.Ack(m.getClientId(), m.getId(), m.getSentAt(), stored.duplicate())));
+        connection.send(Json.write(
+                new ChatEvent.Ack(m.getClientId(), m.getId(), m.getSeq(), m.getSentAt(), stored.duplicate())));
     }
 
     /**
@@ -216,7 +221,13 @@ public class ChatService {
 
     public static ChatEvent.Message view(ChatMessage m) {
         return new ChatEvent.Message(
-                m.getId(), m.getRoom(), m.getSenderId(), m.getBody(), m.getSentAt(), m.getClientId());
+                m.getId(),
+                m.getSeq() == null ? 0 : m.getSeq(),
+                m.getRoom(),
+                m.getSenderId(),
+                m.getBody(),
+                m.getSentAt(),
+                m.getClientId());
     }
 
     public static List<ChatEvent.Message> views(List<ChatMessage> messages) {

@@ -2,6 +2,7 @@ package io.switchboard.chat.control;
 
 import io.switchboard.chat.entity.ChatRoom;
 import io.switchboard.chat.entity.RoomMember;
+import io.switchboard.config.Database;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -21,6 +22,9 @@ public class Rooms {
 
     @Inject
     Clock clock;
+
+    @Inject
+    Database database;
 
     @PersistenceContext
     EntityManager em;
@@ -51,6 +55,15 @@ public class Rooms {
      */
     public Access enter(String room, String user) {
         ChatRoom found = em.find(ChatRoom.class, room);
+        if (found == null && database.isPostgreSql()) {
+            // another node may create it at the same moment: the loser's insert does nothing, and finds the winner's
+            em.createNativeQuery("INSERT INTO SB_CHAT_ROOM (NAME, CREATED_AT, PRIVATE_ROOM, LAST_SEQ)"
+                            + " VALUES (?1, ?2, FALSE, 0) ON CONFLICT (NAME) DO NOTHING")
+                    .setParameter(1, room)
+                    .setParameter(2, clock.instant().toEpochMilli())
+                    .executeUpdate();
+            found = em.find(ChatRoom.class, room);
+        }
         if (found == null) {
             em.persist(new ChatRoom(room, clock.instant()));
             return Access.FULL;

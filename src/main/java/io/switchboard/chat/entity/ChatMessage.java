@@ -5,7 +5,6 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
-import jakarta.persistence.Index;
 import jakarta.persistence.NamedQuery;
 import jakarta.persistence.SequenceGenerator;
 import jakarta.persistence.Table;
@@ -14,22 +13,29 @@ import java.time.Instant;
 
 /**
  * A stored chat message: posted to a room ({@code room} set) or sent directly to one user ({@code recipient} set).
- * A sender's client message id is unique, which makes a retried send a no-op.
+ * A sender's client message id is unique, which makes a retried send a no-op. A room message has the room's next
+ * sequence number ({@code seq}: 1, 2, 3, ... per room, given out in the storing transaction under the room row's
+ * lock), which is its place in the room's order; the id only identifies it (ids come from a sequence allocated in
+ * blocks per node, so on several nodes they do not follow the order of posting).
  */
 @Entity
 @Table(
         name = "SB_CHAT_MESSAGE",
-        uniqueConstraints =
-                @UniqueConstraint(
-                        name = "SB_CHAT_MESSAGE_CLIENT",
-                        columnNames = {"SENDER_ID", "CLIENT_ID"}),
-        indexes = @Index(name = "SB_CHAT_MESSAGE_ROOM", columnList = "ROOM_NAME, ID"))
+        uniqueConstraints = {
+            @UniqueConstraint(
+                    name = "SB_CHAT_MESSAGE_CLIENT",
+                    columnNames = {"SENDER_ID", "CLIENT_ID"}),
+            @UniqueConstraint(
+                    name = "SB_CHAT_MESSAGE_ROOM_SEQ",
+                    columnNames = {"ROOM_NAME", "ROOM_SEQ"})
+        })
 @NamedQuery(
         name = ChatMessage.BY_CLIENT_ID,
         query = "SELECT m FROM ChatMessage m WHERE m.senderId = :sender AND m.clientId = :clientId")
 @NamedQuery(
         name = ChatMessage.ROOM_NEWEST_FIRST,
-        query = "SELECT m FROM ChatMessage m WHERE m.room = :room AND m.id < :before ORDER BY m.id DESC")
+        query = "SELECT m FROM ChatMessage m WHERE m.room = :room AND m.seq > :after AND m.seq < :before"
+                + " ORDER BY m.seq DESC")
 public class ChatMessage {
 
     public static final String BY_CLIENT_ID = "ChatMessage.byClientId";
@@ -43,6 +49,10 @@ public class ChatMessage {
 
     @Column(name = "ROOM_NAME", length = 64)
     private String room;
+
+    /** The message's place in its room (null for a direct message). */
+    @Column(name = "ROOM_SEQ")
+    private Long seq;
 
     @Column(name = "RECIPIENT_ID", length = 255)
     private String recipient;
@@ -62,8 +72,10 @@ public class ChatMessage {
 
     protected ChatMessage() {}
 
-    public ChatMessage(String room, String recipient, String senderId, String clientId, String body, Instant sentAt) {
+    public ChatMessage(
+            String room, Long seq, String recipient, String senderId, String clientId, String body, Instant sentAt) {
         this.room = room;
+        this.seq = seq;
         this.recipient = recipient;
         this.senderId = senderId;
         this.clientId = clientId;
@@ -77,6 +89,11 @@ public class ChatMessage {
 
     public String getRoom() {
         return room;
+    }
+
+    /** The room sequence number; null for a direct message. */
+    public Long getSeq() {
+        return seq;
     }
 
     public String getRecipient() {

@@ -8,7 +8,9 @@ import java.time.Instant;
 
 /**
  * A chat room. Public rooms are created by joining them; private rooms are created over REST by their owner, and
- * only their members ({@link RoomMember}) may join them, read their history or post.
+ * only their members ({@link RoomMember}) may join them, read their history or post. The row holds the last
+ * sequence number given to a message of the room: a post locks it, so sequence numbers have no gap and no duplicate
+ * and follow commit order, also when several nodes post to the room at once.
  */
 @Entity
 @Table(name = "SB_CHAT_ROOM")
@@ -27,6 +29,10 @@ public class ChatRoom {
     @Column(name = "OWNER_ID", length = 32)
     private String owner;
 
+    /** Null only in rooms stored before room sequences existed, until {@code ChatHistory} numbers their messages. */
+    @Column(name = "LAST_SEQ")
+    private Long lastSeq;
+
     protected ChatRoom() {}
 
     public ChatRoom(String name, Instant createdAt) {
@@ -38,6 +44,13 @@ public class ChatRoom {
         this.createdAt = createdAt.toEpochMilli();
         this.privateRoom = privateRoom;
         this.owner = owner;
+        this.lastSeq = 0L;
+    }
+
+    /** Gives out the room's next message sequence number; the caller holds the row's lock. */
+    public long nextSeq() {
+        lastSeq = (lastSeq == null ? 0 : lastSeq) + 1;
+        return lastSeq;
     }
 
     public boolean isPrivate() {

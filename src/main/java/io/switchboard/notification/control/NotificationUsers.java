@@ -1,5 +1,6 @@
 package io.switchboard.notification.control;
 
+import io.switchboard.config.Database;
 import io.switchboard.notification.entity.NotificationUser;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -24,6 +25,9 @@ public class NotificationUsers {
 
     @PersistenceContext
     EntityManager em;
+
+    @Inject
+    Database database;
     /** This bean's own proxy, so that {@link #register} runs in its own transaction. */
     @Inject
     NotificationUsers self;
@@ -42,9 +46,19 @@ public class NotificationUsers {
         }
     }
 
+    /**
+     * Creates the user's row unless it exists. On PostgreSQL (several nodes) an insert that finds the row created
+     * meanwhile does nothing: a failed commit of this nested transaction would also lose the caller's transaction on
+     * Payara.
+     */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public void register(String user) {
-        if (em.find(NotificationUser.class, user) == null) {
+        if (database.isPostgreSql()) {
+            em.createNativeQuery("INSERT INTO SB_NOTIFICATION_USER (USER_ID, LAST_SEQ) VALUES (?1, 0)"
+                            + " ON CONFLICT (USER_ID) DO NOTHING")
+                    .setParameter(1, user)
+                    .executeUpdate();
+        } else if (em.find(NotificationUser.class, user) == null) {
             em.persist(new NotificationUser(user));
         }
     }

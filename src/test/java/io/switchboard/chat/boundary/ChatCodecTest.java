@@ -21,7 +21,11 @@ class ChatCodecTest {
     @Test
     void decodesEachCommandIntoItsRecord() {
         assertEquals(
-                new ChatCommand.Join("lobby"), ChatCodec.COMMANDS.decode("{\"type\":\"join\",\"room\":\"lobby\"}"));
+                new ChatCommand.Join("lobby", null),
+                ChatCodec.COMMANDS.decode("{\"type\":\"join\",\"room\":\"lobby\"}"));
+        assertEquals(
+                new ChatCommand.Join("lobby", 41L),
+                ChatCodec.COMMANDS.decode("{\"type\":\"join\",\"room\":\"lobby\",\"since\":41}"));
         assertEquals(
                 new ChatCommand.Post("lobby", "hi", "c-1"),
                 ChatCodec.COMMANDS.decode(
@@ -37,8 +41,9 @@ class ChatCodecTest {
     @Test
     void encodesEventsWithTheirTypeDiscriminator() {
         String json = ChatCodec.encode(
-                new ChatEvent.Message(7, "lobby", "alice", "hi", Instant.parse("2026-01-02T03:04:05Z"), "c-1"));
+                new ChatEvent.Message(7, 3, "lobby", "alice", "hi", Instant.parse("2026-01-02T03:04:05Z"), "c-1"));
         assertTrue(json.contains("\"type\":\"message\""), json);
+        assertTrue(json.contains("\"seq\":3"), json);
         assertTrue(json.contains("\"ts\":\"2026-01-02T03:04:05Z\""), json);
         String joined = ChatCodec.encode(new ChatEvent.Joined("lobby", List.of(), List.of("alice")));
         assertTrue(joined.contains("\"type\":\"joined\"") && joined.contains("\"members\":[\"alice\"]"), joined);
@@ -56,6 +61,8 @@ class ChatCodecTest {
                 "{\"type\":\"join\"}|MISSING_FIELD|room",
                 "{\"type\":\"join\",\"room\":7}|INVALID_FIELD|room",
                 "{\"type\":\"join\",\"room\":\"-starts-with-dash\"}|INVALID_FIELD|room",
+                "{\"type\":\"join\",\"room\":\"r\",\"since\":-1}|INVALID_FIELD|field 'since' must be 0 or more",
+                "{\"type\":\"join\",\"room\":\"r\",\"since\":\"7\"}|INVALID_FIELD|since",
                 "{\"type\":\"typing\",\"room\":\"r\",\"active\":\"yes\"}|INVALID_FIELD|active",
                 "{\"type\":\"post\",\"room\":\"r\",\"text\":\"  \",\"clientId\":\"c\"}|INVALID_FIELD|text",
                 "{\"type\":\"post\",\"room\":\"r\",\"text\":\"hi\"}|MISSING_FIELD|clientId",
