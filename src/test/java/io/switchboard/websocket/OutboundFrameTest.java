@@ -18,8 +18,8 @@ class OutboundFrameTest {
     void theTypeOfEveryKindOfFrameIsFoundForTheMetrics() {
         assertEquals(
                 "message",
-                OutboundFrame.typeOf(Json.write(new ChatEvent.Message(1, "r", "a", "hi", Instant.now(), "c"))));
-        assertEquals("ack", OutboundFrame.typeOf(Json.write(new ChatEvent.Ack("c", 1, Instant.now(), false))));
+                OutboundFrame.typeOf(Json.write(new ChatEvent.Message(1, 1, "r", "a", "hi", Instant.now(), "c"))));
+        assertEquals("ack", OutboundFrame.typeOf(Json.write(new ChatEvent.Ack("c", 1, 1L, Instant.now(), false))));
         assertEquals("unread", OutboundFrame.typeOf(Json.write(new NotificationEvent.Unread(3))));
         assertEquals("error", OutboundFrame.typeOf(Json.write(new ErrorFrame("error", "forbidden", "no", null))));
         assertEquals(
@@ -36,7 +36,7 @@ class OutboundFrameTest {
 
     @Test
     void aTextTypedByAClientCannotPoseAsTheFramesType() {
-        String text = Json.write(new ChatEvent.Message(1, "r", "a", "\"type\":\"welcome\"", Instant.now(), null));
+        String text = Json.write(new ChatEvent.Message(1, 1, "r", "a", "\"type\":\"welcome\"", Instant.now(), null));
         assertEquals("message", OutboundFrame.typeOf(text));
     }
 }
