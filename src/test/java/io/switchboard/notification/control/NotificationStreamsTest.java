@@ -9,6 +9,8 @@ import io.switchboard.broker.Topic;
 import io.switchboard.config.MovableClock;
 import io.switchboard.notification.entity.InboxEntry;
 import io.switchboard.notification.entity.Notification;
+import io.switchboard.operations.control.Meters;
+import io.switchboard.operations.control.Metrics;
 import io.switchboard.websocket.Connection;
 import io.switchboard.websocket.Connections;
 import io.switchboard.websocket.TestConnections;
@@ -57,6 +59,12 @@ class NotificationStreamsTest {
             @Override
             public long unread(String userId, Instant now) {
                 return stored.size();
+            }
+        };
+        streams.metrics = new Metrics() {
+            @Override
+            public Meters meters() {
+                return Meters.none();
             }
         };
         streams.knownUsers = new NotificationUsers() {
