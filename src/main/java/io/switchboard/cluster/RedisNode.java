@@ -18,6 +18,7 @@ import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
 import io.netty.resolver.DefaultAddressResolverGroup;
+import io.switchboard.broker.SharedStateUnavailable;
 import java.time.Duration;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -30,7 +31,7 @@ import java.util.logging.Logger;
  * This node's connections to the shared Redis: one command connection (thread-safe, pipelined) and one pub/sub
  * connection, on Lettuce, whose threads (2 I/O, 2 computation, 1 timer) all come from the given factory (the
  * container's managed thread factory) and end in {@link #close()}. Lettuce reconnects both connections by itself
- * and subscribes again; while a connection is down its commands fail at once ({@link RedisUnavailable}) instead of
+ * and subscribes again; while a connection is down its commands fail at once ({@link SharedStateUnavailable}) instead of
  * queuing. When Redis cannot be reached at start, {@link #connect} is simply called again later.
  */
 public final class RedisNode implements AutoCloseable {
@@ -140,12 +141,12 @@ public final class RedisNode implements AutoCloseable {
     public <T> T call(Function<RedisCommands<String, String>, T> command) {
         StatefulRedisConnection<String, String> c = commands;
         if (c == null) {
-            throw new RedisUnavailable("Redis is not connected", null);
+            throw new SharedStateUnavailable("Redis is not connected", null);
         }
         try {
             return command.apply(c.sync());
         } catch (RedisException e) {
-            throw new RedisUnavailable("Redis command failed: " + e.getMessage(), e);
+            throw new SharedStateUnavailable("Redis command failed: " + e.getMessage(), e);
         }
     }
 
@@ -153,7 +154,7 @@ public final class RedisNode implements AutoCloseable {
     public RedisAsyncCommands<String, String> async() {
         StatefulRedisConnection<String, String> c = commands;
         if (c == null) {
-            throw new RedisUnavailable("Redis is not connected", null);
+            throw new SharedStateUnavailable("Redis is not connected", null);
         }
         return c.async();
     }

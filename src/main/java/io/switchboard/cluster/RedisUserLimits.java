@@ -1,6 +1,7 @@
 package io.switchboard.cluster;
 
 import io.lettuce.core.ScriptOutputType;
+import io.switchboard.broker.SharedStateUnavailable;
 import io.switchboard.websocket.Connection;
 import io.switchboard.websocket.UserLimits;
 import java.time.Duration;
@@ -89,7 +90,7 @@ public final class RedisUserLimits implements UserLimits {
                     Integer.toString(connectionsPerUser),
                     Long.toString(lease.toMillis())));
             return admitted != null && admitted == 1L;
-        } catch (RedisUnavailable e) {
+        } catch (SharedStateUnavailable e) {
             warn("connections", e);
             return true;
         }
@@ -100,7 +101,7 @@ public final class RedisUserLimits implements UserLimits {
         local.closed(user, connectionId, lastHere);
         try {
             node.async().zrem(connectionsKey(user), member(connectionId));
-        } catch (RedisUnavailable e) {
+        } catch (SharedStateUnavailable e) {
             warn("connections", e); // the lease expires by itself
         }
     }
@@ -133,7 +134,7 @@ public final class RedisUserLimits implements UserLimits {
                                                     .toNanos());
                         }
                     });
-        } catch (RedisUnavailable e) {
+        } catch (SharedStateUnavailable e) {
             warn("messages", e);
         }
         return true;
@@ -154,7 +155,7 @@ public final class RedisUserLimits implements UserLimits {
                                 new String[] {connectionsKey(user)},
                                 args.toArray(String[]::new));
             });
-        } catch (RedisUnavailable e) {
+        } catch (SharedStateUnavailable e) {
             warn("connections", e);
         }
     }
@@ -167,7 +168,7 @@ public final class RedisUserLimits implements UserLimits {
         return node.nodeId() + "/" + connectionId;
     }
 
-    private void warn(String what, RedisUnavailable e) {
+    private void warn(String what, SharedStateUnavailable e) {
         long now = System.nanoTime();
         long last = lastWarning.get();
         if (now - last > Duration.ofMinutes(1).toNanos() && lastWarning.compareAndSet(last, now)) {

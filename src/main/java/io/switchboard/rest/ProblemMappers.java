@@ -147,9 +147,9 @@ public final class ProblemMappers {
 
     /** Cluster mode: Redis (tickets, say) did not answer: 503 with {@code Retry-After}, nothing was changed. */
     @Provider
-    public static class Unavailable implements ExceptionMapper<io.switchboard.cluster.RedisUnavailable> {
+    public static class Unavailable implements ExceptionMapper<io.switchboard.broker.SharedStateUnavailable> {
         @Override
-        public Response toResponse(io.switchboard.cluster.RedisUnavailable e) {
+        public Response toResponse(io.switchboard.broker.SharedStateUnavailable e) {
             return Response.fromResponse(Problem.response(
                             Response.Status.SERVICE_UNAVAILABLE,
                             "a service the cluster shares is unavailable; try again shortly",

@@ -12,8 +12,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 
 /**
  * {@code GET /api/metrics}: every meter in the Prometheus text format, for a scraper that sends the configured
@@ -38,26 +36,9 @@ public class MetricsResource {
         if (!metrics.enabled()) {
             throw new NotFoundException("metrics are off on this server (switchboard.metrics.enabled)");
         }
-        if (!scrapeToken(config.metricsToken(), authorization)) {
+        if (!Metrics.scrapeToken(config.metricsToken(), authorization)) {
             Caller.requireRole(caller, config.adminRole());
         }
         return Response.ok(metrics.scrape(), TEXT_FORMAT).build();
-    }
-
-    /**
-     * Whether {@code authorization} is {@code Bearer <token>} with the configured scrape token (compared in constant
-     * time); never when no token is configured.
-     */
-    public static boolean scrapeToken(String token, String authorization) {
-        if (token == null || token.isEmpty() || authorization == null) {
-            return false;
-        }
-        String prefix = "Bearer ";
-        if (!authorization.regionMatches(true, 0, prefix, 0, prefix.length())) {
-            return false;
-        }
-        return MessageDigest.isEqual(
-                authorization.substring(prefix.length()).trim().getBytes(StandardCharsets.UTF_8),
-                token.getBytes(StandardCharsets.UTF_8));
     }
 }

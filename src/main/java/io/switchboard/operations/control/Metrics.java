@@ -16,6 +16,8 @@ import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -82,5 +84,22 @@ public class Metrics {
     void stop() {
         gc.close(); // removes its GC notification listeners, which would otherwise keep this deployment loaded
         registry.close();
+    }
+
+    /**
+     * Whether {@code authorization} is {@code Bearer <token>} with the configured scrape token (compared in constant
+     * time); never when no token is configured.
+     */
+    public static boolean scrapeToken(String token, String authorization) {
+        if (token == null || token.isEmpty() || authorization == null) {
+            return false;
+        }
+        String prefix = "Bearer ";
+        if (!authorization.regionMatches(true, 0, prefix, 0, prefix.length())) {
+            return false;
+        }
+        return MessageDigest.isEqual(
+                authorization.substring(prefix.length()).trim().getBytes(StandardCharsets.UTF_8),
+                token.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -1,7 +1,7 @@
 package io.switchboard.security.boundary;
 
 import io.switchboard.config.SwitchboardConfig;
-import io.switchboard.operations.boundary.MetricsResource;
+import io.switchboard.operations.control.Metrics;
 import io.switchboard.security.control.Credential;
 import io.switchboard.security.control.NotAuthenticated;
 import io.switchboard.security.control.Tokens;
@@ -43,7 +43,7 @@ public class BearerAuthentication implements ContainerRequestFilter {
             return;
         }
         if (scrapeToken(request, header)) {
-            return; // the metrics scraper's token is not a JWT: MetricsResource checks it
+            return; // the metrics scraper's token is not a JWT: the metrics resource checks it
         }
         try {
             Credential credential =
@@ -58,7 +58,7 @@ public class BearerAuthentication implements ContainerRequestFilter {
 
     private boolean scrapeToken(ContainerRequestContext request, String header) {
         return "metrics".equals(request.getUriInfo().getPath().replaceAll("^/+|/+$", ""))
-                && MetricsResource.scrapeToken(config.metricsToken(), header);
+                && Metrics.scrapeToken(config.metricsToken(), header);
     }
 
     /** The security context of a call authenticated by a bearer token. */

@@ -3,9 +3,9 @@ package io.switchboard.security.control;
 import io.switchboard.broker.Broker;
 import io.switchboard.broker.Publication;
 import io.switchboard.broker.PublicationsMayBeMissed;
+import io.switchboard.broker.SharedStateUnavailable;
 import io.switchboard.broker.Topic;
 import io.switchboard.broker.TopicHandler;
-import io.switchboard.cluster.RedisUnavailable;
 import io.switchboard.websocket.Close;
 import io.switchboard.websocket.Connections;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -54,7 +54,7 @@ public class Revocations implements TopicHandler {
         store.save(user, now);
         try {
             mirror.put(user, now);
-        } catch (RedisUnavailable e) {
+        } catch (SharedStateUnavailable e) {
             LOG.log(Level.WARNING, "Revocation of {0} not kept in Redis (the database has it): {1}", new Object[] {
                 user, e.getMessage()
             });
@@ -126,7 +126,7 @@ public class Revocations implements TopicHandler {
     private Map<String, Instant> mirrored() {
         try {
             return mirror.all();
-        } catch (RedisUnavailable e) {
+        } catch (SharedStateUnavailable e) {
             LOG.log(Level.WARNING, "Could not read the revocations kept in Redis: {0}", e.getMessage());
             return Map.of();
         }

@@ -48,7 +48,7 @@ public class Tickets {
         TicketStore.Pending found;
         try {
             found = store.take(ticket);
-        } catch (io.switchboard.cluster.RedisUnavailable e) {
+        } catch (io.switchboard.broker.SharedStateUnavailable e) {
             throw new NotAuthenticated("tickets cannot be checked right now (cluster store unavailable): try again");
         }
         if (found == null) {
