@@ -126,6 +126,11 @@ if [ "$server" != none ]; then
         -Dswitchboard.limits.messages-per-second=100000
         -Dswitchboard.limits.user-messages-per-second=100000
         -Dswitchboard.limits.connections=200000)
+    # The churn soak compares live heaps after full GCs. Softly reachable objects (the JDK's reflection caches, some
+    # container caches) survive a full GC until they have gone unused for a while (1 s per free MB of heap, about
+    # 15 min here), so the heap dropped by 2-4 MB in whichever round that happened, whatever the connections did.
+    # With 0 every full GC clears them: the soak measures strongly reachable memory, what a leak would be.
+    [ "$mode" = churn ] && bench_props+=(-XX:SoftRefLRUPolicyMSPerMB=0)
 fi
 
 case $server in

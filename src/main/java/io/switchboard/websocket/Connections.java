@@ -163,6 +163,7 @@ public class Connections {
         if (byId.remove(connection.id()) == null) {
             return;
         }
+        FrameGuard.afterClose(connection.session());
         byUser.computeIfPresent(connection.userId(), (user, set) -> {
             set.remove(connection);
             if (set.isEmpty()) {
