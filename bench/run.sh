@@ -31,7 +31,7 @@ port=8080
 url=
 mode=fanout
 bench_args=()
-warmup=10 seconds=20 setup=180 drain=10 deadline=
+warmup=10 seconds=20 setup=180 drain=10 deadline= rounds=2 settle=90
 for arg in "$@"; do
     case $arg in
         --port=*) port=${arg#--port=}; continue ;;
@@ -42,6 +42,8 @@ for arg in "$@"; do
         --setup-timeout=*) setup=${arg#*=} ;;
         --drain=*) drain=${arg#*=} ;;
         --deadline=*) deadline=${arg#*=} ;;
+        --rounds=*) rounds=${arg#*=} ;;
+        --settle=*) settle=${arg#*=} ;;
         --label=*) ;;
         -h|--help) usage ;;
     esac
@@ -54,12 +56,13 @@ case $url in
     ws://127.0.0.1[:/]*|ws://localhost[:/]*|ws://\[::1\][:/]*) ;;
     *) echo "--url must point at this machine (ws://127.0.0.1:...), was: $url" >&2; exit 64 ;;
 esac
-for n in "$warmup" "$seconds" "$setup" "$drain" ${deadline:+"$deadline"}; do
+for n in "$warmup" "$seconds" "$setup" "$drain" "$rounds" "$settle" ${deadline:+"$deadline"}; do
     [[ $n =~ ^[0-9]+$ ]] || { echo "time options must be whole seconds" >&2; exit 64; }
 done
 # the benchmark's own hard deadline, plus time for Maven to start; `timeout` enforces it from outside as well
 if [ "$mode" = churn ]; then
-    bench_budget=$(( ${deadline:-900} + 120 ))
+    # ChurnSoak's default deadline: 120 s, plus 240 s and the settling time for each round and the control round
+    bench_budget=$(( ${deadline:-$((120 + (rounds + 1) * (240 + settle)))} + 120 ))
 else
     bench_budget=$(( ${deadline:-$((warmup + seconds + setup + drain + 30))} + 120 ))
 fi
@@ -123,6 +126,11 @@ if [ "$server" != none ]; then
         -Dswitchboard.limits.messages-per-second=100000
         -Dswitchboard.limits.user-messages-per-second=100000
         -Dswitchboard.limits.connections=200000)
+    # The churn soak compares live heaps after full GCs. Softly reachable objects (the JDK's reflection caches, some
+    # container caches) survive a full GC until they have gone unused for a while (1 s per free MB of heap, about
+    # 15 min here), so the heap dropped by 2-4 MB in whichever round that happened, whatever the connections did.
+    # With 0 every full GC clears them: the soak measures strongly reachable memory, what a leak would be.
+    [ "$mode" = churn ] && bench_props+=(-XX:SoftRefLRUPolicyMSPerMB=0)
 fi
 
 case $server in

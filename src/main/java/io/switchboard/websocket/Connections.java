@@ -218,6 +218,7 @@ public class Connections {
         if (byId.remove(connection.id()) == null) {
             return;
         }
+        FrameGuard.afterClose(connection.session());
         Traffic traffic = connection.traffic();
         meters.closed(traffic.endpoint, code, initiator);
         TrafficLog.closed(new TrafficLog.Closed(

@@ -59,6 +59,22 @@ public final class FrameGuard {
         }
     }
 
+    /**
+     * After Switchboard let go of a connection: on Undertow, its TCP connection is cut if it is still open a few
+     * seconds later. A close handshake normally ends it within milliseconds, but on a loaded WildFly a few in a
+     * thousand clients that sent Close got no Close back, and when such a client then dropped its socket the server
+     * kept it (CLOSE_WAIT) with the whole session reachable, for good (bench/README.md, churn soak).
+     */
+    static void afterClose(Session session) {
+        if (session.getClass().getName().startsWith("io.undertow.")) {
+            try {
+                UndertowFrameGuard.cutIfStillOpen(session);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                LOG.log(Level.FINE, "Cannot watch the close of {0}: {1}", new Object[] {session.getId(), e});
+            }
+        }
+    }
+
     private static void unavailable(String why) {
         if (UNAVAILABLE_LOGGED.compareAndSet(false, true)) {
             LOG.log(

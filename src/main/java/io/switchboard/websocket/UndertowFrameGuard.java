@@ -13,6 +13,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.IntSupplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The {@link FrameScanner} on Undertow (WildFly): Undertow 2.3.23 reads a text frame that arrives in several reads
@@ -30,6 +32,7 @@ import java.util.function.IntSupplier;
  */
 final class UndertowFrameGuard implements InvocationHandler {
 
+    private static final Logger LOG = Logger.getLogger(UndertowFrameGuard.class.getName());
     private static final long CUT_AFTER_SECONDS = 5;
 
     private final Object conduit;
@@ -114,6 +117,27 @@ final class UndertowFrameGuard implements InvocationHandler {
             }
         }
         return null;
+    }
+
+    /**
+     * Cuts the TCP connection under {@code session} if it is still open {@link #CUT_AFTER_SECONDS} after the session
+     * closed (see {@link FrameGuard#afterClose}).
+     */
+    static void cutIfStillOpen(Session session) throws ReflectiveOperationException {
+        Object channel = session.getClass().getMethod("getWebSocketChannel").invoke(session);
+        if (!(channel instanceof java.nio.channels.Channel open)) {
+            return;
+        }
+        CompletableFuture.delayedExecutor(CUT_AFTER_SECONDS, TimeUnit.SECONDS).execute(() -> {
+            if (open.isOpen()) {
+                LOG.log(Level.FINE, "Cutting connection {0}: still open after its close", session.getId());
+                try {
+                    open.close();
+                } catch (IOException e) {
+                    // already closed
+                }
+            }
+        });
     }
 
     /** The conduit a conduit reads from: XNIO's and Undertow's wrappers ({@code next}), Undertow's idle timeout ({@code source}). */

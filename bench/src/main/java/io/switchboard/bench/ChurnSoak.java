@@ -65,11 +65,14 @@ public final class ChurnSoak {
         options.put("settle", "90");
         options.put("stall", "5");
         options.put("server-pid", "");
-        options.put("deadline", "900");
+        options.put("deadline", "");
         options.put("label", "");
         options.put("target-bytes", "500");
         options.put("out", "target");
         options.put("heap-dump", "false");
+        options.put("rounds", "2");
+        options.put("control", "false");
+        options.put("store", "true");
     }
 
     public static void main(String[] args) throws Exception {
@@ -97,26 +100,39 @@ public final class ChurnSoak {
         int connections = number("connections", 1, 8000);
         int users = number("users", 1, 1000);
         int settle = number("settle", 0, 900);
+        int rounds = number("rounds", 2, 10);
+        boolean control = Boolean.parseBoolean(options.get("control"));
         System.out.printf(
                 Locale.ROOT,
-                "churn soak %s: %d users, 2 rounds of %d connections (%d%% dropped without a close),"
-                        + " heap settled %d s after each round; server pid %d%n",
+                "churn soak %s: %d users, %d rounds of %d connections (%d%% dropped without a close),"
+                        + " heap settled %d s after each round%s; server pid %d%n",
                 runId,
                 users,
+                rounds,
                 connections,
                 number("abrupt", 0, 100),
                 settle,
-                heap == null ? -1 : pid());
+                control ? ", then a control round that stores the same data on connections that stay open" : "",
+                pid());
         List<String[]> rows = new ArrayList<>();
         HeapProbe.Histogram start = measure("start", rows, null);
-        Round first = round(1, connections, users);
-        HeapProbe.Histogram afterFirst = measure("round 1 closed", rows, start);
-        pause(settle);
-        HeapProbe.Histogram settledFirst = measure("round 1 + " + settle + " s", rows, start);
-        Round second = round(2, connections, users);
-        HeapProbe.Histogram afterSecond = measure("round 2 closed", rows, start);
-        pause(settle);
-        HeapProbe.Histogram settledSecond = measure("round 2 + " + settle + " s", rows, start);
+        List<Round> done = new ArrayList<>();
+        List<HeapProbe.Histogram> settled = new ArrayList<>();
+        List<HeapProbe.Histogram> closedAt = new ArrayList<>();
+        for (int r = 1; r <= rounds; r++) {
+            done.add(round(r, connections, users, false));
+            closedAt.add(measure("round " + r + " closed", rows, start));
+            pause(settle);
+            settled.add(measure("round " + r + " + " + settle + " s", rows, start));
+        }
+        Round controlRound = null;
+        HeapProbe.Histogram controlSettled = null;
+        if (control) {
+            controlRound = round(rounds + 1, connections, users, true);
+            measure("control closed", rows, start);
+            pause(settle);
+            controlSettled = measure("control + " + settle + " s", rows, start);
+        }
 
         System.out.println();
         System.out.printf(
@@ -130,67 +146,160 @@ public final class ChurnSoak {
                 "sb.Conn",
                 "Payara workers");
         rows.forEach(r -> System.out.printf(Locale.ROOT, "%-18s %12s %12s %10s %12s %8s %14s%n", (Object[]) r));
-        long perFirst = (afterFirst.bytes() - start.bytes()) / Math.max(1, first.closed());
-        long perSecond = (settledSecond.bytes() - settledFirst.bytes()) / Math.max(1, second.closed());
-        long heldAtClose = (afterSecond.bytes() - settledFirst.bytes()) / Math.max(1, second.closed());
+        System.out.println();
+
+        // The control round stores the same rows (a new room per room group, a post, a direct message per cycle) on
+        // connections that stay open, so what it adds per cycle would be the stored data alone if the database's
+        // heap grew with its rows. It does not: H2 keeps its rows in a file and what stays on the heap is its page
+        // cache, which grows and shrinks by megabytes (bench/README.md), so this subtraction is shown, not trusted.
+        long storedPerCycle = 0;
+        if (controlRound != null && controlRound.cycles() > 0) {
+            HeapProbe.Histogram before = settled.get(settled.size() - 1);
+            storedPerCycle = (controlSettled.bytes() - before.bytes()) / controlRound.cycles();
+            System.out.printf(
+                    Locale.ROOT,
+                    "control: %,d cycles (%,d rooms, %,d messages stored) on %d connections that stayed open,"
+                            + " %d failed, %.1f s: %+,d B per cycle of stored data (%+,d B per stored row)%n",
+                    controlRound.cycles(),
+                    controlRound.rooms(),
+                    controlRound.messages(),
+                    controlRound.closed(),
+                    controlRound.failed(),
+                    controlRound.seconds(),
+                    storedPerCycle,
+                    (controlSettled.bytes() - before.bytes())
+                            / Math.max(1, controlRound.rooms() + controlRound.messages()));
+            System.out.println("  classes that grew most in the control round:");
+            controlSettled.grownSince(before, 12).forEach(line -> System.out.println("    " + line));
+        }
         long target = number("target-bytes", 0, 1_000_000);
+        boolean storing = Boolean.parseBoolean(options.get("store"));
+        long perFirst = (closedAt.get(0).bytes() - start.bytes())
+                / Math.max(1, done.get(0).closed());
         System.out.printf(
                 Locale.ROOT,
                 "round 1: %,d connections closed (%d failed) in %.1f s; %+,d B/connection right after"
                         + " (class loading and JIT included)%n",
-                first.closed(),
-                first.failed(),
-                first.seconds(),
+                done.get(0).closed(),
+                done.get(0).failed(),
+                done.get(0).seconds(),
                 perFirst);
-        System.out.printf(
-                Locale.ROOT,
-                "round 2: %,d connections closed (%d failed) in %.1f s; %+,d B/connection right after,"
-                        + " %+,d B/connection %d s later (target < %d: %s)%n",
-                second.closed(),
-                second.failed(),
-                second.seconds(),
-                heldAtClose,
-                perSecond,
-                settle,
-                target,
-                perSecond < target ? "met" : "MISSED");
+        long[] perRound = new long[rounds + 1];
+        long[] h2PerRound = new long[rounds + 1];
+        for (int r = 2; r <= rounds; r++) {
+            Round round = done.get(r - 1);
+            int n = Math.max(1, round.closed());
+            HeapProbe.Histogram before = settled.get(r - 2);
+            HeapProbe.Histogram after = settled.get(r - 1);
+            perRound[r] = (after.bytes() - before.bytes()) / n;
+            h2PerRound[r] = (after.bytesOfPackage("org.h2.") - before.bytesOfPackage("org.h2.")) / n;
+            long heldAtClose = (closedAt.get(r - 1).bytes() - before.bytes()) / n;
+            System.out.printf(
+                    Locale.ROOT,
+                    "round %d: %,d connections closed (%d failed; %s) in %.1f s; %+,d B/connection right after,"
+                            + " %+,d B/connection %d s later, of which H2's own classes (org.h2.*) %+,d%s%n",
+                    r,
+                    round.closed(),
+                    round.failed(),
+                    storing
+                            ? String.format(
+                                    Locale.ROOT, "%,d rooms and %,d messages stored", round.rooms(), round.messages())
+                            : "nothing stored",
+                    round.seconds(),
+                    heldAtClose,
+                    perRound[r],
+                    settle,
+                    h2PerRound[r],
+                    controlRound == null
+                            ? ""
+                            : String.format(
+                                    Locale.ROOT,
+                                    "; minus the control round's stored data: %+,d",
+                                    (after.bytes() - before.bytes() - storedPerCycle * round.cycles()) / n));
+            System.out.println(
+                    "  classes that grew most from round " + (r - 1) + " + settle to round " + r + " + settle:");
+            after.grownSince(before, 12).forEach(line -> System.out.println("    " + line));
+        }
+        if (storing) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "round 2: %+,d B per closed connection, the data this round stored included (H2's own classes"
+                            + " alone: %+,d); the database's page cache cannot be told apart from connections at this"
+                            + " resolution: --store=false measures connections alone (target < %d)%n",
+                    perRound[2],
+                    h2PerRound[2],
+                    target);
+        } else {
+            System.out.printf(
+                    Locale.ROOT,
+                    "round 2: %+,d B per closed connection, nothing stored (target < %d: %s)%n",
+                    perRound[2],
+                    target,
+                    perRound[2] < target ? "met" : "MISSED");
+        }
         System.out.printf(
                 Locale.ROOT,
                 "slowest sign-in/ticket request: %d ms; server thread dumps taken during stalls: %d%n",
                 TimeUnit.NANOSECONDS.toMillis(slowestHttpNanos.get()),
                 stallDumps.get());
-        System.out.println("classes that grew most from round 1 + settle to round 2 + settle:");
-        settledSecond.grownSince(settledFirst, 12).forEach(line -> System.out.println("  " + line));
+        StringBuilder rounds2on = new StringBuilder();
+        for (int r = 2; r <= rounds; r++) {
+            rounds2on.append(String.format(Locale.ROOT, "%s%+,d", r == 2 ? "" : " / ", perRound[r]));
+        }
         System.out.printf(
                 Locale.ROOT,
-                "| %s | %d | %d | %,d | %+,d | %+,d | %,d | %d |%n",
+                "| %s | %s | %d | %d | %,d | %+,d | %s | %+,d | %,d | %d |%n",
                 options.get("label"),
+                storing ? "yes" : "no",
                 users,
                 connections,
                 start.bytes(),
                 perFirst,
-                perSecond,
-                settledSecond.instancesOf(WATCHED[0]),
+                rounds2on,
+                h2PerRound[2],
+                settled.get(settled.size() - 1).instancesOf(WATCHED[0]),
                 TimeUnit.NANOSECONDS.toMillis(slowestHttpNanos.get()));
-        return first.closed() == 0 || second.closed() == 0 ? 2 : 0;
+        return done.stream().anyMatch(r -> r.closed() == 0) ? 2 : 0;
     }
 
     // ------------------------------------------------------------------------------------------------ a round
 
-    record Round(int closed, int failed, double seconds) {}
+    /**
+     * A round's outcome: connections closed, cycles that failed, cycles done (each stored what it was acknowledged
+     * for), and the rows it created: rooms (distinct rooms joined) and messages (posts and direct messages acked).
+     */
+    record Round(int closed, int failed, int cycles, int rooms, long messages, double seconds) {}
 
-    private Round round(int round, int connections, int users) throws InterruptedException {
+    /** What one round stored, counted from the server's answers ({@code joined} of a new room, {@code ack}). */
+    private static final class Stored {
+        final Set<String> rooms = ConcurrentHashMap.newKeySet();
+        final AtomicLong messages = new AtomicLong();
+        final AtomicInteger cycles = new AtomicInteger();
+    }
+
+    /**
+     * {@code connections} cycles spread over the users. A churn round runs each cycle on fresh sockets and closes
+     * them; a control round ({@code control}) runs the same cycles, storing the same data, on one connection per
+     * user that stays open for the whole round (each cycle leaves its room instead of closing), so its growth is
+     * the stored data alone.
+     */
+    private Round round(int round, int connections, int users, boolean control) throws InterruptedException {
         AtomicInteger left = new AtomicInteger(connections);
         AtomicInteger closed = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
+        Stored stored = new Stored();
         long started = System.nanoTime();
         ExecutorService pool = Executors.newFixedThreadPool(users, r -> daemon(r, "churn-user"));
         for (int u = 0; u < users; u++) {
             int user = u;
             pool.execute(() -> {
+                if (control) {
+                    controlUser(round, user, users, left, stored, closed, failed);
+                    return;
+                }
                 for (int cycle = 0; left.getAndDecrement() > 0 && System.nanoTime() < deadlineNanos; cycle++) {
                     try {
-                        cycle(round, user, users, cycle);
+                        cycle(round, user, users, cycle, stored);
                         closed.incrementAndGet();
                     } catch (IOException | RuntimeException e) {
                         if (failed.incrementAndGet() <= 5) {
@@ -205,41 +314,74 @@ public final class ChurnSoak {
         if (!pool.awaitTermination(wait, TimeUnit.NANOSECONDS)) {
             pool.shutdownNow();
         }
-        Round result = new Round(closed.get(), failed.get(), (System.nanoTime() - started) / 1e9);
+        Round result = new Round(
+                closed.get(),
+                failed.get(),
+                stored.cycles.get(),
+                stored.rooms.size(),
+                stored.messages.get(),
+                (System.nanoTime() - started) / 1e9);
         System.out.printf(
                 Locale.ROOT,
-                "round %d: %d closed, %d failed, %.1f s%n",
+                "%s %d: %d connections closed, %d cycles failed, %d cycles, %d rooms and %d messages stored, %.1f s%n",
+                control ? "control round" : "round",
                 round,
                 result.closed(),
                 result.failed(),
+                result.cycles(),
+                result.rooms(),
+                result.messages(),
                 result.seconds());
         return result;
     }
 
-    /** One user's cycle, on fresh sockets throughout; a failure names the step it failed at. */
-    private void cycle(int round, int user, int users, int cycle) throws IOException {
+    /** A control round's user: one connection, cycles on it until the round's count is used up, then a clean close. */
+    private void controlUser(
+            int round,
+            int user,
+            int users,
+            AtomicInteger left,
+            Stored stored,
+            AtomicInteger closed,
+            AtomicInteger failed) {
         String step = "sign-in";
         try {
             String token = extract(TOKEN, http("/api/auth/dev-login", null, "{\"name\":\"" + userName(user) + "\"}"));
             step = "ticket";
             String ticket = extract(TICKET, http("/api/auth/ticket", token, null));
-            String room = "churn-" + runId + "-r" + round + "-c" + cycle + "-g" + user / number("room-size", 1, 1000);
-            String id = runId + "-" + round + "-" + user + "-" + cycle;
             step = "connect";
             try (ChurnClient ws = ChurnClient.connect(server, contextRoot + "/ws/chat?ticket=" + ticket)) {
                 step = "welcome";
                 ws.await("welcome");
-                step = "join";
-                ws.send("{\"type\":\"join\",\"room\":\"" + room + "\"}");
-                ws.await("joined");
-                step = "post";
-                ws.send("{\"type\":\"post\",\"room\":\"" + room + "\",\"text\":\"churn " + id + "\",\"clientId\":\"p"
-                        + id + "\"}");
-                ws.await("ack");
-                step = "direct";
-                ws.send("{\"type\":\"direct\",\"to\":\"" + userName((user + 1) % users) + "\",\"text\":\"dm " + id
-                        + "\",\"clientId\":\"d" + id + "\"}");
-                ws.await("ack");
+                for (int cycle = 0; left.getAndDecrement() > 0 && System.nanoTime() < deadlineNanos; cycle++) {
+                    String room = store(ws, round, user, users, cycle, stored);
+                    ws.send("{\"type\":\"leave\",\"room\":\"" + room + "\"}");
+                    ws.await("left");
+                }
+                step = "close";
+                ws.closeCleanly();
+                closed.incrementAndGet();
+            }
+        } catch (IOException | RuntimeException e) {
+            if (failed.incrementAndGet() <= 5) {
+                System.out.println("  control user " + user + " failed at " + step + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /** One user's cycle, on fresh sockets throughout; a failure names the step it failed at. */
+    private void cycle(int round, int user, int users, int cycle, Stored stored) throws IOException {
+        String step = "sign-in";
+        try {
+            String token = extract(TOKEN, http("/api/auth/dev-login", null, "{\"name\":\"" + userName(user) + "\"}"));
+            step = "ticket";
+            String ticket = extract(TICKET, http("/api/auth/ticket", token, null));
+            step = "connect";
+            try (ChurnClient ws = ChurnClient.connect(server, contextRoot + "/ws/chat?ticket=" + ticket)) {
+                step = "welcome";
+                ws.await("welcome");
+                step = "store";
+                store(ws, round, user, users, cycle, stored);
                 step = "close";
                 if (ThreadLocalRandom.current().nextInt(100) < number("abrupt", 0, 100)) {
                     ws.abort();
@@ -247,6 +389,50 @@ public final class ChurnSoak {
                     ws.closeCleanly();
                 }
             }
+        } catch (IOException e) {
+            throw new IOException(step + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * What every cycle does on its open connection. With {@code --store=true} (the default) it stores data: joins a
+     * room that is new in this cycle (shared by {@code --room-size} users), posts to it and sends a direct message to
+     * the next user, each acknowledged; it counts the rows created (the room once, each acknowledged message). With
+     * {@code --store=false} it stores nothing: it joins its group's room (the same in every cycle and round, so it is
+     * created once, in the first cycle), sends {@code typing} (relayed to the room, never stored) and a {@code ping}
+     * answered with {@code pong}. Returns the room.
+     */
+    private String store(ChurnClient ws, int round, int user, int users, int cycle, Stored stored) throws IOException {
+        boolean storing = Boolean.parseBoolean(options.get("store"));
+        String group = "-g" + user / number("room-size", 1, 1000);
+        String room = storing ? "churn-" + runId + "-r" + round + "-c" + cycle + group : "churn-" + runId + group;
+        String id = runId + "-" + round + "-" + user + "-" + cycle;
+        String step = "join";
+        try {
+            ws.send("{\"type\":\"join\",\"room\":\"" + room + "\"}");
+            ws.await("joined");
+            if (!storing) {
+                step = "typing";
+                ws.send("{\"type\":\"typing\",\"room\":\"" + room + "\",\"active\":true}");
+                step = "ping";
+                ws.send("{\"type\":\"ping\",\"ref\":\"" + id + "\"}");
+                ws.await("pong");
+                stored.cycles.incrementAndGet();
+                return room;
+            }
+            stored.rooms.add(room);
+            step = "post";
+            ws.send("{\"type\":\"post\",\"room\":\"" + room + "\",\"text\":\"churn " + id + "\",\"clientId\":\"p" + id
+                    + "\"}");
+            ws.await("ack");
+            stored.messages.incrementAndGet();
+            step = "direct";
+            ws.send("{\"type\":\"direct\",\"to\":\"" + userName((user + 1) % users) + "\",\"text\":\"dm " + id
+                    + "\",\"clientId\":\"d" + id + "\"}");
+            ws.await("ack");
+            stored.messages.incrementAndGet();
+            stored.cycles.incrementAndGet();
+            return room;
         } catch (IOException e) {
             throw new IOException(step + ": " + e.getMessage(), e);
         }
@@ -307,6 +493,10 @@ public final class ChurnSoak {
             Long.toString(heap.threads("http-thread-pool"))
         });
         System.out.printf(Locale.ROOT, "%s: live heap %,d B%n", stage, h.bytes());
+        Path histogram =
+                Path.of(options.get("out"), "churn-" + runId + "-" + stage.replaceAll("[^a-z0-9]+", "-") + ".histo");
+        Files.createDirectories(histogram.getParent());
+        Files.writeString(histogram, h.text());
         if (Boolean.parseBoolean(options.get("heap-dump")) && stage.contains(" + ")) {
             Path file = Path.of(
                     options.get("out"), "churn-" + runId + "-" + stage.replaceAll("[^a-z0-9]+", "-") + ".hprof");
@@ -350,11 +540,20 @@ public final class ChurnSoak {
             throw new IllegalArgumentException("--server-pid is required: the soak reads the server's heap with jcmd");
         }
         heap = new HeapProbe(pid());
+        if (options.get("deadline").isEmpty()) {
+            options.put(
+                    "deadline", Integer.toString(defaultDeadline(number("rounds", 2, 10), number("settle", 0, 900))));
+        }
         deadlineNanos = System.nanoTime()
                 + TimeUnit.SECONDS.toNanos(number("deadline", 60, 7200))
                 - TimeUnit.SECONDS.toNanos(30);
         number("users", 1, 1000);
         number("connections", 1, 8000);
+    }
+
+    /** Seconds a run may take by default: each round (the control round too) 240 s plus its settling time. */
+    static int defaultDeadline(int rounds, int settle) {
+        return Math.min(7200, 120 + (rounds + 1) * (240 + settle));
     }
 
     private long pid() {

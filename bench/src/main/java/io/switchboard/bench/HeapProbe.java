@@ -24,7 +24,7 @@ final class HeapProbe {
     private static final Pattern TOTAL = Pattern.compile("^Total\\s+(\\d+)\\s+(\\d+)");
 
     /** Live instances and bytes per class, and the totals. */
-    record Histogram(long bytes, long instances, Map<String, long[]> byClass) {
+    record Histogram(long bytes, long instances, Map<String, long[]> byClass, String text) {
         long instancesOf(String className) {
             long[] row = byClass.get(className);
             return row == null ? 0 : row[0];
@@ -44,6 +44,14 @@ final class HeapProbe {
                         "%+,12d B %+,9d  %s", grown, e.getValue()[0] - before.instancesOf(e.getKey()), e.getKey()));
             }
             return lines;
+        }
+
+        /** Live bytes of the classes whose name starts with {@code prefix}, and of arrays of them. */
+        long bytesOfPackage(String prefix) {
+            return byClass.entrySet().stream()
+                    .filter(e -> e.getKey().replaceFirst("^\\[+L", "").startsWith(prefix))
+                    .mapToLong(e -> e.getValue()[1])
+                    .sum();
         }
 
         private long bytesOf(String className) {
@@ -86,7 +94,7 @@ final class HeapProbe {
             throw new IOException("no Total line in jcmd " + pid + " GC.class_histogram: "
                     + output.substring(0, Math.min(output.length(), 300)));
         }
-        return new Histogram(bytes, instances, byClass);
+        return new Histogram(bytes, instances, byClass, output);
     }
 
     /** The server's live threads whose name starts with {@code prefix}. */
