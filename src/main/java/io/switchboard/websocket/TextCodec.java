@@ -152,8 +152,9 @@ public class TextCodec<T> {
          */
         @Override
         public void init(EndpointConfig config) {
-            maxBytes = CDI.current().select(SwitchboardConfig.class).get().maxTextMessageBytes();
-            meters = CDI.current().select(Metrics.class).get().meters().inbound(endpoint, codec.aliases());
+            CDI<Object> cdi = CDI.current(); // one look-up per session: it is slow on Payara
+            maxBytes = cdi.select(SwitchboardConfig.class).get().maxTextMessageBytes();
+            meters = cdi.select(Metrics.class).get().meters().inbound(endpoint, codec.aliases());
         }
 
         @Override
