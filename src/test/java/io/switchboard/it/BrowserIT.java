@@ -32,6 +32,7 @@ import org.openqa.selenium.Alert;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.Keys;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -394,7 +395,13 @@ class BrowserIT extends DeployedTest {
                         .until(d -> !before.equals(
                                 d.findElement(By.id("connections")).getText()));
                 alice.screenshot(SCREENSHOTS, "12-admin");
-                page.findElement(By.cssSelector("#rows tr:last-child button")).click();
+                waitFor(alice) // the list is drawn anew at every poll: a row found just before may be gone
+                        .ignoring(StaleElementReferenceException.class)
+                        .until(d -> {
+                            d.findElement(By.cssSelector("#rows tr:last-child button"))
+                                    .click();
+                            return true;
+                        });
                 Alert reason = waitFor(alice).until(alertIsPresent());
                 reason.sendKeys("maintenance");
                 reason.accept();

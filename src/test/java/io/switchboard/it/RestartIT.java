@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.StringReader;
+import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpResponse;
 import java.util.List;
@@ -91,8 +92,15 @@ class RestartIT {
 
     @Test
     @Order(3)
-    void restartTheServer() {
+    void restartTheServer(@ArquillianResource @OperateOnDeployment(DEPLOYMENT) URL deployment) {
+        URI ws = Servers.ws(deployment);
+        List<WsClient> open =
+                List.of(WsClient.chat(ws, "carl"), WsClient.chat(ws, "dina"), WsClient.notifications(ws, "erik", 0));
         deployer.undeploy(DEPLOYMENT);
+        for (WsClient client : open) {
+            assertEquals(1012, client.closeCode(), "an undeploy drains the node: 1012, not a dropped connection");
+            assertTrue(client.closeReason().contains("retry-after="), client.closeReason());
+        }
         controller.stop(CONTAINER);
         controller.start(CONTAINER);
         deployer.deploy(DEPLOYMENT);
