@@ -5,6 +5,8 @@
 #   payara   starts Payara Micro with target/switchboard.war on 127.0.0.1:PORT, runs the benchmark, stops the server
 #   wildfly  starts WildFly (a throw-away copy of target/wildfly-*/standalone) with the WAR as ROOT.war, same
 #   none     runs the benchmark against a server that is already running (give --url, default ws://127.0.0.1:PORT/ws/chat)
+# --db=postgresql puts the server's default datasource on PostgreSQL (127.0.0.1:5432, a database made for the run and
+# dropped after it, server-config's postgresql scripts); default: the embedded H2.
 # Benchmark options (--members, --rate, --seconds, --warmup, --size, ...) are passed on; see bench/README.md.
 # The servers started here allow the development login (the benchmark signs its users in with it and gets each
 # connection a one-time ticket) and have raised inbound limits: it measures fan-out, not the rate limiter. With
@@ -30,6 +32,7 @@ case $server in payara|wildfly|none) ;; -h|--help) usage ;; *) echo "unknown ser
 port=8080
 url=
 mode=fanout
+db=h2
 bench_args=()
 warmup=10 seconds=20 setup=180 drain=10 deadline= rounds=2 settle=90
 for arg in "$@"; do
@@ -37,6 +40,7 @@ for arg in "$@"; do
         --port=*) port=${arg#--port=}; continue ;;
         --url=*) url=${arg#--url=}; continue ;;
         --mode=*) mode=${arg#--mode=}; continue ;;
+        --db=*) db=${arg#--db=}; continue ;;
         --warmup=*) warmup=${arg#*=} ;;
         --seconds=*) seconds=${arg#*=} ;;
         --setup-timeout=*) setup=${arg#*=} ;;
@@ -51,6 +55,8 @@ for arg in "$@"; do
 done
 [[ $port =~ ^[0-9]+$ ]] && [ "$port" -ge 1024 ] && [ "$port" -le 60000 ] || { echo "--port must be 1024-60000" >&2; exit 64; }
 case $mode in fanout|churn) ;; *) echo "--mode must be fanout or churn" >&2; exit 64 ;; esac
+case $db in h2|postgresql) ;; *) echo "--db must be h2 or postgresql" >&2; exit 64 ;; esac
+[ "$db" = h2 ] || [ "$server" != none ] || { echo "--db applies to the servers run.sh starts, not to 'none'" >&2; exit 64; }
 [ -n "$url" ] || url="ws://127.0.0.1:$port/ws/chat"
 case $url in
     ws://127.0.0.1[:/]*|ws://localhost[:/]*|ws://\[::1\][:/]*) ;;
@@ -90,6 +96,9 @@ cleanup() {
             kill -KILL "$pid" 2>/dev/null || true
         fi
     done
+    if [ -n "${pg_db:-}" ]; then
+        psql -h 127.0.0.1 -U "$SWITCHBOARD_DB_USER" -d test -qc "DROP DATABASE IF EXISTS $pg_db" >/dev/null 2>&1 || true
+    fi
     if [ -n "$tmp" ] && [ -d "$tmp" ]; then
         mkdir -p "$here/target"
         [ -f "$tmp/server.log" ] && cp "$tmp/server.log" "$here/target/server-$server.log" && log "server log: bench/target/server-$server.log"
@@ -135,6 +144,20 @@ if [ "$server" != none ]; then
     # depending on how fast the server started. Every 60 s, its first run is part of round 1 with the other one-time
     # costs, and the later ones are part of every round.
     [ "$mode" = churn ] && bench_props+=(-XX:SoftRefLRUPolicyMSPerMB=0 -Dswitchboard.notifications.purge-interval=60)
+    # --db=postgresql: the default datasource on PostgreSQL (server-config's postgresql scripts), in a database made
+    # for this run on 127.0.0.1:5432 and dropped after it; the account from SWITCHBOARD_DB_USER/PASSWORD (postgres)
+    pg_jar=
+    if [ "$db" = postgresql ]; then
+        pg_jar="$m2/org/postgresql/postgresql/42.7.14/postgresql-42.7.14.jar"
+        [ -f "$pg_jar" ] || timeout 600 mvn -B -q org.apache.maven.plugins:maven-dependency-plugin:3.8.1:get \
+            -Dartifact=org.postgresql:postgresql:42.7.14 -Dtransitive=false
+        export SWITCHBOARD_DB_USER=${SWITCHBOARD_DB_USER:-postgres} SWITCHBOARD_DB_PASSWORD=${SWITCHBOARD_DB_PASSWORD:-postgres}
+        pg_db="sb_bench_$$"
+        psql -h 127.0.0.1 -U "$SWITCHBOARD_DB_USER" -d test -qc "CREATE DATABASE $pg_db" >/dev/null \
+            || { echo "--db=postgresql: cannot create a database on 127.0.0.1:5432" >&2; exit 69; }
+        export SWITCHBOARD_DB_URL="jdbc:postgresql://127.0.0.1:5432/$pg_db"
+        log "database: PostgreSQL $SWITCHBOARD_DB_URL"
+    fi
 fi
 
 case $server in
@@ -146,11 +169,18 @@ case $server in
             timeout 600 mvn -B -q org.apache.maven.plugins:maven-dependency-plugin:3.8.1:get \
                 -Dartifact="fish.payara.extras:payara-micro:$payara_version" -Dtransitive=false
         fi
+        preboot="$root/server-config/payara/pre-boot-commands.asadmin"
+        libs=()
+        if [ "$db" = postgresql ]; then
+            cat "$preboot" "$root/server-config/payara/postgresql.asadmin" > "$tmp/pre-boot.asadmin"
+            preboot="$tmp/pre-boot.asadmin"
+            libs=(--addlibs "$pg_jar")
+        fi
         log "starting Payara Micro $payara_version on 127.0.0.1:$port"
         java "-Xmx$heap" -Dhazelcast.phone.home.enabled=false "${bench_props[@]}" "${extra[@]}" -jar "$jar" \
             --nohazelcast --disablephonehome \
             --rootdir "$tmp/payara-root" \
-            --prebootcommandfile "$root/server-config/payara/pre-boot-commands.asadmin" \
+            --prebootcommandfile "$preboot" "${libs[@]}" \
             --port "$port" --contextroot / \
             --deploy "$tmp/switchboard.war" >"$tmp/server.log" 2>&1 </dev/null &
         server_pid=$!
@@ -200,6 +230,15 @@ case $server in
         mkdir -p "$base/configuration" "$base/deployments" "$base/data" "$base/log" "$base/tmp"
         (cd "$home/standalone/configuration" && find . -maxdepth 1 -type f -exec cp {} "$base/configuration/" \;)
         cp "$tmp/switchboard.war" "$base/deployments/ROOT.war"
+        if [ "$db" = postgresql ]; then
+            module="$home/modules/org/postgresql/main"
+            mkdir -p "$module"
+            cp "$root/server-config/wildfly/modules/org/postgresql/main/module.xml" "$module/"
+            cp "$pg_jar" "$module/postgresql.jar"
+            log "applying server-config/wildfly/postgresql.cli to the run's base dir"
+            timeout 300 bash "$root/server-config/wildfly/apply-offline.sh" --base-dir "$base" "$home" \
+                "$root/server-config/wildfly/postgresql.cli" >/dev/null
+        fi
         log "starting WildFly $wildfly_version on 127.0.0.1:$port (port offset $offset, base dir $base)"
         JAVA_OPTS="-Xms64m -Xmx$heap -XX:MetaspaceSize=96M -XX:MaxMetaspaceSize=256m -Djava.net.preferIPv4Stack=true -Djava.awt.headless=true ${bench_props[*]} ${extra[*]}" \
         LAUNCH_JBOSS_IN_BACKGROUND=1 JBOSS_PIDFILE="$tmp/wildfly.pid" \
