@@ -8,7 +8,8 @@
 #
 # Usage: server-config/local-cluster.sh [--ports=8081,8082] [--database=switchboard_cluster] [--redis=redis://127.0.0.1:6379]
 # Needs: a JDK 17, Maven (builds the WAR and fetches Payara Micro and the PostgreSQL driver from Maven Central when
-# missing), psql, and Redis and PostgreSQL running. Logs: target/local-cluster/node-*.log.
+# missing), psql, and Redis and PostgreSQL running. Logs: target/local-cluster/node-*.log. SERVER_JAVA_OPTS adds JVM
+# options to both nodes (e.g. the benchmark's raised limits, bench/README.md).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 ports=8081,8082 database=switchboard_cluster redis=redis://127.0.0.1:6379
@@ -73,7 +74,8 @@ for i in 0 1; do
     rm -rf "$out/$name"
     cp "$root/target/switchboard.war" "$out/$name.war"
     log "starting $name on http://127.0.0.1:$port/"
-    java -Xmx1g -Dhazelcast.phone.home.enabled=false \
+    # shellcheck disable=SC2086 # SERVER_JAVA_OPTS is a list of options
+    java -Xmx1g -Dhazelcast.phone.home.enabled=false ${SERVER_JAVA_OPTS:-} \
         -Dswitchboard.auth.dev-login=true "-Dswitchboard.auth.jwt.secret=$secret" \
         "-Dswitchboard.cluster.redis-uri=$redis" "-Dswitchboard.cluster.node-id=$name" \
         -jar "$jar" --nohazelcast --disablephonehome --rootdir "$out/$name" \

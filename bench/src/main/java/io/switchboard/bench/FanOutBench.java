@@ -74,6 +74,7 @@ public final class FanOutBench {
             values.put("members", "1000");
             values.put("rate", "100");
             values.put("publishers", "4");
+            values.put("member-urls", "");
             values.put("seconds", "20");
             values.put("warmup", "10");
             values.put("size", "100");
@@ -97,6 +98,8 @@ public final class FanOutBench {
                 "Usage: FanOutBench [--key=value ...]",
                 "  --url=ws://127.0.0.1:8080/ws/chat  chat endpoint (loopback hosts only)",
                 "  --members=1000             member connections, all in one fresh room",
+                "  --member-urls=URL,URL      spread the members round robin over these chat endpoints (nodes of one",
+                "                             cluster); default: --url. Publishers, sign-in and tickets use --url",
                 "  --rate=100                 messages per second posted to the room (by all publishers together)",
                 "  --publishers=4             publishing connections (users), each posting rate/publishers msg/s, staggered",
                 "  --seconds=20               measured window, in seconds",
@@ -692,7 +695,27 @@ public final class FanOutBench {
                     .connectTimeout(Duration.ofSeconds(10))
                     .build());
         }
-        NioWebSocketClient nioClient = nio ? new NioWebSocketClient(url, nioThreads, run) : null;
+        List<URI> memberUrls = new ArrayList<>();
+        for (String each : options.string("member-urls").split(",")) {
+            if (!each.isBlank()) {
+                URI memberUrl = URI.create(each.trim());
+                if (memberUrl.getHost() == null
+                        || !LOOPBACK_HOSTS.contains(memberUrl.getHost().toLowerCase(Locale.ROOT))) {
+                    throw new IllegalArgumentException("--member-urls must point at this machine, was: " + each);
+                }
+                memberUrls.add(memberUrl);
+            }
+        }
+        if (memberUrls.isEmpty()) {
+            memberUrls.add(url);
+        }
+        List<NioWebSocketClient> nioClients = new ArrayList<>();
+        for (URI memberUrl : nio ? memberUrls : List.<URI>of()) {
+            nioClients.add(new NioWebSocketClient(memberUrl, nioThreads, run));
+        }
+        if (memberUrls.size() > 1) {
+            System.out.println("members spread over " + memberUrls + "; publishers on " + url);
+        }
 
         // ---- connect and join, a bounded number at a time
         long setupStart = now();
@@ -710,6 +733,7 @@ public final class FanOutBench {
             Member member;
             Consumer<String> connectWithTicket;
             if (nio) {
+                NioWebSocketClient nioClient = nioClients.get(i % nioClients.size());
                 NioWebSocketClient.NioMember nioMember = nioClient.member("m" + i);
                 member = nioMember;
                 connectWithTicket = ticket -> nioClient.connect(nioMember, ticket);
@@ -717,7 +741,8 @@ public final class FanOutBench {
                 Member jdkMember = new Member("m" + i, run, true);
                 member = jdkMember;
                 HttpClient client = clients.get(i % clients.size());
-                connectWithTicket = ticket -> connect(client, url, jdkMember, ticket);
+                URI memberUrl = memberUrls.get(i % memberUrls.size());
+                connectWithTicket = ticket -> connect(client, memberUrl, jdkMember, ticket);
             }
             all.add(member);
             long asked = now();
@@ -802,7 +827,7 @@ public final class FanOutBench {
                 || publishers.stream().anyMatch(p -> !p.joined.isDone() || p.joined.isCompletedExceptionally())) {
             System.out.println("FAILED: no members or a publisher could not join; nothing to measure");
             printNotes(run);
-            closeAll(run, all, publishers, executors, nioClient);
+            closeAll(run, all, publishers, executors, nioClients);
             return 2;
         }
 
@@ -988,7 +1013,7 @@ public final class FanOutBench {
                 p999,
                 max);
 
-        closeAll(run, all, publishers, executors, nioClient);
+        closeAll(run, all, publishers, executors, nioClients);
         return 0;
     }
 
@@ -1034,7 +1059,7 @@ public final class FanOutBench {
             List<Member> members,
             List<Publisher> publishers,
             List<ExecutorService> executors,
-            NioWebSocketClient nioClient) {
+            List<NioWebSocketClient> nioClients) {
         run.closing = true;
         List<CompletableFuture<?>> closes = new ArrayList<>();
         List<Member> everyone = new ArrayList<>(members);
@@ -1051,7 +1076,7 @@ public final class FanOutBench {
             }
         }
         int aborted = 0;
-        if (nioClient != null) {
+        for (NioWebSocketClient nioClient : nioClients) {
             // close frames on every nio connection, up to 3 s for the server's replies, then the rest is dropped
             aborted += nioClient.closeAll(members, TimeUnit.SECONDS.toNanos(3));
         }
