@@ -4,6 +4,7 @@
 # Usage: bench/run.sh payara|wildfly|none [--port=8080] [benchmark options...]
 #   payara   starts Payara Micro with target/switchboard.war on 127.0.0.1:PORT, runs the benchmark, stops the server
 #   wildfly  starts WildFly (a throw-away copy of target/wildfly-*/standalone) with the WAR as ROOT.war, same
+#   node-ws  starts the peer, a plain broadcast server on Node's ws (bench/peer, installed from npm), same client
 #   none     runs the benchmark against a server that is already running (give --url, default ws://127.0.0.1:PORT/ws/chat)
 # --db=postgresql puts the server's default datasource on PostgreSQL (127.0.0.1:5432, a database made for the run and
 # dropped after it, server-config's postgresql scripts); default: the embedded H2.
@@ -27,7 +28,7 @@ m2=${MAVEN_REPO:-$HOME/.m2/repository}
 usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 64; }
 [ $# -ge 1 ] || usage
 server=$1; shift
-case $server in payara|wildfly|none) ;; -h|--help) usage ;; *) echo "unknown server '$server'" >&2; usage ;; esac
+case $server in payara|wildfly|node-ws|none) ;; -h|--help) usage ;; *) echo "unknown server '$server'" >&2; usage ;; esac
 
 port=8080
 url=
@@ -56,7 +57,7 @@ done
 [[ $port =~ ^[0-9]+$ ]] && [ "$port" -ge 1024 ] && [ "$port" -le 60000 ] || { echo "--port must be 1024-60000" >&2; exit 64; }
 case $mode in fanout|churn) ;; *) echo "--mode must be fanout or churn" >&2; exit 64 ;; esac
 case $db in h2|postgresql) ;; *) echo "--db must be h2 or postgresql" >&2; exit 64 ;; esac
-[ "$db" = h2 ] || [ "$server" != none ] || { echo "--db applies to the servers run.sh starts, not to 'none'" >&2; exit 64; }
+[ "$db" = h2 ] || [ "$server" = payara ] || [ "$server" = wildfly ] || { echo "--db applies to the servers run.sh starts, not to 'none'" >&2; exit 64; }
 [ -n "$url" ] || url="ws://127.0.0.1:$port/ws/chat"
 case $url in
     ws://127.0.0.1[:/]*|ws://localhost[:/]*|ws://\[::1\][:/]*) ;;
@@ -111,7 +112,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # ---------------------------------------------------------------------------------------------- the server
-if [ "$server" != none ]; then
+if [ "$server" = payara ] || [ "$server" = wildfly ]; then
     war="$root/target/switchboard.war"
     if [ ! -f "$war" ]; then
         log "building the WAR (target/switchboard.war is missing)"
@@ -250,6 +251,18 @@ case $server in
         for _ in $(seq 1 100); do [ -s "$tmp/wildfly.pid" ] && break; kill -0 "$script_pid" 2>/dev/null || break; sleep 0.2; done
         server_pid=$(cat "$tmp/wildfly.pid" 2>/dev/null || true)
         ;;
+    node-ws)
+        command -v node >/dev/null || { echo "node-ws needs Node.js (20 or later) and npm" >&2; exit 69; }
+        if port_busy "$port"; then
+            echo "port $port on 127.0.0.1 is in use: stop what listens there or pass --port=N" >&2
+            exit 69
+        fi
+        [ -d "$here/peer/node_modules/ws" ] || (cd "$here/peer" && timeout 300 npm ci --silent --no-audit --no-fund)
+        tmp=$(mktemp -d "${TMPDIR:-/tmp}/switchboard-bench.XXXXXX")
+        log "starting the Node ws peer on 127.0.0.1:$port"
+        node "$here/peer/broadcast.js" "$port" >"$tmp/server.log" 2>&1 </dev/null &
+        server_pid=$!
+        ;;
 esac
 
 if [ "$server" != none ]; then
@@ -268,6 +281,10 @@ if [ "$server" != none ]; then
             -H 'Connection: Upgrade' -H 'Upgrade: websocket' -H 'Sec-WebSocket-Version: 13' \
             -H 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==' "$http_url" 2>/dev/null || true
         if head -n 1 "$tmp/probe" 2>/dev/null | grep -q ' 101'; then
+            break
+        fi
+        # the peer drops an upgrade without a ticket: that it listens is enough
+        if [ "$server" = node-ws ] && port_busy "$port"; then
             break
         fi
         if [ $(( $(date +%s) - start )) -ge "$limit" ]; then
