@@ -55,7 +55,7 @@ for arg in "$@"; do
     bench_args+=("$arg")
 done
 [[ $port =~ ^[0-9]+$ ]] && [ "$port" -ge 1024 ] && [ "$port" -le 60000 ] || { echo "--port must be 1024-60000" >&2; exit 64; }
-case $mode in fanout|churn) ;; *) echo "--mode must be fanout or churn" >&2; exit 64 ;; esac
+case $mode in fanout|churn|idle) ;; *) echo "--mode must be fanout, churn or idle" >&2; exit 64 ;; esac
 case $db in h2|postgresql) ;; *) echo "--db must be h2 or postgresql" >&2; exit 64 ;; esac
 [ "$db" = h2 ] || [ "$server" = payara ] || [ "$server" = wildfly ] || { echo "--db applies to the servers run.sh starts, not to 'none'" >&2; exit 64; }
 [ -n "$url" ] || url="ws://127.0.0.1:$port/ws/chat"
@@ -305,6 +305,11 @@ for arg in "${bench_args[@]}"; do case $arg in --label=*) has_label=1 ;; esac; d
 log "compiling the benchmark"
 timeout 600 mvn -B -q -f "$here/pom.xml" compile
 main=FanOutBench
+if [ "$mode" = idle ]; then
+    # idle connections' heap: FanOutBench connects and joins the members, publishes nothing, reads the heap with jcmd
+    [ -n "${server_pid:-}" ] && bench_args+=("--server-pid=$server_pid")
+    bench_args+=("--idle=true")
+fi
 if [ "$mode" = churn ]; then
     main=ChurnSoak
     # the soak reads the server's live heap with jcmd, so it needs the server's PID (with 'none', pass --server-pid)

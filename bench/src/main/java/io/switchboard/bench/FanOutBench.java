@@ -75,6 +75,8 @@ public final class FanOutBench {
             values.put("rate", "100");
             values.put("publishers", "4");
             values.put("member-urls", "");
+            values.put("idle", "false");
+            values.put("server-pid", "");
             values.put("seconds", "20");
             values.put("warmup", "10");
             values.put("size", "100");
@@ -117,6 +119,9 @@ public final class FanOutBench {
                 "  --deadline=auto            hard limit for the whole run in seconds",
                 "                             (auto: warmup+seconds+setup-timeout+drain+30)",
                 "  --label=TEXT               first column of the printed results row (e.g. payara)",
+                "  --idle=false               true: connect and join the members, publish nothing, and report the server's",
+                "                             live heap per idle connection (needs --server-pid; run.sh --mode=idle sets both)",
+                "  --server-pid=PID           the server's process, read with jcmd in --idle mode",
                 "  --jwt-secret=SECRET        sign HS256 tokens with the server's switchboard.auth.jwt.secret (>= 32 bytes)",
                 "                             instead of signing in with its development login (POST /api/auth/dev-login)",
                 "  --jwt-issuer=switchboard   iss of tokens signed with --jwt-secret (switchboard.auth.jwt.issuer)",
@@ -717,6 +722,14 @@ public final class FanOutBench {
             System.out.println("members spread over " + memberUrls + "; publishers on " + url);
         }
 
+        IdleMemory idle = null;
+        if (Boolean.parseBoolean(options.string("idle"))) {
+            if (options.string("server-pid").isBlank()) {
+                throw new IllegalArgumentException("--idle=true needs --server-pid");
+            }
+            idle = new IdleMemory(Long.parseLong(options.string("server-pid").trim()));
+        }
+
         // ---- connect and join, a bounded number at a time
         long setupStart = now();
         long setupEnd = setupStart + TimeUnit.SECONDS.toNanos(setupTimeout);
@@ -725,6 +738,10 @@ public final class FanOutBench {
         AtomicInteger joinedCount = new AtomicInteger();
         AtomicInteger failedCount = new AtomicInteger();
         for (int i = 0; i < members; i++) {
+            if (idle != null && i == members / 2) {
+                awaitJoined(all, setupEnd);
+                idle.atHalf(joinedCount.get());
+            }
             if (!inFlight.tryAcquire(Math.max(0, setupEnd - now()), TimeUnit.NANOSECONDS)) {
                 System.out.printf("setup timed out after %d of %d connections were started%n", i, members);
                 break;
@@ -777,13 +794,7 @@ public final class FanOutBench {
                         }
                     });
         }
-        for (Member member : all) {
-            try {
-                member.joined.get(Math.max(1, setupEnd - now()), TimeUnit.NANOSECONDS);
-            } catch (Exception e) {
-                // counted above
-            }
-        }
+        awaitJoined(all, setupEnd);
         List<Member> joined = all.stream()
                 .filter(m -> m.joined.isDone() && !m.joined.isCompletedExceptionally() && !m.closed)
                 .toList();
@@ -802,6 +813,13 @@ public final class FanOutBench {
                     ms(run.signInMicros, 50),
                     ms(run.signInMicros, 99),
                     run.signInMicros.getTotalCount() == 0 ? Double.NaN : run.signInMicros.getMaxValue() / 1_000.0);
+        }
+
+        if (idle != null) {
+            idle.report(label, joined.size());
+            printNotes(run);
+            closeAll(run, all, List.of(), executors, nioClients);
+            return joined.isEmpty() ? 2 : 0;
         }
 
         // ---- the publishers, each its own user and connection, after all the members
@@ -1032,6 +1050,17 @@ public final class FanOutBench {
                         member.joined.completeExceptionally(error);
                     }
                 });
+    }
+
+    /** Waits until every member started so far has joined or failed, at most until {@code until}. */
+    static void awaitJoined(List<Member> members, long until) {
+        for (Member member : members) {
+            try {
+                member.joined.get(Math.max(1, until - now()), TimeUnit.NANOSECONDS);
+            } catch (Exception e) {
+                // counted where it failed
+            }
+        }
     }
 
     static long totalMessages(List<Member> members) {
