@@ -76,6 +76,7 @@ public final class FanOutBench {
             values.put("publishers", "4");
             values.put("member-urls", "");
             values.put("idle", "false");
+            values.put("transport", "ws");
             values.put("server-pid", "");
             values.put("seconds", "20");
             values.put("warmup", "10");
@@ -119,6 +120,8 @@ public final class FanOutBench {
                 "  --deadline=auto            hard limit for the whole run in seconds",
                 "                             (auto: warmup+seconds+setup-timeout+drain+30)",
                 "  --label=TEXT               first column of the printed results row (e.g. payara)",
+                "  --transport=ws             the members' transport: ws, or sse (the fallback: Server-Sent Events + POST,",
+                "                             over java.net.http); publishers always use WebSocket",
                 "  --idle=false               true: connect and join the members, publish nothing, and report the server's",
                 "                             live heap per idle connection (needs --server-pid; run.sh --mode=idle sets both)",
                 "  --server-pid=PID           the server's process, read with jcmd in --idle mode",
@@ -366,7 +369,7 @@ public final class FanOutBench {
                     if (!welcomed) {
                         welcomed = true;
                         stage = "waiting for joined";
-                        webSocket.sendText(run.joinFrame, true).whenComplete((ws, error) -> {
+                        sendJoin(webSocket).whenComplete((ws, error) -> {
                             if (error != null) {
                                 joined.completeExceptionally(error);
                             }
@@ -390,6 +393,11 @@ public final class FanOutBench {
 
         void acked(CharSequence frame) {
             // only the publisher gets acks
+        }
+
+        /** Sends the {@code join} once {@code welcome} came. */
+        CompletableFuture<?> sendJoin(WebSocket webSocket) {
+            return webSocket.sendText(run.joinFrame, true);
         }
 
         void message(CharSequence frame, long received) {
@@ -625,7 +633,12 @@ public final class FanOutBench {
         if (!clientKind.equals("nio") && !clientKind.equals("jdk")) {
             throw new IllegalArgumentException("--client must be nio or jdk, was: " + clientKind);
         }
-        boolean nio = clientKind.equals("nio");
+        String transport = options.string("transport").trim().toLowerCase(Locale.ROOT);
+        if (!transport.equals("ws") && !transport.equals("sse")) {
+            throw new IllegalArgumentException("--transport must be ws or sse, was: " + transport);
+        }
+        boolean sse = transport.equals("sse");
+        boolean nio = clientKind.equals("nio") && !sse;
         int nioThreads = options.integer("nio-threads", 1, 64);
         int clientCount = nio ? 1 : options.integer("clients", 1, 64);
         int clientThreads = options.integer("client-threads", 1, 64);
@@ -669,8 +682,8 @@ public final class FanOutBench {
                 nio
                         ? "members use the nio client (" + nioThreads
                                 + " selector thread(s)); the publisher uses java.net.http"
-                        : "members use java.net.http (" + clientCount + " client(s) x " + clientThreads
-                                + " thread(s))");
+                        : "members use java.net.http" + (sse ? " over SSE + POST" : "") + " (" + clientCount
+                                + " client(s) x " + clientThreads + " thread(s))");
         System.out.println("sign-in: " + auth.describe() + ", one ticket per connection right before it connects");
 
         // ---- sign the publisher in first: a server that refuses it (dev login off, wrong secret) fails the run at
@@ -749,7 +762,15 @@ public final class FanOutBench {
             // each member is its own user: signed in, then a fresh ticket, then the connection, so no ticket waits
             Member member;
             Consumer<String> connectWithTicket;
-            if (nio) {
+            if (sse) {
+                SseMember sseMember = new SseMember(
+                        "m" + i,
+                        run,
+                        clients.get(i % clients.size()),
+                        SseMember.base(memberUrls.get(i % memberUrls.size())));
+                member = sseMember;
+                connectWithTicket = sseMember::connect;
+            } else if (nio) {
                 NioWebSocketClient nioClient = nioClients.get(i % nioClients.size());
                 NioWebSocketClient.NioMember nioMember = nioClient.member("m" + i);
                 member = nioMember;
@@ -1094,6 +1115,9 @@ public final class FanOutBench {
         List<Member> everyone = new ArrayList<>(members);
         everyone.addAll(publishers);
         for (Member m : everyone) {
+            if (m instanceof SseMember stream) {
+                stream.closeStream();
+            }
             WebSocket ws = m.socket;
             if (ws != null && !ws.isOutputClosed()) {
                 try {

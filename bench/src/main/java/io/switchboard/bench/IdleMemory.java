@@ -46,7 +46,8 @@ final class IdleMemory {
         System.out.println("  classes that grew most, bytes and instances for all " + added + ":");
         all.grownSince(half, 20).forEach(line -> System.out.println("    " + line));
         System.out.println();
-        System.out.println("| server | idle connections | live heap at half | live heap at all | bytes per connection |");
+        System.out.println(
+                "| server | idle connections | live heap at half | live heap at all | bytes per connection |");
         System.out.printf(
                 Locale.ROOT,
                 "| %s | %d | %,d | %,d | %,d |%n",
