@@ -308,7 +308,7 @@ main=FanOutBench
 if [ "$mode" = idle ]; then
     # idle connections' heap: FanOutBench connects and joins the members, publishes nothing, reads the heap with jcmd
     [ -n "${server_pid:-}" ] && bench_args+=("--server-pid=$server_pid")
-    bench_args+=("--idle=true")
+    bench_args+=("--idle=true" "--out=$here/target")
 fi
 if [ "$mode" = churn ]; then
     main=ChurnSoak

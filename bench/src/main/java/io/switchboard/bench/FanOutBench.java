@@ -1,6 +1,7 @@
 package io.switchboard.bench;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -77,6 +78,7 @@ public final class FanOutBench {
             values.put("member-urls", "");
             values.put("idle", "false");
             values.put("transport", "ws");
+            values.put("out", "");
             values.put("server-pid", "");
             values.put("seconds", "20");
             values.put("warmup", "10");
@@ -125,6 +127,7 @@ public final class FanOutBench {
                 "  --idle=false               true: connect and join the members, publish nothing, and report the server's",
                 "                             live heap per idle connection (needs --server-pid; run.sh --mode=idle sets both)",
                 "  --server-pid=PID           the server's process, read with jcmd in --idle mode",
+                "  --out=DIR                  --idle: save both heap histograms there (idle-half.histo, idle-all.histo)",
                 "  --jwt-secret=SECRET        sign HS256 tokens with the server's switchboard.auth.jwt.secret (>= 32 bytes)",
                 "                             instead of signing in with its development login (POST /api/auth/dev-login)",
                 "  --jwt-issuer=switchboard   iss of tokens signed with --jwt-secret (switchboard.auth.jwt.issuer)",
@@ -740,7 +743,9 @@ public final class FanOutBench {
             if (options.string("server-pid").isBlank()) {
                 throw new IllegalArgumentException("--idle=true needs --server-pid");
             }
-            idle = new IdleMemory(Long.parseLong(options.string("server-pid").trim()));
+            String out = options.string("out").trim();
+            idle = new IdleMemory(
+                    Long.parseLong(options.string("server-pid").trim()), out.isEmpty() ? null : Path.of(out));
         }
 
         // ---- connect and join, a bounded number at a time

@@ -1,6 +1,8 @@
 package io.switchboard.bench;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 
 /**
@@ -12,17 +14,29 @@ import java.util.Locale;
 final class IdleMemory {
 
     private final HeapProbe probe;
+    /** Where both readings are saved as {@code idle-half.histo} and {@code idle-all.histo}, or null. */
+    private final Path out;
+
     private HeapProbe.Histogram half;
     private int halfCount;
 
-    IdleMemory(long serverPid) {
+    IdleMemory(long serverPid, Path out) {
         this.probe = new HeapProbe(serverPid);
+        this.out = out;
+    }
+
+    private void save(String name, HeapProbe.Histogram histogram) throws IOException {
+        if (out != null) {
+            Files.createDirectories(out);
+            Files.writeString(out.resolve(name), histogram.text());
+        }
     }
 
     /** The reading at half: {@code connected} members joined so far. */
     void atHalf(int connected) throws IOException, InterruptedException {
         half = probe.histogram();
         halfCount = connected;
+        save("idle-half.histo", half);
         System.out.printf(Locale.ROOT, "idle: %d joined, live heap %,d B%n", connected, half.bytes());
     }
 
@@ -30,6 +44,7 @@ final class IdleMemory {
     void report(String label, int connected) throws IOException, InterruptedException {
         FanOutBench.sleepNanos(5_000_000_000L); // let the last joins' transient garbage and tasks go
         HeapProbe.Histogram all = probe.histogram();
+        save("idle-all.histo", all);
         int added = connected - halfCount;
         if (half == null || added <= 0) {
             System.out.println("idle: too few members joined to measure");
