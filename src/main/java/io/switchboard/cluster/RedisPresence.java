@@ -143,7 +143,12 @@ public final class RedisPresence implements Presence {
                     new String[] {aliveKey(), node.key("presence", "nodes"), entriesKey(node.nodeId())},
                     node.nodeId(),
                     Long.toString(lease.toMillis())));
-            if (entries != null && entries == 0 && !local.isEmpty()) {
+            // fewer entries than this node holds: swept while it lived, or Redis forgot them (entering is idempotent)
+            if (entries != null
+                    && entries
+                            < local.values().stream()
+                                    .mapToLong(l -> l.rooms.size())
+                                    .sum()) {
                 reenter();
             }
         } catch (SharedStateUnavailable e) {
@@ -156,7 +161,10 @@ public final class RedisPresence implements Presence {
         LOG.log(Level.WARNING, "Presence of node {0} was dropped from Redis; entering its users again", node.nodeId());
         List<Arrival> arrivals = new ArrayList<>();
         local.forEach((connection, mine) -> mine.rooms.forEach(room -> {
-            if (entered(room, mine.user, connection)) {
+            boolean arrived = entered(room, mine.user, connection);
+            if (!mine.rooms.contains(room) || local.get(connection) != mine) {
+                left(room, mine.user, connection, node.nodeId()); // it left meanwhile: no ghost
+            } else if (arrived) {
                 arrivals.add(new Arrival(room, mine.user));
             }
         }));

@@ -480,29 +480,37 @@ class ClusterIT {
         String alice = "alice-crash-" + RUN;
         String dave = "dave-crash-" + RUN;
         String carol = "carol-crash-" + RUN;
+        String erin = "erin-crash-" + RUN; // on both nodes: B's death does not make her leave
         try (WsClient aliceOnA = WsClient.chat(Servers.ws(a), alice);
-                WsClient daveOnA = WsClient.chat(Servers.ws(a), dave)) {
+                WsClient daveOnA = WsClient.chat(Servers.ws(a), dave);
+                WsClient erinOnA = WsClient.chat(Servers.ws(a), erin)) {
             WsClient carolOnB = WsClient.chat(Servers.ws(b), carol);
+            WsClient erinOnB = WsClient.chat(Servers.ws(b), erin);
             aliceOnA.join(room);
             daveOnA.join(room);
-            assertEquals(List.of(alice, carol, dave), members(carolOnB.join(room)));
+            erinOnB.join(room);
+            erinOnA.join(room);
+            assertEquals(List.of(alice, carol, dave, erin), members(carolOnB.join(room)));
             assertPresenceOnce(aliceOnA, carol, "joined");
             daveOnA.expect("presence", f -> carol.equals(f.getString("user")));
 
             long pid = NodeProcess.kill9(b, NODE_B);
             long killed = System.nanoTime();
             nodeBKilled = true;
-            JsonObject left = aliceOnA.expect("presence", f -> carol.equals(f.getString("user")));
+            JsonObject left =
+                    aliceOnA.expect("presence", f -> Set.of(carol, erin).contains(f.getString("user")));
             long afterMs = (System.nanoTime() - killed) / 1_000_000;
             System.out.println("ClusterIT: node-b (pid " + pid + ") killed with SIGKILL; carol left A's lists after "
                     + afterMs + " ms (bound: 2 heartbeat intervals = " + DEPARTURE_BOUND.toMillis() + " ms)");
-            assertEquals("left", left.getString("event"));
+            assertEquals(carol + " left", left.getString("user") + " " + left.getString("event"));
             assertTrue(
                     afterMs <= DEPARTURE_BOUND.plus(LOADED_MACHINE_SLACK).toMillis(),
                     "departure announced " + afterMs + " ms after the kill");
             daveOnA.expect("presence", f -> carol.equals(f.getString("user")) && "left".equals(f.getString("event")));
-            assertTrue(aliceOnA.receivesNo("presence", f -> carol.equals(f.getString("user")), QUIET), "once");
-            assertEquals(List.of(alice, dave), presenceOver(Servers.http(a), room));
+            assertTrue(
+                    aliceOnA.receivesNo("presence", f -> Set.of(carol, erin).contains(f.getString("user")), QUIET),
+                    "carol's departure once; erin, still on A, neither leaves nor comes back");
+            assertEquals(List.of(alice, dave, erin), presenceOver(Servers.http(a), room));
 
             daveOnA.post(room, "still here", "after-crash");
             assertEquals(
@@ -510,6 +518,7 @@ class ClusterIT {
                     aliceOnA.expect("message", f -> "after-crash".equals(f.getString("clientId")))
                             .getString("text"));
             carolOnB.abort();
+            erinOnB.abort();
         }
     }
 
