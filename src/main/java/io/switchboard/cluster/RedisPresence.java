@@ -11,7 +11,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -225,14 +229,23 @@ public final class RedisPresence implements Presence {
     public Map<String, Integer> occupancy() {
         Map<String, Integer> result = new TreeMap<>();
         try {
+            // one round trip for the rooms, then their sizes pipelined
+            Map<String, CompletionStage<Long>> sizes = new TreeMap<>();
             for (String room : node.call(redis -> redis.smembers(node.key("presence", "rooms")))) {
-                long users = node.call(redis -> redis.hlen(usersKey(room)));
+                sizes.put(room, node.async().hlen(usersKey(room)));
+            }
+            for (Map.Entry<String, CompletionStage<Long>> size : sizes.entrySet()) {
+                long users = size.getValue().toCompletableFuture().get(5, TimeUnit.SECONDS);
                 if (users > 0) {
-                    result.put(room, (int) users);
+                    result.put(size.getKey(), (int) users);
                 }
             }
         } catch (SharedStateUnavailable e) {
             warn(e);
+        } catch (ExecutionException | TimeoutException e) {
+            warn(new SharedStateUnavailable("Redis did not answer: " + e, e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         return result;
     }
