@@ -4,7 +4,10 @@
 # Usage: bench/run.sh payara|wildfly|none [--port=8080] [benchmark options...]
 #   payara   starts Payara Micro with target/switchboard.war on 127.0.0.1:PORT, runs the benchmark, stops the server
 #   wildfly  starts WildFly (a throw-away copy of target/wildfly-*/standalone) with the WAR as ROOT.war, same
+#   node-ws  starts the peer, a plain broadcast server on Node's ws (bench/peer, installed from npm), same client
 #   none     runs the benchmark against a server that is already running (give --url, default ws://127.0.0.1:PORT/ws/chat)
+# --db=postgresql puts the server's default datasource on PostgreSQL (127.0.0.1:5432, a database made for the run and
+# dropped after it, server-config's postgresql scripts); default: the embedded H2.
 # Benchmark options (--members, --rate, --seconds, --warmup, --size, ...) are passed on; see bench/README.md.
 # The servers started here allow the development login (the benchmark signs its users in with it and gets each
 # connection a one-time ticket) and have raised inbound limits: it measures fan-out, not the rate limiter. With
@@ -25,11 +28,12 @@ m2=${MAVEN_REPO:-$HOME/.m2/repository}
 usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 64; }
 [ $# -ge 1 ] || usage
 server=$1; shift
-case $server in payara|wildfly|none) ;; -h|--help) usage ;; *) echo "unknown server '$server'" >&2; usage ;; esac
+case $server in payara|wildfly|node-ws|none) ;; -h|--help) usage ;; *) echo "unknown server '$server'" >&2; usage ;; esac
 
 port=8080
 url=
 mode=fanout
+db=h2
 bench_args=()
 warmup=10 seconds=20 setup=180 drain=10 deadline= rounds=2 settle=90
 for arg in "$@"; do
@@ -37,6 +41,7 @@ for arg in "$@"; do
         --port=*) port=${arg#--port=}; continue ;;
         --url=*) url=${arg#--url=}; continue ;;
         --mode=*) mode=${arg#--mode=}; continue ;;
+        --db=*) db=${arg#--db=}; continue ;;
         --warmup=*) warmup=${arg#*=} ;;
         --seconds=*) seconds=${arg#*=} ;;
         --setup-timeout=*) setup=${arg#*=} ;;
@@ -50,7 +55,9 @@ for arg in "$@"; do
     bench_args+=("$arg")
 done
 [[ $port =~ ^[0-9]+$ ]] && [ "$port" -ge 1024 ] && [ "$port" -le 60000 ] || { echo "--port must be 1024-60000" >&2; exit 64; }
-case $mode in fanout|churn) ;; *) echo "--mode must be fanout or churn" >&2; exit 64 ;; esac
+case $mode in fanout|churn|idle) ;; *) echo "--mode must be fanout, churn or idle" >&2; exit 64 ;; esac
+case $db in h2|postgresql) ;; *) echo "--db must be h2 or postgresql" >&2; exit 64 ;; esac
+[ "$db" = h2 ] || [ "$server" = payara ] || [ "$server" = wildfly ] || { echo "--db applies to the servers run.sh starts, not to 'none'" >&2; exit 64; }
 [ -n "$url" ] || url="ws://127.0.0.1:$port/ws/chat"
 case $url in
     ws://127.0.0.1[:/]*|ws://localhost[:/]*|ws://\[::1\][:/]*) ;;
@@ -90,6 +97,9 @@ cleanup() {
             kill -KILL "$pid" 2>/dev/null || true
         fi
     done
+    if [ -n "${pg_db:-}" ]; then
+        psql -h 127.0.0.1 -U "$SWITCHBOARD_DB_USER" -d test -qc "DROP DATABASE IF EXISTS $pg_db" >/dev/null 2>&1 || true
+    fi
     if [ -n "$tmp" ] && [ -d "$tmp" ]; then
         mkdir -p "$here/target"
         [ -f "$tmp/server.log" ] && cp "$tmp/server.log" "$here/target/server-$server.log" && log "server log: bench/target/server-$server.log"
@@ -102,7 +112,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # ---------------------------------------------------------------------------------------------- the server
-if [ "$server" != none ]; then
+if [ "$server" = payara ] || [ "$server" = wildfly ]; then
     war="$root/target/switchboard.war"
     if [ ! -f "$war" ]; then
         log "building the WAR (target/switchboard.war is missing)"
@@ -135,6 +145,20 @@ if [ "$server" != none ]; then
     # depending on how fast the server started. Every 60 s, its first run is part of round 1 with the other one-time
     # costs, and the later ones are part of every round.
     [ "$mode" = churn ] && bench_props+=(-XX:SoftRefLRUPolicyMSPerMB=0 -Dswitchboard.notifications.purge-interval=60)
+    # --db=postgresql: the default datasource on PostgreSQL (server-config's postgresql scripts), in a database made
+    # for this run on 127.0.0.1:5432 and dropped after it; the account from SWITCHBOARD_DB_USER/PASSWORD (postgres)
+    pg_jar=
+    if [ "$db" = postgresql ]; then
+        pg_jar="$m2/org/postgresql/postgresql/42.7.14/postgresql-42.7.14.jar"
+        [ -f "$pg_jar" ] || timeout 600 mvn -B -q org.apache.maven.plugins:maven-dependency-plugin:3.8.1:get \
+            -Dartifact=org.postgresql:postgresql:42.7.14 -Dtransitive=false
+        export SWITCHBOARD_DB_USER=${SWITCHBOARD_DB_USER:-postgres} SWITCHBOARD_DB_PASSWORD=${SWITCHBOARD_DB_PASSWORD:-postgres}
+        pg_db="sb_bench_$$"
+        psql -h 127.0.0.1 -U "$SWITCHBOARD_DB_USER" -d test -qc "CREATE DATABASE $pg_db" >/dev/null \
+            || { echo "--db=postgresql: cannot create a database on 127.0.0.1:5432" >&2; exit 69; }
+        export SWITCHBOARD_DB_URL="jdbc:postgresql://127.0.0.1:5432/$pg_db"
+        log "database: PostgreSQL $SWITCHBOARD_DB_URL"
+    fi
 fi
 
 case $server in
@@ -146,11 +170,18 @@ case $server in
             timeout 600 mvn -B -q org.apache.maven.plugins:maven-dependency-plugin:3.8.1:get \
                 -Dartifact="fish.payara.extras:payara-micro:$payara_version" -Dtransitive=false
         fi
+        preboot="$root/server-config/payara/pre-boot-commands.asadmin"
+        libs=()
+        if [ "$db" = postgresql ]; then
+            cat "$preboot" "$root/server-config/payara/postgresql.asadmin" > "$tmp/pre-boot.asadmin"
+            preboot="$tmp/pre-boot.asadmin"
+            libs=(--addlibs "$pg_jar")
+        fi
         log "starting Payara Micro $payara_version on 127.0.0.1:$port"
         java "-Xmx$heap" -Dhazelcast.phone.home.enabled=false "${bench_props[@]}" "${extra[@]}" -jar "$jar" \
             --nohazelcast --disablephonehome \
             --rootdir "$tmp/payara-root" \
-            --prebootcommandfile "$root/server-config/payara/pre-boot-commands.asadmin" \
+            --prebootcommandfile "$preboot" "${libs[@]}" \
             --port "$port" --contextroot / \
             --deploy "$tmp/switchboard.war" >"$tmp/server.log" 2>&1 </dev/null &
         server_pid=$!
@@ -200,6 +231,15 @@ case $server in
         mkdir -p "$base/configuration" "$base/deployments" "$base/data" "$base/log" "$base/tmp"
         (cd "$home/standalone/configuration" && find . -maxdepth 1 -type f -exec cp {} "$base/configuration/" \;)
         cp "$tmp/switchboard.war" "$base/deployments/ROOT.war"
+        if [ "$db" = postgresql ]; then
+            module="$home/modules/org/postgresql/main"
+            mkdir -p "$module"
+            cp "$root/server-config/wildfly/modules/org/postgresql/main/module.xml" "$module/"
+            cp "$pg_jar" "$module/postgresql.jar"
+            log "applying server-config/wildfly/postgresql.cli to the run's base dir"
+            timeout 300 bash "$root/server-config/wildfly/apply-offline.sh" --base-dir "$base" "$home" \
+                "$root/server-config/wildfly/postgresql.cli" >/dev/null
+        fi
         log "starting WildFly $wildfly_version on 127.0.0.1:$port (port offset $offset, base dir $base)"
         JAVA_OPTS="-Xms64m -Xmx$heap -XX:MetaspaceSize=96M -XX:MaxMetaspaceSize=256m -Djava.net.preferIPv4Stack=true -Djava.awt.headless=true ${bench_props[*]} ${extra[*]}" \
         LAUNCH_JBOSS_IN_BACKGROUND=1 JBOSS_PIDFILE="$tmp/wildfly.pid" \
@@ -210,6 +250,18 @@ case $server in
         script_pid=$!
         for _ in $(seq 1 100); do [ -s "$tmp/wildfly.pid" ] && break; kill -0 "$script_pid" 2>/dev/null || break; sleep 0.2; done
         server_pid=$(cat "$tmp/wildfly.pid" 2>/dev/null || true)
+        ;;
+    node-ws)
+        command -v node >/dev/null || { echo "node-ws needs Node.js (20 or later) and npm" >&2; exit 69; }
+        if port_busy "$port"; then
+            echo "port $port on 127.0.0.1 is in use: stop what listens there or pass --port=N" >&2
+            exit 69
+        fi
+        [ -d "$here/peer/node_modules/ws" ] || (cd "$here/peer" && timeout 300 npm ci --silent --no-audit --no-fund)
+        tmp=$(mktemp -d "${TMPDIR:-/tmp}/switchboard-bench.XXXXXX")
+        log "starting the Node ws peer on 127.0.0.1:$port"
+        node "$here/peer/broadcast.js" "$port" >"$tmp/server.log" 2>&1 </dev/null &
+        server_pid=$!
         ;;
 esac
 
@@ -231,6 +283,10 @@ if [ "$server" != none ]; then
         if head -n 1 "$tmp/probe" 2>/dev/null | grep -q ' 101'; then
             break
         fi
+        # the peer drops an upgrade without a ticket: that it listens is enough
+        if [ "$server" = node-ws ] && port_busy "$port"; then
+            break
+        fi
         if [ $(( $(date +%s) - start )) -ge "$limit" ]; then
             echo "the server did not answer on $http_url within $limit s; last lines of its log:" >&2
             tail -n 40 "$tmp/server.log" >&2 || true
@@ -249,6 +305,11 @@ for arg in "${bench_args[@]}"; do case $arg in --label=*) has_label=1 ;; esac; d
 log "compiling the benchmark"
 timeout 600 mvn -B -q -f "$here/pom.xml" compile
 main=FanOutBench
+if [ "$mode" = idle ]; then
+    # idle connections' heap: FanOutBench connects and joins the members, publishes nothing, reads the heap with jcmd
+    [ -n "${server_pid:-}" ] && bench_args+=("--server-pid=$server_pid")
+    bench_args+=("--idle=true" "--out=$here/target")
+fi
 if [ "$mode" = churn ]; then
     main=ChurnSoak
     # the soak reads the server's live heap with jcmd, so it needs the server's PID (with 'none', pass --server-pid)

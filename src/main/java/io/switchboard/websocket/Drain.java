@@ -160,11 +160,18 @@ public class Drain {
         return Close.SERVICE_RESTART.reason("server restarting, reconnect; retry-after=" + seconds);
     }
 
-    /**
-     * On undeploy or server shutdown, before any of the application's beans is destroyed: a short drain, waited for,
-     * so clients get 1012 with a retry hint instead of all dropping at once.
-     */
+    /** On undeploy or server shutdown, when CDI tells of it (Payara: before the container closes anything). */
     void beforeShutdown(@Observes @BeforeDestroyed(ApplicationScoped.class) Object applicationStopping) {
+        drainForShutdown();
+    }
+
+    /**
+     * On undeploy or server shutdown: a short drain ({@link SwitchboardConfig#shutdownDrainWindow()}), waited for until
+     * every connection has been closed, so clients get 1012 with a retry hint instead of all dropping at once. Called
+     * as early as the container allows ({@link ShutdownDrainListener}, then {@link #beforeShutdown}); a second call
+     * finds nothing open and returns at once.
+     */
+    public void drainForShutdown() {
         if (connections.all().isEmpty()) {
             return;
         }
@@ -182,11 +189,19 @@ public class Drain {
                     && !run.done.await(STEP.toMillis(), TimeUnit.MILLISECONDS)) {
                 run.step();
             }
+            // a close is made on the connection's send loop after its queued frames: wait until it was, or the
+            // container's own close (1001 on WildFly) would overtake it
+            while (!connections.all().isEmpty() && System.nanoTime() < deadline) {
+                TimeUnit.MILLISECONDS.sleep(STEP.toMillis());
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (run != null && run.remaining() > 0) {
-            LOG.log(Level.WARNING, "Shutdown drain: {0} connection(s) still open", run.remaining());
+        if (!connections.all().isEmpty()) {
+            LOG.log(
+                    Level.WARNING,
+                    "Shutdown drain: {0} connection(s) still open",
+                    connections.all().size());
         }
     }
 

@@ -97,16 +97,9 @@ class RestartIT {
         List<WsClient> open =
                 List.of(WsClient.chat(ws, "carl"), WsClient.chat(ws, "dina"), WsClient.notifications(ws, "erik", 0));
         deployer.undeploy(DEPLOYMENT);
-        boolean payara = "payara".equals(System.getProperty("switchboard.server"));
         for (WsClient client : open) {
-            if (payara) {
-                assertEquals(1012, client.closeCode(), "an undeploy drains the node: 1012, not a dropped connection");
-                assertTrue(client.closeReason().contains("retry-after="), client.closeReason());
-            } else {
-                // WildFly (Undertow) closes the sessions of an undeployed application itself (1001) before the
-                // application is told; an administrator's drain before the undeploy gives 1012 (docs/protocol.md)
-                assertTrue(List.of(1001, 1012).contains(client.closeCode()), "closed with " + client.closeCode());
-            }
+            assertEquals(1012, client.closeCode(), "an undeploy drains the node: 1012, not a dropped connection");
+            assertTrue(client.closeReason().contains("retry-after="), client.closeReason());
         }
         controller.stop(CONTAINER);
         controller.start(CONTAINER);

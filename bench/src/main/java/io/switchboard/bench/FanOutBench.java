@@ -1,6 +1,7 @@
 package io.switchboard.bench;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -36,10 +37,11 @@ import org.HdrHistogram.IntCountsHistogram;
  * Fan-out benchmark of Switchboard's chat: N member connections join one fresh room, one more connection posts to
  * it at a fixed rate, and every member measures how many messages reach it and how late.
  *
- * <p>Latency is the member's {@link System#nanoTime()} at receipt minus the publisher's {@code nanoTime()} at the
- * scheduled send, which the publisher writes into the message text; both run in this JVM, so the clocks agree. The
- * send time is taken when the tick fires, before the frame is queued, so a publisher that falls behind shows up as
- * latency rather than as a lower rate. Messages sent during the warm-up are not counted; the measured window is the
+ * <p>Latency is the member's {@link System#nanoTime()} at receipt minus the time the message was <em>due</em> to be
+ * sent (the run's start plus its place in the publisher's fixed schedule), which the publisher writes into the message
+ * text; both run in this JVM, so the clocks agree. A tick that fires late (a busy machine, a pause of this JVM) or a
+ * publisher socket that falls behind therefore shows up as latency, not as a lower rate or a later start: no
+ * coordinated omission. Several publishers ({@code --publishers}) share the rate, each its own user and connection. Messages sent during the warm-up are not counted; the measured window is the
  * {@code --seconds} after it, judged by send time (loss, latency) and by receive time (throughput).
  *
  * <p>Every connection is authenticated as the server requires: each member is its own user, signed in (development
@@ -72,6 +74,12 @@ public final class FanOutBench {
             values.put("url", "ws://127.0.0.1:8080/ws/chat");
             values.put("members", "1000");
             values.put("rate", "100");
+            values.put("publishers", "4");
+            values.put("member-urls", "");
+            values.put("idle", "false");
+            values.put("transport", "ws");
+            values.put("out", "");
+            values.put("server-pid", "");
             values.put("seconds", "20");
             values.put("warmup", "10");
             values.put("size", "100");
@@ -95,7 +103,10 @@ public final class FanOutBench {
                 "Usage: FanOutBench [--key=value ...]",
                 "  --url=ws://127.0.0.1:8080/ws/chat  chat endpoint (loopback hosts only)",
                 "  --members=1000             member connections, all in one fresh room",
-                "  --rate=100                 messages per second posted to the room",
+                "  --member-urls=URL,URL      spread the members round robin over these chat endpoints (nodes of one",
+                "                             cluster); default: --url. Publishers, sign-in and tickets use --url",
+                "  --rate=100                 messages per second posted to the room (by all publishers together)",
+                "  --publishers=4             publishing connections (users), each posting rate/publishers msg/s, staggered",
                 "  --seconds=20               measured window, in seconds",
                 "  --warmup=10                warm-up before the window, in seconds (not counted)",
                 "  --size=100                 message text length in characters (at least ~40, at most 4000)",
@@ -111,6 +122,12 @@ public final class FanOutBench {
                 "  --deadline=auto            hard limit for the whole run in seconds",
                 "                             (auto: warmup+seconds+setup-timeout+drain+30)",
                 "  --label=TEXT               first column of the printed results row (e.g. payara)",
+                "  --transport=ws             the members' transport: ws, or sse (the fallback: Server-Sent Events + POST,",
+                "                             over java.net.http); publishers always use WebSocket",
+                "  --idle=false               true: connect and join the members, publish nothing, and report the server's",
+                "                             live heap per idle connection (needs --server-pid; run.sh --mode=idle sets both)",
+                "  --server-pid=PID           the server's process, read with jcmd in --idle mode",
+                "  --out=DIR                  --idle: save both heap histograms there (idle-half.histo, idle-all.histo)",
                 "  --jwt-secret=SECRET        sign HS256 tokens with the server's switchboard.auth.jwt.secret (>= 32 bytes)",
                 "                             instead of signing in with its development login (POST /api/auth/dev-login)",
                 "  --jwt-issuer=switchboard   iss of tokens signed with --jwt-secret (switchboard.auth.jwt.issuer)",
@@ -251,6 +268,8 @@ public final class FanOutBench {
     static final class Run {
         final String room;
         final String joinFrame;
+        /** Publishers: message number n of publisher k carries sequence n * publishers + k in its text. */
+        final int publishers;
         /** Measured window by send time, [start, end) in {@link #now()} nanoseconds; nothing counts until set. */
         volatile long windowStart = Long.MAX_VALUE;
 
@@ -265,8 +284,9 @@ public final class FanOutBench {
 
         final List<String> notes = new ArrayList<>();
 
-        Run(String room) {
+        Run(String room, int publishers) {
             this.room = room;
+            this.publishers = publishers;
             this.joinFrame = "{\"type\":\"join\",\"room\":\"" + room + "\"}";
         }
 
@@ -303,7 +323,9 @@ public final class FanOutBench {
         long inWindow;
         long receivedDuringWindow;
         long outOfOrder;
-        long lastSeq = -1;
+        /** Last sequence seen from each publisher (the server keeps each publisher's order; see Run#publishers). */
+        final long[] lastSeq;
+
         long maxLatencyNanos;
         final AbstractHistogram latencyMicros;
 
@@ -312,6 +334,8 @@ public final class FanOutBench {
             this.run = run;
             // 2 significant digits: 1 % resolution in about 10 KB per member
             this.latencyMicros = measures ? new IntCountsHistogram(MAX_LATENCY_MICROS, 2) : null;
+            this.lastSeq = new long[measures ? run.publishers : 0];
+            java.util.Arrays.fill(lastSeq, -1);
         }
 
         @Override
@@ -348,7 +372,7 @@ public final class FanOutBench {
                     if (!welcomed) {
                         welcomed = true;
                         stage = "waiting for joined";
-                        webSocket.sendText(run.joinFrame, true).whenComplete((ws, error) -> {
+                        sendJoin(webSocket).whenComplete((ws, error) -> {
                             if (error != null) {
                                 joined.completeExceptionally(error);
                             }
@@ -372,6 +396,11 @@ public final class FanOutBench {
 
         void acked(CharSequence frame) {
             // only the publisher gets acks
+        }
+
+        /** Sends the {@code join} once {@code welcome} came. */
+        CompletableFuture<?> sendJoin(WebSocket webSocket) {
+            return webSocket.sendText(run.joinFrame, true);
         }
 
         void message(CharSequence frame, long received) {
@@ -407,10 +436,11 @@ public final class FanOutBench {
             long windowEnd = run.windowEnd;
             synchronized (this) {
                 messages++;
-                if (seq <= lastSeq) {
+                int from = (int) (seq % lastSeq.length);
+                if (seq <= lastSeq[from]) {
                     outOfOrder++;
                 } else {
-                    lastSeq = seq;
+                    lastSeq[from] = seq;
                 }
                 if (sent >= windowStart && sent < windowEnd) {
                     inWindow++;
@@ -481,6 +511,9 @@ public final class FanOutBench {
         final AtomicInteger pending = new AtomicInteger();
         final AtomicLong sendErrors = new AtomicLong();
         final int maxPending;
+        /** This publisher's place among the run's publishers; its sequence numbers are n * publishers + index. */
+        final int index;
+
         private CompletableFuture<?> chain = CompletableFuture.completedFuture(null);
         private long seq;
         // written by the scheduler thread only, read after it has stopped
@@ -489,8 +522,9 @@ public final class FanOutBench {
         long skipped;
         long skippedInWindow;
 
-        Publisher(String name, Run run, String clientIdPrefix, int size, int rate) {
+        Publisher(String name, Run run, int index, String clientIdPrefix, int size, int rate) {
             super(name, run, false);
+            this.index = index;
             this.clientIdPrefix = clientIdPrefix;
             this.clientIdKey = "\"clientId\":\"" + clientIdPrefix;
             this.size = size;
@@ -520,9 +554,9 @@ public final class FanOutBench {
             }
         }
 
-        /** One fixed-rate tick: posts one message stamped with the tick's time. */
-        void tick() {
-            long sent = now();
+        /** One fixed-rate tick: posts one message stamped with the time it was due (not when the tick ran). */
+        void tick(long due) {
+            long sent = due;
             boolean inWindow = sent >= run.windowStart && sent < run.windowEnd;
             if (sent >= run.windowEnd) {
                 return;
@@ -536,7 +570,8 @@ public final class FanOutBench {
                 }
                 return;
             }
-            String frame = "{\"type\":\"post\",\"room\":\"" + run.room + "\",\"text\":\"" + text(sent, n, size)
+            String frame = "{\"type\":\"post\",\"room\":\"" + run.room + "\",\"text\":\""
+                    + text(sent, n * run.publishers + index, size)
                     + "\",\"clientId\":\"" + clientIdPrefix + n + "\"}";
             posted++;
             sentAt.set((int) (n % SENT_SLOTS), sent);
@@ -592,6 +627,7 @@ public final class FanOutBench {
         }
         int members = options.integer("members", 1, 100_000);
         int rate = options.integer("rate", 1, 100_000);
+        int publisherCount = options.integer("publishers", 1, Math.min(rate, 64));
         int seconds = options.integer("seconds", 1, 3_600);
         int warmup = options.integer("warmup", 0, 3_600);
         int size = options.integer("size", 1, MAX_TEXT);
@@ -600,7 +636,12 @@ public final class FanOutBench {
         if (!clientKind.equals("nio") && !clientKind.equals("jdk")) {
             throw new IllegalArgumentException("--client must be nio or jdk, was: " + clientKind);
         }
-        boolean nio = clientKind.equals("nio");
+        String transport = options.string("transport").trim().toLowerCase(Locale.ROOT);
+        if (!transport.equals("ws") && !transport.equals("sse")) {
+            throw new IllegalArgumentException("--transport must be ws or sse, was: " + transport);
+        }
+        boolean sse = transport.equals("sse");
+        boolean nio = clientKind.equals("nio") && !sse;
         int nioThreads = options.integer("nio-threads", 1, 64);
         int clientCount = nio ? 1 : options.integer("clients", 1, 64);
         int clientThreads = options.integer("client-threads", 1, 64);
@@ -627,14 +668,15 @@ public final class FanOutBench {
 
         String runId = Long.toString(System.currentTimeMillis(), 36)
                 + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36), 36);
-        Run run = new Run("bench-" + runId);
+        Run run = new Run("bench-" + runId, publisherCount);
         System.out.printf(
                 Locale.ROOT,
-                "fan-out bench: %s, room %s, %d members, %d msg/s, %d s warm-up + %d s measured, %d-char texts, hard deadline %d s%n",
+                "fan-out bench: %s, room %s, %d members, %d msg/s from %d publisher(s), %d s warm-up + %d s measured, %d-char texts, hard deadline %d s%n",
                 url,
                 run.room,
                 members,
                 rate,
+                publisherCount,
                 warmup,
                 seconds,
                 size,
@@ -643,8 +685,8 @@ public final class FanOutBench {
                 nio
                         ? "members use the nio client (" + nioThreads
                                 + " selector thread(s)); the publisher uses java.net.http"
-                        : "members use java.net.http (" + clientCount + " client(s) x " + clientThreads
-                                + " thread(s))");
+                        : "members use java.net.http" + (sse ? " over SSE + POST" : "") + " (" + clientCount
+                                + " client(s) x " + clientThreads + " thread(s))");
         System.out.println("sign-in: " + auth.describe() + ", one ticket per connection right before it connects");
 
         // ---- sign the publisher in first: a server that refuses it (dev login off, wrong secret) fails the run at
@@ -652,7 +694,7 @@ public final class FanOutBench {
         String publisherName = "pub-" + runId;
         Auth.Token publisherToken;
         try {
-            publisherToken = auth.token(publisherName).get(30, TimeUnit.SECONDS);
+            publisherToken = auth.token(publisherName + "-0").get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             System.out.println("FAILED: cannot sign in: " + rootCause(e));
             executors.forEach(ExecutorService::shutdownNow);
@@ -674,7 +716,37 @@ public final class FanOutBench {
                     .connectTimeout(Duration.ofSeconds(10))
                     .build());
         }
-        NioWebSocketClient nioClient = nio ? new NioWebSocketClient(url, nioThreads, run) : null;
+        List<URI> memberUrls = new ArrayList<>();
+        for (String each : options.string("member-urls").split(",")) {
+            if (!each.isBlank()) {
+                URI memberUrl = URI.create(each.trim());
+                if (memberUrl.getHost() == null
+                        || !LOOPBACK_HOSTS.contains(memberUrl.getHost().toLowerCase(Locale.ROOT))) {
+                    throw new IllegalArgumentException("--member-urls must point at this machine, was: " + each);
+                }
+                memberUrls.add(memberUrl);
+            }
+        }
+        if (memberUrls.isEmpty()) {
+            memberUrls.add(url);
+        }
+        List<NioWebSocketClient> nioClients = new ArrayList<>();
+        for (URI memberUrl : nio ? memberUrls : List.<URI>of()) {
+            nioClients.add(new NioWebSocketClient(memberUrl, nioThreads, run));
+        }
+        if (memberUrls.size() > 1) {
+            System.out.println("members spread over " + memberUrls + "; publishers on " + url);
+        }
+
+        IdleMemory idle = null;
+        if (Boolean.parseBoolean(options.string("idle"))) {
+            if (options.string("server-pid").isBlank()) {
+                throw new IllegalArgumentException("--idle=true needs --server-pid");
+            }
+            String out = options.string("out").trim();
+            idle = new IdleMemory(
+                    Long.parseLong(options.string("server-pid").trim()), out.isEmpty() ? null : Path.of(out));
+        }
 
         // ---- connect and join, a bounded number at a time
         long setupStart = now();
@@ -684,6 +756,10 @@ public final class FanOutBench {
         AtomicInteger joinedCount = new AtomicInteger();
         AtomicInteger failedCount = new AtomicInteger();
         for (int i = 0; i < members; i++) {
+            if (idle != null && i == members / 2) {
+                awaitJoined(all, setupEnd);
+                idle.atHalf(joinedCount.get());
+            }
             if (!inFlight.tryAcquire(Math.max(0, setupEnd - now()), TimeUnit.NANOSECONDS)) {
                 System.out.printf("setup timed out after %d of %d connections were started%n", i, members);
                 break;
@@ -691,7 +767,16 @@ public final class FanOutBench {
             // each member is its own user: signed in, then a fresh ticket, then the connection, so no ticket waits
             Member member;
             Consumer<String> connectWithTicket;
-            if (nio) {
+            if (sse) {
+                SseMember sseMember = new SseMember(
+                        "m" + i,
+                        run,
+                        clients.get(i % clients.size()),
+                        SseMember.base(memberUrls.get(i % memberUrls.size())));
+                member = sseMember;
+                connectWithTicket = sseMember::connect;
+            } else if (nio) {
+                NioWebSocketClient nioClient = nioClients.get(i % nioClients.size());
                 NioWebSocketClient.NioMember nioMember = nioClient.member("m" + i);
                 member = nioMember;
                 connectWithTicket = ticket -> nioClient.connect(nioMember, ticket);
@@ -699,7 +784,8 @@ public final class FanOutBench {
                 Member jdkMember = new Member("m" + i, run, true);
                 member = jdkMember;
                 HttpClient client = clients.get(i % clients.size());
-                connectWithTicket = ticket -> connect(client, url, jdkMember, ticket);
+                URI memberUrl = memberUrls.get(i % memberUrls.size());
+                connectWithTicket = ticket -> connect(client, memberUrl, jdkMember, ticket);
             }
             all.add(member);
             long asked = now();
@@ -734,13 +820,7 @@ public final class FanOutBench {
                         }
                     });
         }
-        for (Member member : all) {
-            try {
-                member.joined.get(Math.max(1, setupEnd - now()), TimeUnit.NANOSECONDS);
-            } catch (Exception e) {
-                // counted above
-            }
-        }
+        awaitJoined(all, setupEnd);
         List<Member> joined = all.stream()
                 .filter(m -> m.joined.isDone() && !m.joined.isCompletedExceptionally() && !m.closed)
                 .toList();
@@ -761,42 +841,64 @@ public final class FanOutBench {
                     run.signInMicros.getTotalCount() == 0 ? Double.NaN : run.signInMicros.getMaxValue() / 1_000.0);
         }
 
-        Publisher publisher = new Publisher(publisherName, run, "b" + runId + "-", size, rate);
-        if (!joined.isEmpty()) {
+        if (idle != null) {
+            idle.report(label, joined.size());
+            printNotes(run);
+            closeAll(run, all, List.of(), executors, nioClients);
+            return joined.isEmpty() ? 2 : 0;
+        }
+
+        // ---- the publishers, each its own user and connection, after all the members
+        List<Publisher> publishers = new ArrayList<>();
+        for (int k = 0; k < publisherCount && !joined.isEmpty(); k++) {
+            Publisher publisher = new Publisher(
+                    publisherName + "-" + k, run, k, "b" + runId + "-p" + k + "-", size, rate / publisherCount);
+            publishers.add(publisher);
             try {
+                Auth.Token token =
+                        k == 0 ? publisherToken : auth.token(publisher.name).get(30, TimeUnit.SECONDS);
                 publisher.stage = "getting a ticket";
-                String ticket = auth.ticket(publisherToken).get(15, TimeUnit.SECONDS);
+                String ticket = auth.ticket(token).get(15, TimeUnit.SECONDS);
                 publisher.stage = "connecting";
                 connect(clients.get(0), url, publisher, ticket);
                 publisher.joined.get(Math.min(30, setupTimeout), TimeUnit.SECONDS);
             } catch (Exception e) {
-                run.note("publisher could not connect and join (was " + publisher.stage + "): " + rootCause(e));
+                run.note(publisher.name + " could not connect and join (was " + publisher.stage + "): " + rootCause(e));
             }
         }
-        if (joined.isEmpty() || !publisher.joined.isDone() || publisher.joined.isCompletedExceptionally()) {
-            System.out.println("FAILED: no members or no publisher; nothing to measure");
+        if (joined.isEmpty()
+                || publishers.isEmpty()
+                || publishers.stream().anyMatch(p -> !p.joined.isDone() || p.joined.isCompletedExceptionally())) {
+            System.out.println("FAILED: no members or a publisher could not join; nothing to measure");
             printNotes(run);
-            closeAll(run, all, publisher, executors, nioClient);
+            closeAll(run, all, publishers, executors, nioClients);
             return 2;
         }
 
-        // ---- publish: warm-up, then the measured window
+        // ---- publish: warm-up, then the measured window. Publisher k posts every publisherCount / rate s, starting
+        // k / rate s after the start; each message carries the time it was due, so late ticks count as latency.
         long start = now();
         run.windowStart = start + TimeUnit.SECONDS.toNanos(warmup);
         run.windowEnd = run.windowStart + TimeUnit.SECONDS.toNanos(seconds);
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(daemonThreads("bench-publisher"));
-        long period = Math.max(1, 1_000_000_000L / rate);
-        ScheduledFuture<?> ticks = ticker.scheduleAtFixedRate(
-                () -> {
-                    try {
-                        publisher.tick();
-                    } catch (RuntimeException e) {
-                        run.note("publisher tick failed: " + e);
-                    }
-                },
-                0,
-                period,
-                TimeUnit.NANOSECONDS);
+        long spacing = Math.max(1, 1_000_000_000L / rate);
+        long period = spacing * publisherCount;
+        List<ScheduledFuture<?>> ticks = new ArrayList<>();
+        for (Publisher publisher : publishers) {
+            long first = start + spacing * publisher.index;
+            long[] tick = {0}; // touched by the ticker's one thread only
+            ticks.add(ticker.scheduleAtFixedRate(
+                    () -> {
+                        try {
+                            publisher.tick(first + period * tick[0]++);
+                        } catch (RuntimeException e) {
+                            run.note("publisher tick failed: " + e);
+                        }
+                    },
+                    first - now(),
+                    period,
+                    TimeUnit.NANOSECONDS));
+        }
         System.out.printf("publishing to %s: warm-up %d s, then measuring %d s%n", run.room, warmup, seconds);
         long nextReport = start + TimeUnit.SECONDS.toNanos(5);
         long lastMessages = 0;
@@ -818,17 +920,21 @@ public final class FanOutBench {
                 nextReport += TimeUnit.SECONDS.toNanos(5);
             }
         }
-        ticks.cancel(false);
+        ticks.forEach(t -> t.cancel(false));
         ticker.shutdown();
         ticker.awaitTermination(5, TimeUnit.SECONDS);
-        try {
-            publisher.lastSend().get(5, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            run.note("publisher's last sends did not complete: " + rootCause(e));
+        for (Publisher publisher : publishers) {
+            try {
+                publisher.lastSend().get(5, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                run.note(publisher.name + "'s last sends did not complete: " + rootCause(e));
+            }
         }
+        long postedInWindow =
+                publishers.stream().mapToLong(p -> p.postedInWindow).sum();
 
         // ---- drain: late deliveries of messages sent in the window still count
-        long expected = publisher.postedInWindow * joined.size();
+        long expected = postedInWindow * joined.size();
         long drainEnd = now() + TimeUnit.SECONDS.toNanos(drain);
         while (now() < drainEnd
                 && inWindow(joined) < expected
@@ -864,9 +970,11 @@ public final class FanOutBench {
         p90 = Math.min(p90, max);
         p99 = Math.min(p99, max);
         p999 = Math.min(p999, max);
-        Histogram ack;
-        synchronized (publisher) {
-            ack = publisher.ackMicros.copy();
+        Histogram ack = new Histogram(MAX_LATENCY_MICROS, 2);
+        for (Publisher publisher : publishers) {
+            synchronized (publisher) {
+                ack.add(publisher.ackMicros);
+            }
         }
         double deliveriesPerSecond = receivedDuringWindow / (double) seconds;
 
@@ -887,13 +995,14 @@ public final class FanOutBench {
                 seconds);
         System.out.printf(
                 Locale.ROOT,
-                "posts            %d in window (%.1f msg/s), %d in all, %d acked, %d skipped (publisher backlog), %d send errors%n",
-                publisher.postedInWindow,
-                publisher.postedInWindow / (double) seconds,
-                publisher.posted,
-                publisher.acks.get(),
-                publisher.skipped,
-                publisher.sendErrors.get());
+                "posts            %d in window (%.1f msg/s) from %d publishers, %d in all, %d acked, %d skipped (publisher backlog), %d send errors%n",
+                postedInWindow,
+                postedInWindow / (double) seconds,
+                publishers.size(),
+                publishers.stream().mapToLong(p -> p.posted).sum(),
+                publishers.stream().mapToLong(p -> p.acks.get()).sum(),
+                publishers.stream().mapToLong(p -> p.skipped).sum(),
+                publishers.stream().mapToLong(p -> p.sendErrors.get()).sum());
         System.out.printf(
                 Locale.ROOT, "deliveries       expected %d, received %d, loss %.3f %%%n", expected, received, loss);
         System.out.printf(
@@ -948,7 +1057,7 @@ public final class FanOutBench {
                 p999,
                 max);
 
-        closeAll(run, all, publisher, executors, nioClient);
+        closeAll(run, all, publishers, executors, nioClients);
         return 0;
     }
 
@@ -967,6 +1076,17 @@ public final class FanOutBench {
                         member.joined.completeExceptionally(error);
                     }
                 });
+    }
+
+    /** Waits until every member started so far has joined or failed, at most until {@code until}. */
+    static void awaitJoined(List<Member> members, long until) {
+        for (Member member : members) {
+            try {
+                member.joined.get(Math.max(1, until - now()), TimeUnit.NANOSECONDS);
+            } catch (Exception e) {
+                // counted where it failed
+            }
+        }
     }
 
     static long totalMessages(List<Member> members) {
@@ -992,14 +1112,17 @@ public final class FanOutBench {
     static void closeAll(
             Run run,
             List<Member> members,
-            Publisher publisher,
+            List<Publisher> publishers,
             List<ExecutorService> executors,
-            NioWebSocketClient nioClient) {
+            List<NioWebSocketClient> nioClients) {
         run.closing = true;
         List<CompletableFuture<?>> closes = new ArrayList<>();
         List<Member> everyone = new ArrayList<>(members);
-        everyone.add(publisher);
+        everyone.addAll(publishers);
         for (Member m : everyone) {
+            if (m instanceof SseMember stream) {
+                stream.closeStream();
+            }
             WebSocket ws = m.socket;
             if (ws != null && !ws.isOutputClosed()) {
                 try {
@@ -1011,7 +1134,7 @@ public final class FanOutBench {
             }
         }
         int aborted = 0;
-        if (nioClient != null) {
+        for (NioWebSocketClient nioClient : nioClients) {
             // close frames on every nio connection, up to 3 s for the server's replies, then the rest is dropped
             aborted += nioClient.closeAll(members, TimeUnit.SECONDS.toNanos(3));
         }
