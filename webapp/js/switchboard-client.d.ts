@@ -285,7 +285,7 @@ export declare class SwitchboardClient extends ReconnectingClient<ChatEventMap> 
     readonly rooms: string[];
     /** Posts and direct messages not yet acknowledged, oldest first. */
     readonly pending: QueuedCommand[];
-    /** Joins now or once connected; rejoined after every reconnect. */
+    /** Joins now or once connected; rejoined after every reconnect, with `since` = the highest `seq` seen in the room. */
     join(room: string): void;
     leave(room: string): void;
     /** Posts to a joined room (queued while offline); returns the clientId. */

@@ -22,7 +22,8 @@
  *
  * {@link SwitchboardClient} is the chat client for `/ws/chat`. Events: welcome, joined, left, message, ack,
  * presence, typing, direct, history, pong, error, state. It rejoins the rooms it was asked to join after every
- * reconnect and keeps `post`/`direct` commands in an outbox until the server acks them, re-sending them once after
+ * reconnect, with `since` set to the highest room sequence number it has seen there (so `joined.history` holds
+ * only what was posted meanwhile, whichever node it reconnected to), and keeps `post`/`direct` commands in an outbox until the server acks them, re-sending them once after
  * every reconnect (their `clientId` never changes, so the server's de-duplication makes the retries idempotent).
  * An `error` whose `ref` is the `clientId` of a queued command removes it from the outbox, whatever the code:
  * the server refused that very message, so re-sending it would not help. A `rate_limited` error (the client sent
@@ -434,6 +435,7 @@ export class ReconnectingClient extends EventTarget {
 /** The chat client for `/ws/chat`. */
 export class SwitchboardClient extends ReconnectingClient {
     /** @type {Set<string>} */ #rooms = new Set();
+    /** @type {Map<string, number>} highest room sequence number seen per joined room */ #lastSeq = new Map();
     /** @type {Map<string, QueuedCommand>} */ #outbox = new Map();
     /** @type {ReturnType<typeof setTimeout>|null} */ #resend = null;
 
@@ -465,6 +467,7 @@ export class SwitchboardClient extends ReconnectingClient {
 
     /** @param {string} room */
     leave(room) {
+        this.#lastSeq.delete(room);
         if (this.#rooms.delete(room)) this._sendIfReady({ type: 'leave', room });
     }
 
@@ -512,6 +515,16 @@ export class SwitchboardClient extends ReconnectingClient {
         return this._sendIfReady({ type: 'history', room, before, limit });
     }
 
+    /**
+     * @param {string} room
+     * @param {unknown} seq
+     */
+    #seen(room, seq) {
+        if (this.#rooms.has(room) && typeof seq === 'number' && seq > (this.#lastSeq.get(room) ?? 0)) {
+            this.#lastSeq.set(room, seq);
+        }
+    }
+
     /** @param {QueuedCommand} command */
     #enqueue(command) {
         this.#outbox.set(command.clientId, command);
@@ -525,8 +538,15 @@ export class SwitchboardClient extends ReconnectingClient {
      */
     _receive(frame) {
         if (frame.type === 'welcome') {
-            for (const room of this.#rooms) this._send({ type: 'join', room });
+            // a rejoin asks only for what was posted since the last message seen (on whichever node this is)
+            for (const room of this.#rooms) {
+                const since = this.#lastSeq.get(room);
+                this._send(since === undefined ? { type: 'join', room } : { type: 'join', room, since });
+            }
             for (const command of this.#outbox.values()) this._send(command); // joins first: same session, in order
+        } else if (frame.type === 'message' || frame.type === 'joined') {
+            const messages = frame.type === 'message' ? [frame] : frame.history ?? [];
+            for (const m of messages) this.#seen(frame.room, m.seq);
         } else if (frame.type === 'ack') {
             this.#outbox.delete(frame.clientId);
         } else if (frame.type === 'error' && frame.code === 'rate_limited') {

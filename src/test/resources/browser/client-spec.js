@@ -225,6 +225,36 @@ const specs = {
     c.close();
   },
 
+  async 'a rejoin after a reconnect sends since, the highest sequence number seen in that room'() {
+    const c = chat();
+    c.join('lobby');
+    c.join('quiet');
+    c.connect('alice');
+    await until('a socket', () => sockets().length === 1);
+    const one = last();
+    one.welcome();
+    check(one.sentOf('join').every(j => !('since' in j)), 'a first join has no since: ' + JSON.stringify(one.sent));
+    one.receive({ type: 'joined', room: 'lobby', members: ['alice'], history: [{ type: 'message', room: 'lobby', seq: 4 }] });
+    one.receive({ type: 'joined', room: 'quiet', members: ['alice'], history: [] });
+    one.receive({ type: 'message', room: 'lobby', seq: 6, id: 9, from: 'bob', text: 'hi' });
+    one.receive({ type: 'message', room: 'lobby', seq: 5, id: 8, from: 'bob', text: 'late' });
+    one.drop(1006);
+    await until('reconnect', () => sockets().length === 2);
+    const two = last();
+    two.welcome();
+    const joins = Object.fromEntries(two.sentOf('join').map(j => [j.room, j]));
+    check(joins.lobby?.since === 6, 'lobby resumes after 6: ' + JSON.stringify(two.sent));
+    check(joins.quiet && !('since' in joins.quiet), 'nothing seen in quiet, no since: ' + JSON.stringify(two.sent));
+    two.receive({ type: 'joined', room: 'lobby', members: ['alice'], history: [{ type: 'message', room: 'lobby', seq: 7 }] });
+    c.leave('lobby');
+    c.join('lobby');
+    two.drop(1006);
+    await until('third connection', () => sockets().length === 3);
+    last().welcome();
+    check(!('since' in last().sentOf('join').find(j => j.room === 'lobby')), 'left and joined anew: no since');
+    c.close();
+  },
+
   async 'close() ends cleanly with 1000 and stays offline'() {
     const c = chat();
     c.connect('alice');

@@ -4,6 +4,8 @@ import io.switchboard.broker.Broker;
 import io.switchboard.broker.InMemoryBroker;
 import io.switchboard.broker.LocalDelivery;
 import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.presence.control.InMemoryPresence;
+import io.switchboard.presence.control.Presence;
 import io.switchboard.security.control.InMemoryTicketStore;
 import io.switchboard.security.control.RevocationMirror;
 import io.switchboard.security.control.TicketStore;
@@ -20,7 +22,7 @@ import java.time.Duration;
 
 /**
  * Chooses, once at deployment, the single-node (in-memory) or the cluster (Redis) implementation of each seam that
- * differs: the broker, the ticket store, the revocation mirror and the per-user limits.
+ * differs: the broker, the ticket store, the revocation mirror, the per-user limits and presence.
  */
 @ApplicationScoped
 public class ClusterMode {
@@ -44,6 +46,7 @@ public class ClusterMode {
     private TicketStore tickets;
     private RevocationMirror revocations;
     private UserLimits userLimits;
+    private Presence presence;
 
     @PostConstruct
     void choose() {
@@ -61,11 +64,15 @@ public class ClusterMode {
                     (int) (config.userMessagesPerSecond() * RATE_WINDOW.toSeconds()),
                     RATE_WINDOW,
                     lease.compareTo(Duration.ofSeconds(10)) < 0 ? Duration.ofSeconds(10) : lease);
+            // renewed every lease period, swept by the others one period after it lapsed: gone within 2 intervals
+            presence = new RedisPresence(
+                    node, config.keyPrefix(), config.leaseRenewal().multipliedBy(3), InMemoryPresence.ttl(config));
         } else {
             broker = new InMemoryBroker(delivery);
             tickets = new InMemoryTicketStore();
             revocations = RevocationMirror.NONE;
             userLimits = local;
+            presence = new InMemoryPresence(InMemoryPresence.ttl(config));
         }
     }
 
@@ -82,6 +89,11 @@ public class ClusterMode {
     @Produces
     RevocationMirror revocations() {
         return revocations;
+    }
+
+    @Produces
+    Presence presence() {
+        return presence;
     }
 
     @Produces

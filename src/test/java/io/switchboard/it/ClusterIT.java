@@ -1,22 +1,18 @@
 package io.switchboard.it;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -46,22 +42,23 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ConditionEvaluationResult;
-import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Two nodes of the same server (the manual containers "node-a" and "node-b" of arquillian.xml) on one PostgreSQL
  * database, created fresh for the run and dropped after it: what the database guarantees across nodes, without a
  * bus between them. Room messages posted on both nodes at once get one gapless order that both nodes serve; a
  * user's notifications published on both nodes at once get one gapless sequence; a user who moves to the other node
- * resumes with {@code since} and gets exactly what was missed.
+ * resumes with {@code since} and gets exactly what was missed. With the bus (Redis) between them: with alice on A
+ * and bob on B, room messages, typing, direct messages, presence (one list, each change announced once), a
+ * notification, a one-time ticket, a revocation (4003) and the connections-per-user limit work across the nodes;
+ * and when node B's JVM is killed (SIGKILL), its users leave A's lists once within two heartbeat intervals while A
+ * keeps delivering.
  *
  * <p>Without PostgreSQL on {@code it.postgresql.url} the class is skipped with a {@code SKIPPED:} line; with the
  * environment variable {@code CI} set it runs and fails instead.
  */
-@ExtendWith({ClusterIT.PostgreSqlRequired.class, ArquillianExtension.class})
+@ExtendWith({ClusterDatabase.Required.class, ArquillianExtension.class})
 @RunAsClient
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIT {
@@ -78,6 +75,16 @@ class ClusterIT {
     private static final int POSTS = 2 * POSTERS_PER_NODE * POSTS_PER_POSTER;
     /** Chat history page size of the test servers (the default of switchboard.chat.history-size). */
     private static final int HISTORY_SIZE = 50;
+    /** switchboard.limits.connections-per-user of the test servers (the default). */
+    private static final int CONNECTIONS_PER_USER = 16;
+    /** How long a second announcement would have had to arrive. */
+    private static final Duration QUIET = Duration.ofMillis(1500);
+    /** Two heartbeat intervals of the test servers (switchboard.heartbeat.interval=1): the documented bound. */
+    private static final Duration DEPARTURE_BOUND = Duration.ofSeconds(2);
+    /** What a loaded build machine may add to it (a node's renewal or sweep delayed, the bus). */
+    private static final Duration LOADED_MACHINE_SLACK = Duration.ofSeconds(2);
+
+    private static volatile boolean nodeBKilled;
 
     @ArquillianResource
     ContainerController controller;
@@ -99,12 +106,12 @@ class ClusterIT {
 
     @BeforeAll
     static void freshDatabase() throws SQLException {
-        Database.recreate();
+        ClusterDatabase.recreate();
     }
 
     @AfterAll
     static void dropDatabase() throws SQLException {
-        Database.drop();
+        ClusterDatabase.drop();
     }
 
     @Test
@@ -304,12 +311,253 @@ class ClusterIT {
     }
 
     @Test
+    @Order(5)
+    void roomMessagesTypingAndDirectMessagesReachTheOtherNodeLive(
+            @ArquillianResource @OperateOnDeployment(ON_A) URL a,
+            @ArquillianResource @OperateOnDeployment(ON_B) URL b) {
+        String room = "live-" + RUN;
+        String alice = "alice-" + RUN;
+        String bob = "bob-" + RUN;
+        try (WsClient onA = WsClient.chat(Servers.ws(a), alice);
+                WsClient onB = WsClient.chat(Servers.ws(b), bob)) {
+            onA.join(room);
+            onB.join(room);
+            onA.post(room, "hello from A", "a-1");
+            assertEquals(
+                    "hello from A",
+                    onB.expect("message", f -> "a-1".equals(f.getString("clientId")))
+                            .getString("text"));
+            onB.post(room, "hello from B", "b-1");
+            assertEquals(
+                    bob,
+                    onA.expect("message", f -> "b-1".equals(f.getString("clientId")))
+                            .getString("from"));
+            onB.send("{\"type\":\"typing\",\"room\":\"" + room + "\",\"active\":true}");
+            JsonObject typing = onA.expect("typing");
+            assertEquals(bob, typing.getString("user"));
+            assertTrue(typing.getBoolean("active"));
+            onA.send("{\"type\":\"direct\",\"to\":\"" + bob + "\",\"text\":\"psst\",\"clientId\":\"d-1\"}");
+            JsonObject direct = onB.expect("direct");
+            assertEquals(alice, direct.getString("from"));
+            assertEquals("psst", direct.getString("text"));
+            onB.send("{\"type\":\"direct\",\"to\":\"" + alice + "\",\"text\":\"back\",\"clientId\":\"d-2\"}");
+            assertEquals(
+                    "back",
+                    onA.expect("direct", f -> bob.equals(f.getString("from"))).getString("text"));
+        }
+    }
+
+    @Test
+    @Order(6)
+    void presenceIsOneListOverBothNodesAndEachArrivalAndDepartureIsAnnouncedOnce(
+            @ArquillianResource @OperateOnDeployment(ON_A) URL a,
+            @ArquillianResource @OperateOnDeployment(ON_B) URL b) {
+        String room = "presence-" + RUN;
+        String alice = "alice-" + RUN;
+        String bob = "bob-" + RUN;
+        String carol = "carol-" + RUN;
+        try (WsClient aliceOnA = WsClient.chat(Servers.ws(a), alice);
+                WsClient bobOnB = WsClient.chat(Servers.ws(b), bob);
+                WsClient carolOnA = WsClient.chat(Servers.ws(a), carol)) {
+            assertEquals(List.of(alice), members(aliceOnA.join(room)));
+            assertEquals(List.of(alice, bob), members(bobOnB.join(room)), "B's list shows alice, who is on A");
+            assertPresenceOnce(aliceOnA, bob, "joined");
+            try (WsClient aliceOnB = WsClient.chat(Servers.ws(b), alice)) {
+                assertEquals(List.of(alice, bob), members(aliceOnB.join(room)));
+                assertTrue(
+                        bobOnB.receivesNo("presence", f -> alice.equals(f.getString("user")), QUIET),
+                        "alice's second connection, on the other node, is no new arrival");
+            }
+            assertTrue(
+                    bobOnB.receivesNo("presence", f -> alice.equals(f.getString("user")), QUIET),
+                    "closing one of her two connections is no departure");
+            assertEquals(List.of(alice, bob), presenceOver(Servers.http(a), room));
+            assertEquals(List.of(alice, bob), presenceOver(Servers.http(b), room));
+
+            aliceOnA.send("{\"type\":\"leave\",\"room\":\"" + room + "\"}");
+            aliceOnA.expect("left");
+            assertPresenceOnce(bobOnB, alice, "left");
+            assertEquals(List.of(bob), presenceOver(Servers.http(a), room));
+
+            assertEquals(List.of(bob, carol), members(carolOnA.join(room)));
+            assertPresenceOnce(bobOnB, carol, "joined");
+            bobOnB.close();
+            assertPresenceOnce(carolOnA, bob, "left");
+            assertEquals(List.of(carol), presenceOver(Servers.http(b), room));
+        }
+    }
+
+    @Test
+    @Order(7)
+    void aNotificationPublishedOnAReachesTheUserConnectedToB(
+            @ArquillianResource @OperateOnDeployment(ON_A) URL a,
+            @ArquillianResource @OperateOnDeployment(ON_B) URL b) {
+        String user = "reader-on-b-" + RUN;
+        try (WsClient onB = WsClient.notifications(Servers.ws(b), user, 0)) {
+            onB.expect("replayed");
+            publish(Servers.http(a), user, "from A");
+            JsonObject live = onB.expect("notification");
+            assertEquals("from A", live.getString("title"));
+            assertEquals(1, live.getJsonNumber("seq").longValue());
+        }
+    }
+
+    @Test
+    @Order(8)
+    void aTicketIssuedOnAIsRedeemedOnceOnBAndRefusedAfterwardsOnEitherNode(
+            @ArquillianResource @OperateOnDeployment(ON_A) URL a,
+            @ArquillianResource @OperateOnDeployment(ON_B) URL b) {
+        String ticket = Servers.ticket(Servers.ws(a), "ticket-" + RUN);
+        try (WsClient first = WsClient.open(URI.create(Servers.ws(b) + "/ws/chat?ticket=" + ticket))) {
+            assertTrue(first.welcomed(), "issued on A, redeemed on B");
+            for (URL node : List.of(b, a)) {
+                try (WsClient again = WsClient.open(URI.create(Servers.ws(node) + "/ws/chat?ticket=" + ticket))) {
+                    assertFalse(again.welcomed(), "a used ticket is refused on " + node);
+                    assertEquals(1008, again.closeCode());
+                    assertEquals("unknown or already used ticket", again.closeReason());
+                }
+            }
+        }
+    }
+
+    @Test
+    @Order(9)
+    void revokingAUserOnAClosesTheirConnectionsOnBothNodesWith4003(
+            @ArquillianResource @OperateOnDeployment(ON_A) URL a,
+            @ArquillianResource @OperateOnDeployment(ON_B) URL b) {
+        String user = "revoked-" + RUN;
+        try (WsClient onB = WsClient.chat(Servers.ws(b), user);
+                WsClient onA = WsClient.chat(Servers.ws(a), user)) {
+            HttpResponse<String> revoked = Servers.post(
+                    Servers.http(a), "/api/auth/revocations/" + user, "", Credentials.bearer("root-" + RUN, "admin"));
+            assertEquals(204, revoked.statusCode(), revoked.body());
+            assertEquals(4003, onB.closeCode(), "closed on the other node");
+            assertEquals(4003, onA.closeCode());
+        }
+    }
+
+    @Test
+    @Order(10)
+    void connectionsPerUserAreCountedOverBothNodes(
+            @ArquillianResource @OperateOnDeployment(ON_A) URL a,
+            @ArquillianResource @OperateOnDeployment(ON_B) URL b) {
+        String user = "many-tabs-" + RUN;
+        List<WsClient> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < CONNECTIONS_PER_USER; i++) {
+                open.add(WsClient.chat(Servers.ws(i % 2 == 0 ? a : b), user));
+            }
+            for (URL node : List.of(a, b)) {
+                try (WsClient oneTooMany = WsClient.connect(Servers.ws(node), "/ws/chat", user)) {
+                    assertFalse(
+                            oneTooMany.welcomed(), CONNECTIONS_PER_USER + " open over both nodes: refused on " + node);
+                    assertEquals(1008, oneTooMany.closeCode());
+                }
+            }
+            open.remove(0).close(); // one on A closes: B admits one more
+            await("the closed connection stops counting")
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> {
+                        WsClient next = WsClient.connect(Servers.ws(b), "/ws/chat", user);
+                        if (next.welcomed()) {
+                            open.add(next);
+                            return true;
+                        }
+                        next.close();
+                        return false;
+                    });
+        } finally {
+            open.forEach(WsClient::close);
+        }
+    }
+
+    @Test
+    @Order(50)
+    void whenNodeBIsKilledItsUsersLeaveEveryListOnAOnceWithinTwoHeartbeatIntervalsAndAKeepsDelivering(
+            @ArquillianResource @OperateOnDeployment(ON_A) URL a, @ArquillianResource @OperateOnDeployment(ON_B) URL b)
+            throws Exception {
+        String room = "crash-" + RUN;
+        String alice = "alice-crash-" + RUN;
+        String dave = "dave-crash-" + RUN;
+        String carol = "carol-crash-" + RUN;
+        String erin = "erin-crash-" + RUN; // on both nodes: B's death does not make her leave
+        try (WsClient aliceOnA = WsClient.chat(Servers.ws(a), alice);
+                WsClient daveOnA = WsClient.chat(Servers.ws(a), dave);
+                WsClient erinOnA = WsClient.chat(Servers.ws(a), erin)) {
+            WsClient carolOnB = WsClient.chat(Servers.ws(b), carol);
+            WsClient erinOnB = WsClient.chat(Servers.ws(b), erin);
+            aliceOnA.join(room);
+            daveOnA.join(room);
+            erinOnB.join(room);
+            erinOnA.join(room);
+            assertEquals(List.of(alice, carol, dave, erin), members(carolOnB.join(room)));
+            assertPresenceOnce(aliceOnA, carol, "joined");
+            daveOnA.expect("presence", f -> carol.equals(f.getString("user")));
+
+            long pid = NodeProcess.kill9(b, NODE_B);
+            long killed = System.nanoTime();
+            nodeBKilled = true;
+            JsonObject left =
+                    aliceOnA.expect("presence", f -> Set.of(carol, erin).contains(f.getString("user")));
+            long afterMs = (System.nanoTime() - killed) / 1_000_000;
+            System.out.println("ClusterIT: node-b (pid " + pid + ") killed with SIGKILL; carol left A's lists after "
+                    + afterMs + " ms (bound: 2 heartbeat intervals = " + DEPARTURE_BOUND.toMillis() + " ms)");
+            assertEquals(carol + " left", left.getString("user") + " " + left.getString("event"));
+            assertTrue(
+                    afterMs <= DEPARTURE_BOUND.plus(LOADED_MACHINE_SLACK).toMillis(),
+                    "departure announced " + afterMs + " ms after the kill");
+            daveOnA.expect("presence", f -> carol.equals(f.getString("user")) && "left".equals(f.getString("event")));
+            assertTrue(
+                    aliceOnA.receivesNo("presence", f -> Set.of(carol, erin).contains(f.getString("user")), QUIET),
+                    "carol's departure once; erin, still on A, neither leaves nor comes back");
+            assertEquals(List.of(alice, dave, erin), presenceOver(Servers.http(a), room));
+
+            daveOnA.post(room, "still here", "after-crash");
+            assertEquals(
+                    "still here",
+                    aliceOnA.expect("message", f -> "after-crash".equals(f.getString("clientId")))
+                            .getString("text"));
+            carolOnB.abort();
+            erinOnB.abort();
+        }
+    }
+
+    @Test
     @Order(99)
     void stopBothNodes() {
-        deployer.undeploy(ON_B);
-        controller.stop(NODE_B);
+        if (nodeBKilled) {
+            try {
+                controller.kill(NODE_B); // its process is gone already: only Arquillian's state to settle
+            } catch (RuntimeException e) {
+                System.out.println("ClusterIT: settling the killed node-b: " + e);
+            }
+        } else {
+            deployer.undeploy(ON_B);
+            controller.stop(NODE_B);
+        }
         deployer.undeploy(ON_A);
         controller.stop(NODE_A);
+    }
+
+    /** The next presence change of this user and kind, and no second one. */
+    private static void assertPresenceOnce(WsClient client, String user, String event) {
+        client.expect("presence", f -> user.equals(f.getString("user")) && event.equals(f.getString("event")));
+        assertTrue(
+                client.receivesNo(
+                        "presence", f -> user.equals(f.getString("user")) && event.equals(f.getString("event")), QUIET),
+                user + " " + event + " is announced once");
+    }
+
+    private static List<String> members(JsonObject joined) {
+        return joined.getJsonArray("members").getValuesAs(JsonString.class).stream()
+                .map(JsonString::getString)
+                .toList();
+    }
+
+    /** A room's presence list as a node's REST API gives it. */
+    private static List<String> presenceOver(URI http, String room) {
+        return members(Servers.json(
+                Servers.get(http, "/api/rooms/" + room + "/presence", Credentials.bearer("reader-" + RUN))));
     }
 
     /** What a room message is, whichever way it was read (REST or WebSocket). */
@@ -362,84 +610,5 @@ class ClusterIT {
                 "{\"user\":\"" + user + "\",\"title\":\"" + title + "\"}",
                 Credentials.bearer("ops", "publisher"));
         assertEquals(201, published.statusCode(), published.body());
-    }
-
-    /**
-     * The run's database on the PostgreSQL server the build names ({@code it.postgresql.*} system properties; the
-     * nodes reach it through {@code SWITCHBOARD_DB_URL}).
-     */
-    static final class Database {
-        static final String URL = System.getProperty("it.postgresql.url", "jdbc:postgresql://127.0.0.1:5432/");
-        static final String ADMIN_DATABASE = System.getProperty("it.postgresql.admin-database", "test");
-        static final String NAME = System.getProperty("it.postgresql.database", "sb_it_ide");
-        static final String USER = System.getProperty("it.postgresql.user", "postgres");
-        static final String PASSWORD = System.getProperty("it.postgresql.password", "postgres");
-        /** Databases of earlier runs older than this were left by runs that were killed: dropped. */
-        private static final java.time.Duration LEFT_OVER = java.time.Duration.ofHours(6);
-
-        private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss");
-
-        static Connection admin() throws SQLException {
-            DriverManager.setLoginTimeout(5);
-            return DriverManager.getConnection(URL + ADMIN_DATABASE + "?connectTimeout=5", USER, PASSWORD);
-        }
-
-        static void recreate() throws SQLException {
-            try (Connection db = admin();
-                    Statement sql = db.createStatement()) {
-                dropLeftOvers(sql);
-                sql.execute("DROP DATABASE IF EXISTS " + NAME + " WITH (FORCE)");
-                sql.execute("CREATE DATABASE " + NAME);
-            }
-        }
-
-        static void drop() throws SQLException {
-            try (Connection db = admin();
-                    Statement sql = db.createStatement()) {
-                sql.execute("DROP DATABASE IF EXISTS " + NAME + " WITH (FORCE)");
-            }
-        }
-
-        private static void dropLeftOvers(Statement sql) throws SQLException {
-            List<String> old = new ArrayList<>();
-            try (ResultSet names =
-                    sql.executeQuery("SELECT datname FROM pg_database WHERE datname LIKE 'sb\\_it\\_%'")) {
-                while (names.next()) {
-                    String name = names.getString(1);
-                    try {
-                        LocalDateTime started = LocalDateTime.parse(name.substring(6, 21), RUN_ID);
-                        if (started.isBefore(LocalDateTime.now(ZoneOffset.UTC).minus(LEFT_OVER))) {
-                            old.add(name);
-                        }
-                    } catch (RuntimeException notOurs) {
-                        // not named by a build: leave it alone
-                    }
-                }
-            }
-            for (String name : old) {
-                sql.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
-            }
-        }
-    }
-
-    /**
-     * Disables the class before any node boots when PostgreSQL cannot be reached, with a visible {@code SKIPPED:}
-     * line; in CI (env {@code CI}) the class runs, and creating its database fails it.
-     */
-    static final class PostgreSqlRequired implements ExecutionCondition {
-        @Override
-        public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-            if (System.getenv("CI") != null || context.getTestMethod().isPresent()) {
-                return ConditionEvaluationResult.enabled("CI must fail without PostgreSQL");
-            }
-            try (Connection reachable = Database.admin()) {
-                return ConditionEvaluationResult.enabled("PostgreSQL is reachable");
-            } catch (SQLException e) {
-                String why = "ClusterIT needs PostgreSQL at " + Database.URL + Database.ADMIN_DATABASE + " ("
-                        + e.getMessage() + ")";
-                System.err.println("SKIPPED: " + why); // the Maven log shows it; a JUnit skip alone is easy to miss
-                return ConditionEvaluationResult.disabled("SKIPPED: " + why);
-            }
-        }
     }
 }

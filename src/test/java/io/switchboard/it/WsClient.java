@@ -233,6 +233,26 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable {
         }
     }
 
+    /** True when no frame of this type matching arrives within the wait (other frames are consumed). */
+    public boolean receivesNo(String type, Predicate<JsonObject> matching, Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        try {
+            while (true) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return true;
+                }
+                JsonObject frame = frames.poll(left, TimeUnit.NANOSECONDS);
+                if (frame != null && type.equals(frame.getString("type", null)) && matching.test(frame)) {
+                    return false;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
     /** Every frame received and not yet taken, in arrival order (after a close: all that came before it). */
     public List<JsonObject> drain() {
         List<JsonObject> all = new ArrayList<>();

@@ -190,12 +190,19 @@ public class ChatService {
         }
     }
 
-    /** Renews presence leases of live connections and announces users whose leases lapsed. */
+    /**
+     * Renews presence leases of live connections and announces users whose leases lapsed (in cluster mode also the
+     * users of nodes whose lease lapsed) and users present again.
+     */
     void heartbeat(@Observes HeartbeatTicked tick) {
         presence.renew(tick.alive().stream().map(Connection::id).toList());
         for (Presence.Departure departure : presence.expire()) {
             broker.publish(Publication.toRoom(
                     departure.room(), Json.write(ChatEvent.Presence.left(departure.room(), departure.userId()))));
+        }
+        for (Presence.Arrival arrival : presence.reinstated()) {
+            broker.publish(Publication.toRoom(
+                    arrival.room(), Json.write(ChatEvent.Presence.joined(arrival.room(), arrival.userId()))));
         }
     }
 

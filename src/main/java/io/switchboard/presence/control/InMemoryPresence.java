@@ -1,8 +1,7 @@
 package io.switchboard.presence.control;
 
 import io.switchboard.config.SwitchboardConfig;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -14,17 +13,27 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Presence of a single node: room → user → connection → lease deadline. Leases last twice the heartbeat timeout;
- * the heartbeat renews them for live connections.
+ * the heartbeat renews them for live connections. Chosen by {@code ClusterMode} when cluster mode is off.
  */
-@ApplicationScoped
 public class InMemoryPresence implements Presence {
 
     private final Map<String, Map<String, Map<String, Long>>> rooms = new ConcurrentHashMap<>();
     private long ttlNanos;
 
-    @Inject
+    InMemoryPresence() {}
+
+    /** @param ttl how long a lease lasts without renewal */
+    public InMemoryPresence(Duration ttl) {
+        ttlNanos = ttl.toNanos();
+    }
+
+    /** Leases of twice the heartbeat timeout. */
+    public static Duration ttl(SwitchboardConfig config) {
+        return config.heartbeatTimeout().multipliedBy(2);
+    }
+
     void configure(SwitchboardConfig config) {
-        ttlNanos = config.heartbeatTimeout().multipliedBy(2).toNanos();
+        ttlNanos = ttl(config).toNanos();
     }
 
     @Override

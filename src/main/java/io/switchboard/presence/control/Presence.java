@@ -28,6 +28,17 @@ public interface Presence {
     /** Rooms with anyone present, and how many users each. */
     Map<String, Integer> occupancy();
 
+    /**
+     * Users present again after the shared presence had lost them (cluster mode: this node's entries were dropped
+     * while it lived); announced like arrivals. Empty on a single node.
+     */
+    default List<Arrival> reinstated() {
+        return List.of();
+    }
+
     /** A user who left a room because their last lease lapsed. */
     record Departure(String room, String userId) {}
+
+    /** A user who is present in a room again. */
+    record Arrival(String room, String userId) {}
 }
