@@ -4,6 +4,7 @@ import io.switchboard.broker.Broker;
 import io.switchboard.broker.InMemoryBroker;
 import io.switchboard.broker.LocalDelivery;
 import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.config.Ticker;
 import io.switchboard.security.control.InMemoryTicketStore;
 import io.switchboard.security.control.RevocationMirror;
 import io.switchboard.security.control.TicketStore;
@@ -40,6 +41,9 @@ public class ClusterMode {
     @Inject
     Clock clock;
 
+    @Inject
+    Ticker ticker;
+
     private Broker broker;
     private TicketStore tickets;
     private RevocationMirror revocations;
@@ -47,7 +51,8 @@ public class ClusterMode {
 
     @PostConstruct
     void choose() {
-        InMemoryUserLimits local = new InMemoryUserLimits(config.connectionsPerUser(), config.userMessagesPerSecond());
+        InMemoryUserLimits local =
+                new InMemoryUserLimits(config.connectionsPerUser(), config.userMessagesPerSecond(), ticker);
         if (cluster.enabled()) {
             RedisNode node = cluster.node();
             broker = new RedisBroker(delivery, cluster.bus());

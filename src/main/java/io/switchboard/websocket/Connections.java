@@ -1,6 +1,7 @@
 package io.switchboard.websocket;
 
 import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.config.Ticker;
 import io.switchboard.identity.Identity;
 import io.switchboard.identity.IdentityResolver;
 import io.switchboard.operations.control.Meters;
@@ -68,6 +69,9 @@ public class Connections {
     @Inject
     Metrics metrics;
 
+    @Inject
+    Ticker ticker;
+
     private Meters meters;
 
     @PostConstruct
@@ -129,9 +133,11 @@ public class Connections {
                 workers.handlers(),
                 new Connection.Limits(
                         config.maxPendingFrames(),
-                        new Connection.Strikes(config.maxStrikes(), config.strikeWindow()),
-                        new Connection.Strikes(config.maxDropped(), config.strikeWindow()),
-                        new RateLimit(config.messagesPerSecond())),
+                        config.maxStrikes(),
+                        config.maxDropped(),
+                        config.strikeWindow(),
+                        config.messagesPerSecond(),
+                        ticker),
                 new Traffic(endpoint, meters, RemoteAddress.of(session), scanner));
         session.getUserProperties().put(KEY, connection);
         byId.put(connection.id(), connection);

@@ -1,5 +1,6 @@
 package io.switchboard.websocket;
 
+import io.switchboard.config.Ticker;
 import io.switchboard.identity.Identity;
 import jakarta.websocket.SendHandler;
 import jakarta.websocket.SendResult;
@@ -49,10 +50,6 @@ public final class TestConnections {
                 sender,
                 loop,
                 Runnable::run,
-                new Connection.Limits(
-                        1_000,
-                        new Connection.Strikes(3, Duration.ofMinutes(1)),
-                        new Connection.Strikes(3, Duration.ofMinutes(1)),
-                        new RateLimit(1_000)));
+                new Connection.Limits(1_000, 3, 3, Duration.ofMinutes(1), 1_000, Ticker.SYSTEM));
     }
 }
