@@ -18,7 +18,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -26,25 +25,12 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** Notifications published over REST and CDI, delivered over real WebSocket connections. */
 class NotificationIT extends DeployedTest {
 
-    private static final AtomicInteger USERS = new AtomicInteger();
-
-    private String tag;
-
     @Deployment(testable = false)
     static WebArchive war() {
         return Servers.war().addClasses(TransactionProbe.class, InboxProbe.class);
     }
 
-    @BeforeEach
-    void newTag() {
-        tag = "n" + USERS.incrementAndGet() + "x" + System.nanoTime() % 100_000;
-    }
-
     private static final String[] PUBLISHER = Credentials.bearer("ops", "publisher");
-
-    private String user(String name) {
-        return name + "-" + tag;
-    }
 
     private HttpResponse<String> publish(String audience, String title, String... headers) {
         String[] all = Stream.concat(Stream.of(PUBLISHER), Stream.of(headers)).toArray(String[]::new);

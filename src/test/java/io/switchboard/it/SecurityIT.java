@@ -32,7 +32,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,22 +40,9 @@ import org.junit.jupiter.api.Test;
  */
 class SecurityIT extends DeployedTest {
 
-    private static final AtomicInteger RUNS = new AtomicInteger();
-
-    private String tag;
-
     @Deployment(testable = false)
     static WebArchive war() {
         return Servers.war().addClasses(TestClock.class, ClockProbe.class);
-    }
-
-    @BeforeEach
-    void newTag() {
-        tag = "s" + RUNS.incrementAndGet() + "x" + System.nanoTime() % 100_000;
-    }
-
-    private String user(String name) {
-        return name + "-" + tag;
     }
 
     @Test
