@@ -28,7 +28,8 @@ import java.util.logging.Logger;
  * client does not read);</li>
  * <li>{@link CloseProtocol}: how it ends, once, with no frame after the Close frame.</li>
  * </ul>
- * Sending never blocks the caller.
+ * Beside them: its {@link Limits} (strikes, drops, inbound rate), its {@link Liveness} for the heartbeat, and
+ * {@link Fanout} for one frame to many connections. Sending never blocks the caller.
  */
 public final class Connection {
 

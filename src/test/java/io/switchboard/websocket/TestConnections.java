@@ -19,6 +19,12 @@ public final class TestConnections {
 
     /** A connection of {@code user} whose frames (sent on {@code loop}) end up in {@code sent}. */
     public static Connection of(String user, String id, List<String> sent, ScheduledExecutorService loop) {
+        return of(new Identity(user, user), id, sent, loop, Ticker.SYSTEM);
+    }
+
+    /** As {@link #of(String, String, List, ScheduledExecutorService)}, for {@code identity}, timed by {@code ticker}. */
+    static Connection of(
+            Identity identity, String id, List<String> sent, ScheduledExecutorService loop, Ticker ticker) {
         Map<String, Object> properties = new HashMap<>();
         Session session = (Session) Proxy.newProxyInstance(
                 Session.class.getClassLoader(),
@@ -46,10 +52,10 @@ public final class TestConnections {
         };
         return new Connection(
                 session,
-                new Identity(user, user),
+                identity,
                 sender,
                 loop,
                 Runnable::run,
-                new Connection.Limits(1_000, 3, 3, Duration.ofMinutes(1), 1_000, Ticker.SYSTEM));
+                new Connection.Limits(1_000, 3, 3, Duration.ofMinutes(1), 1_000, ticker));
     }
 }

@@ -1,6 +1,7 @@
 package io.switchboard.presence.control;
 
 import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.config.Ticker;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
@@ -21,10 +22,12 @@ public class InMemoryPresence implements Presence {
 
     private final Map<String, Map<String, Map<String, Long>>> rooms = new ConcurrentHashMap<>();
     private long ttlNanos;
+    private Ticker ticker;
 
     @Inject
-    void configure(SwitchboardConfig config) {
-        ttlNanos = config.heartbeatTimeout().multipliedBy(2).toNanos();
+    void configure(SwitchboardConfig config, Ticker ticker) {
+        this.ttlNanos = config.heartbeatTimeout().multipliedBy(2).toNanos();
+        this.ticker = ticker;
     }
 
     @Override
@@ -66,7 +69,7 @@ public class InMemoryPresence implements Presence {
 
     @Override
     public List<Departure> expire() {
-        long now = System.nanoTime();
+        long now = ticker.nanos();
         List<Departure> departures = new ArrayList<>();
         for (String room : List.copyOf(rooms.keySet())) {
             rooms.computeIfPresent(room, (r, users) -> {
@@ -98,6 +101,6 @@ public class InMemoryPresence implements Presence {
     }
 
     private long deadline() {
-        return System.nanoTime() + ttlNanos;
+        return ticker.nanos() + ttlNanos;
     }
 }
