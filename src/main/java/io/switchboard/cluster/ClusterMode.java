@@ -6,6 +6,7 @@ import io.switchboard.broker.LocalDelivery;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.presence.control.InMemoryPresence;
 import io.switchboard.presence.control.Presence;
+import io.switchboard.config.Ticker;
 import io.switchboard.security.control.InMemoryTicketStore;
 import io.switchboard.security.control.RevocationMirror;
 import io.switchboard.security.control.TicketStore;
@@ -42,6 +43,9 @@ public class ClusterMode {
     @Inject
     Clock clock;
 
+    @Inject
+    Ticker ticker;
+
     private Broker broker;
     private TicketStore tickets;
     private RevocationMirror revocations;
@@ -50,7 +54,8 @@ public class ClusterMode {
 
     @PostConstruct
     void choose() {
-        InMemoryUserLimits local = new InMemoryUserLimits(config.connectionsPerUser(), config.userMessagesPerSecond());
+        InMemoryUserLimits local =
+                new InMemoryUserLimits(config.connectionsPerUser(), config.userMessagesPerSecond(), ticker);
         if (cluster.enabled()) {
             RedisNode node = cluster.node();
             broker = new RedisBroker(delivery, cluster.bus());
@@ -72,7 +77,7 @@ public class ClusterMode {
             tickets = new InMemoryTicketStore();
             revocations = RevocationMirror.NONE;
             userLimits = local;
-            presence = new InMemoryPresence(InMemoryPresence.ttl(config));
+            presence = new InMemoryPresence(InMemoryPresence.ttl(config), ticker);
         }
     }
 

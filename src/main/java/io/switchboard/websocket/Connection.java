@@ -1,5 +1,6 @@
 package io.switchboard.websocket;
 
+import io.switchboard.config.Ticker;
 import io.switchboard.identity.Identity;
 import io.switchboard.operations.control.Meters;
 import io.switchboard.protocol.ErrorFrame;
@@ -10,15 +11,11 @@ import jakarta.websocket.Session;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -31,7 +28,8 @@ import java.util.logging.Logger;
  * client does not read);</li>
  * <li>{@link CloseProtocol}: how it ends, once, with no frame after the Close frame.</li>
  * </ul>
- * Sending never blocks the caller.
+ * Beside them: its {@link Limits} (strikes, drops, inbound rate), its {@link Liveness} for the heartbeat, and
+ * {@link Fanout} for one frame to many connections. Sending never blocks the caller.
  */
 public final class Connection {
 
@@ -54,16 +52,23 @@ public final class Connection {
     private final Limits limits;
     private final AtomicBoolean flooding = new AtomicBoolean();
     private final Traffic traffic;
-    private volatile long lastSeenNanos = System.nanoTime();
-    private volatile long lastPingNanos = lastSeenNanos;
-    /** When the ping still waiting for its pong was sent; 0 when none is. */
-    private volatile long pingOutstandingNanos;
+    private final Liveness liveness;
 
     /**
      * What one connection may do: frames waiting for its socket, refused messages (strikes) and messages dropped by
-     * the rate limit within the strike window, and its inbound rate.
+     * the rate limit within the strike window, and its inbound rate; all measured on {@code ticker}.
      */
-    record Limits(int maxPending, Strikes strikes, Strikes drops, RateLimit rate) {}
+    record Limits(int maxPending, Strikes strikes, Strikes drops, RateLimit rate, Ticker ticker) {
+
+        Limits(int maxPending, int maxStrikes, int maxDropped, Duration strikeWindow, int perSecond, Ticker ticker) {
+            this(
+                    maxPending,
+                    new Strikes(maxStrikes, strikeWindow, ticker),
+                    new Strikes(maxDropped, strikeWindow, ticker),
+                    new RateLimit(perSecond, ticker),
+                    ticker);
+        }
+    }
 
     /**
      * @param loop the connection's send loop: a single thread running its tasks in order
@@ -94,6 +99,7 @@ public final class Connection {
         this.identity = identity;
         this.loop = loop;
         this.limits = limits;
+        this.liveness = new Liveness(limits.ticker());
         this.inbound = new InboundQueue(workers);
         this.close = new CloseProtocol(session, loop, UpgradeRequest.finished(session));
         this.sender = sender;
@@ -151,7 +157,7 @@ public final class Connection {
     }
 
     /** On the send loop: queues the frame and counts it. */
-    private void enqueue(OutboundFrame frame) {
+    void enqueue(OutboundFrame frame) {
         if (outbound.enqueue(frame)) {
             traffic.out(frame, id);
         }
@@ -171,39 +177,7 @@ public final class Connection {
      */
     public static void broadcast(
             Iterable<Connection> receivers, String exceptUser, OutboundFrame frame, Meters meters) {
-        long started = System.nanoTime();
-        List<ScheduledExecutorService> loops = new ArrayList<>(4);
-        List<List<Connection>> groups = new ArrayList<>(4);
-        for (Connection connection : receivers) {
-            if (exceptUser != null && exceptUser.equals(connection.userId())) {
-                continue;
-            }
-            int group = 0;
-            while (group < loops.size() && loops.get(group) != connection.loop) {
-                group++;
-            }
-            if (group == loops.size()) {
-                loops.add(connection.loop);
-                groups.add(new ArrayList<>());
-            }
-            groups.get(group).add(connection);
-        }
-        AtomicInteger groupsLeft = meters == null ? null : new AtomicInteger(loops.size());
-        for (int group = 0; group < loops.size(); group++) {
-            List<Connection> connections = groups.get(group);
-            try {
-                loops.get(group).execute(() -> {
-                    for (Connection c : connections) {
-                        c.enqueue(frame);
-                    }
-                    if (groupsLeft != null && groupsLeft.decrementAndGet() == 0) {
-                        meters.fanout(System.nanoTime() - started);
-                    }
-                });
-            } catch (RejectedExecutionException e) {
-                // shutting down
-            }
-        }
+        Fanout.broadcast(receivers, exceptUser, frame, meters);
     }
 
     private void onLoop(Runnable task) {
@@ -242,7 +216,7 @@ public final class Connection {
         sendError(problem);
         if (limits.drops().strike() && flooding.compareAndSet(false, true)) {
             CloseReason reason = Close.POLICY_VIOLATION.reason("too many messages (rate limit)");
-            long decided = System.nanoTime();
+            long decided = limits.ticker().nanos();
             process(() -> closeWhenQuiet(reason, decided));
         }
     }
@@ -255,7 +229,7 @@ public final class Connection {
 
     private void closeWhenQuiet(CloseReason reason, long decidedNanos) {
         if (silence().compareTo(FLOOD_QUIET) >= 0
-                || System.nanoTime() - decidedNanos >= FLOOD_CLOSE_AT_THE_LATEST.toNanos()) {
+                || limits.ticker().nanos() - decidedNanos >= FLOOD_CLOSE_AT_THE_LATEST.toNanos()) {
             closeWhenFlushed(reason);
         } else {
             try {
@@ -291,32 +265,28 @@ public final class Connection {
 
     /** Records that the client was heard from (any frame or pong). */
     public void touch() {
-        lastSeenNanos = System.nanoTime();
+        liveness.heard();
     }
 
     public Duration silence() {
-        return Duration.ofNanos(System.nanoTime() - lastSeenNanos);
+        return liveness.silence();
     }
 
     /** How long since the client was last heard or pinged, whichever was later. */
     Duration sinceHeardOrPinged() {
-        return Duration.ofNanos(System.nanoTime() - Math.max(lastSeenNanos, lastPingNanos));
+        return liveness.sinceHeardOrPinged();
     }
 
     /** The client answered a ping (or sent an unsolicited pong): records the round trip of the ping waiting for it. */
     void pong() {
-        long now = System.nanoTime();
-        lastSeenNanos = now;
-        long sent = pingOutstandingNanos;
-        if (sent != 0) {
-            pingOutstandingNanos = 0;
-            traffic.meters.heartbeatRoundTrip(now - sent);
+        long roundTrip = liveness.ponged();
+        if (roundTrip >= 0) {
+            traffic.meters.heartbeatRoundTrip(roundTrip);
         }
     }
 
     void ping() {
-        lastPingNanos = System.nanoTime();
-        pingOutstandingNanos = lastPingNanos;
+        liveness.pinged();
         try {
             session.getAsyncRemote().sendPing(PING.duplicate());
         } catch (IOException | RuntimeException e) {
@@ -326,6 +296,11 @@ public final class Connection {
 
     Session session() {
         return session;
+    }
+
+    /** The single thread this connection's frames are queued and sent on. */
+    ScheduledExecutorService loop() {
+        return loop;
     }
 
     Traffic traffic() {
@@ -355,27 +330,5 @@ public final class Connection {
     @Override
     public String toString() {
         return "Connection[" + id + ", user=" + identity.userId() + "]";
-    }
-
-    /** Counts refused messages inside a sliding window. */
-    static final class Strikes {
-        private final int max;
-        private final long windowNanos;
-        private final ArrayDeque<Long> times = new ArrayDeque<>();
-
-        Strikes(int max, Duration window) {
-            this.max = max;
-            this.windowNanos = window.toNanos();
-        }
-
-        /** Records one strike; true when the strikes inside the window now exceed the maximum. */
-        synchronized boolean strike() {
-            long now = System.nanoTime();
-            while (!times.isEmpty() && now - times.peekFirst() > windowNanos) {
-                times.pollFirst();
-            }
-            times.addLast(now);
-            return times.size() > max;
-        }
     }
 }

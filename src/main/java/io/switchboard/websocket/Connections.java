@@ -1,69 +1,46 @@
 package io.switchboard.websocket;
 
 import io.switchboard.config.SwitchboardConfig;
-import io.switchboard.identity.Identity;
-import io.switchboard.identity.IdentityResolver;
 import io.switchboard.operations.control.Meters;
 import io.switchboard.operations.control.Metrics;
 import io.switchboard.operations.control.TrafficLog;
 import io.switchboard.protocol.ClientMessage;
 import io.switchboard.protocol.ErrorCode;
 import io.switchboard.protocol.InvalidMessage;
-import io.switchboard.protocol.Json;
 import jakarta.annotation.PostConstruct;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.DecodeException;
 import jakarta.websocket.Session;
 import java.util.Collection;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The registry of this node's open connections, by id and by user, and the lifecycle every endpoint shares:
- * open (identify, apply limits, register), error (error frame or close), close (deregister exactly once).
- * Endpoints call it and stay thin.
+ * What every endpoint shares, its one entry: open (identify, apply limits, register: {@link ConnectionLifecycle}),
+ * messages (rate limits, in order, error frames and strikes), error (error frame or close), close (deregister exactly
+ * once), and this node's open connections by id and by user ({@link ConnectionRegistry}). Endpoints call it and stay
+ * thin.
  */
 @ApplicationScoped
 public class Connections {
 
     private static final Logger LOG = Logger.getLogger(Connections.class.getName());
-    private static final String KEY = Connection.class.getName();
-
-    private final Map<String, Connection> byId = new ConcurrentHashMap<>();
-    private final Map<String, Set<Connection>> byUser = new ConcurrentHashMap<>();
-    private final AtomicBoolean sendPathLogged = new AtomicBoolean();
 
     @Inject
     SwitchboardConfig config;
 
     @Inject
-    IdentityResolver identities;
-
-    @Inject
-    Workers workers;
-
-    @Inject
-    Drain drain;
-
-    @Inject
     UserLimits userLimits;
 
     @Inject
-    Event<ConnectionOpened> opened;
+    ConnectionLifecycle lifecycle;
 
     @Inject
-    Event<ConnectionClosed> closed;
+    ConnectionRegistry registry;
 
     @Inject
     Metrics metrics;
@@ -73,7 +50,6 @@ public class Connections {
     @PostConstruct
     void init() {
         meters = metrics.meters();
-        meters.usersOnline(byUser::size);
     }
 
     /**
@@ -84,77 +60,7 @@ public class Connections {
      *         has as many connections as it accepts, or 1012 while it drains; see {@link #refuse})
      */
     public Optional<Connection> open(Session session) {
-        if (drain.draining()) {
-            refuse(session, Meters.Refusal.DRAINING, drain.reason());
-            return Optional.empty();
-        }
-        FrameScanner scanner =
-                FrameGuard.onOpen(session, config.maxTextMessageBytes(), reason -> refuseFrames(session, reason));
-        session.setMaxTextMessageBufferSize(config.maxTextMessageBytes());
-        session.setMaxBinaryMessageBufferSize(config.maxBinaryMessageBytes());
-        session.setMaxIdleTimeout(0); // the heartbeat decides when a silent connection is dead
-        Identity identity;
-        try {
-            identity = identities.resolve(session);
-        } catch (IdentityResolver.Refusal refusal) {
-            refuse(session, Meters.Refusal.CREDENTIAL, Close.POLICY_VIOLATION.reason(refusal.getMessage()));
-            return Optional.empty();
-        }
-        if (byId.size() >= config.maxConnections()) {
-            refuse(
-                    session,
-                    Meters.Refusal.CONNECTION_LIMIT,
-                    Close.TRY_AGAIN_LATER.reason("this server has reached its connection limit"));
-            return Optional.empty();
-        }
-        if (!userLimits.tryOpen(
-                identity.userId(), session.getId(), ofUser(identity.userId()).size())) {
-            refuse(
-                    session,
-                    Meters.Refusal.USER_CONNECTION_LIMIT,
-                    Close.POLICY_VIOLATION.reason(
-                            "too many connections for this user (limit " + config.connectionsPerUser() + ")"));
-            return Optional.empty();
-        }
-        FrameSender sender = FrameSender.of(session);
-        if (sendPathLogged.compareAndSet(false, true)) {
-            LOG.log(Level.INFO, "Switchboard sends WebSocket frames through {0}", sender.path());
-        }
-        int endpoint = endpoint(session);
-        Connection connection = new Connection(
-                session,
-                identity,
-                sender,
-                workers.nextSendLoop(),
-                workers.handlers(),
-                new Connection.Limits(
-                        config.maxPendingFrames(),
-                        new Connection.Strikes(config.maxStrikes(), config.strikeWindow()),
-                        new Connection.Strikes(config.maxDropped(), config.strikeWindow()),
-                        new RateLimit(config.messagesPerSecond())),
-                new Traffic(endpoint, meters, RemoteAddress.of(session), scanner));
-        session.getUserProperties().put(KEY, connection);
-        byId.put(connection.id(), connection);
-        byUser.computeIfAbsent(identity.userId(), u -> ConcurrentHashMap.newKeySet())
-                .add(connection);
-        meters.opened(endpoint);
-        TrafficLog.opened(
-                connection.id(), identity.userId(), Meters.ENDPOINTS.get(endpoint), connection.traffic().remote);
-        connection.send(Json.write(new WelcomeFrame(
-                "welcome",
-                connection.id(),
-                identity.userId(),
-                config.heartbeatInterval().toSeconds(),
-                config.heartbeatTimeout().toSeconds(),
-                config.maxTextMessageBytes())));
-        opened.fire(new ConnectionOpened(connection));
-        return Optional.of(connection);
-    }
-
-    /** Closes a session whose client broke the framing rules ({@link FrameGuard}): 1002 or 1009. */
-    private void refuseFrames(Session session, CloseReason reason) {
-        LOG.log(Level.FINE, "Connection {0} refused: {1}", new Object[] {session.getId(), reason.getReasonPhrase()});
-        of(session).ifPresentOrElse(connection -> connection.close(reason), () -> closeQuietly(session, reason));
+        return lifecycle.open(session);
     }
 
     /**
@@ -163,23 +69,12 @@ public class Connections {
      * as a refused handshake.
      */
     public void refuse(Session session, Meters.Refusal why, CloseReason reason) {
-        meters.refused(why);
-        TrafficLog.refused(
-                Meters.ENDPOINTS.get(endpoint(session)),
-                RemoteAddress.of(session),
-                why.tag(),
-                reason.getReasonPhrase());
-        FrameSender sender = FrameSender.of(session);
-        UpgradeRequest.thenClose(session, workers.nextSendLoop(), () -> {
-            if (!sender.closeConnection(reason)) {
-                closeQuietly(session, reason);
-            }
-        });
+        lifecycle.refuse(session, why, reason);
     }
 
     /** The registered connection of a session, if it was accepted and is not yet closed. */
     public Optional<Connection> of(Session session) {
-        return Optional.ofNullable((Connection) session.getUserProperties().get(KEY));
+        return Optional.ofNullable(ConnectionLifecycle.attached(session));
     }
 
     /**
@@ -188,14 +83,14 @@ public class Connections {
      * the connection broke without a Close frame).
      */
     public void closed(Session session, CloseReason reason) {
-        Connection connection = (Connection) session.getUserProperties().remove(KEY);
+        Connection connection = ConnectionLifecycle.detach(session);
         if (connection != null) {
             CloseReason here = connection.closedHereWith();
             CloseReason used = here != null ? here : reason;
             int code = used == null
                     ? CloseReason.CloseCodes.CLOSED_ABNORMALLY.getCode()
                     : used.getCloseCode().getCode();
-            deregister(
+            lifecycle.deregister(
                     connection,
                     code,
                     used == null ? "" : used.getReasonPhrase(),
@@ -210,38 +105,9 @@ public class Connections {
 
     private void forget(Connection connection, CloseReason reason) {
         connection.close(reason);
-        connection.session().getUserProperties().remove(KEY);
-        deregister(connection, reason.getCloseCode().getCode(), reason.getReasonPhrase(), Meters.Initiator.SERVER);
-    }
-
-    private void deregister(Connection connection, int code, String reason, Meters.Initiator initiator) {
-        if (byId.remove(connection.id()) == null) {
-            return;
-        }
-        FrameGuard.afterClose(connection.session());
-        Traffic traffic = connection.traffic();
-        meters.closed(traffic.endpoint, code, initiator);
-        TrafficLog.closed(new TrafficLog.Closed(
-                connection.id(),
-                connection.userId(),
-                Meters.ENDPOINTS.get(traffic.endpoint),
-                traffic.remote,
-                (System.nanoTime() - traffic.openedNanos) / 1_000_000,
-                traffic.framesIn(),
-                traffic.bytesIn(),
-                traffic.framesOut(),
-                traffic.bytesOut(),
-                code,
-                initiator.name().toLowerCase(java.util.Locale.ROOT),
-                reason));
-        boolean[] last = {false};
-        byUser.computeIfPresent(connection.userId(), (user, set) -> {
-            set.remove(connection);
-            last[0] = set.isEmpty();
-            return last[0] ? null : set;
-        });
-        userLimits.closed(connection.userId(), connection.id(), last[0]);
-        closed.fire(new ConnectionClosed(connection, code));
+        ConnectionLifecycle.detach(connection.session());
+        lifecycle.deregister(
+                connection, reason.getCloseCode().getCode(), reason.getReasonPhrase(), Meters.Initiator.SERVER);
     }
 
     /**
@@ -338,7 +204,8 @@ public class Connections {
                         + connection.map(c -> " of user " + c.userId()).orElse(""),
                 error);
         connection.ifPresentOrElse(
-                c -> c.close(Close.INTERNAL_ERROR), () -> closeQuietly(session, Close.INTERNAL_ERROR.reason()));
+                c -> c.close(Close.INTERNAL_ERROR),
+                () -> ConnectionLifecycle.closeQuietly(session, Close.INTERNAL_ERROR.reason()));
         closed(session, Close.INTERNAL_ERROR.reason());
     }
 
@@ -356,7 +223,7 @@ public class Connections {
 
     /** Closes one connection of this node by its id; false when there is none. */
     public boolean close(String connectionId, CloseReason why) {
-        Connection connection = byId.get(connectionId);
+        Connection connection = registry.get(connectionId);
         if (connection == null) {
             return false;
         }
@@ -365,23 +232,11 @@ public class Connections {
     }
 
     public Collection<Connection> all() {
-        return List.copyOf(byId.values());
+        return registry.all();
     }
 
     public Collection<Connection> ofUser(String userId) {
-        Set<Connection> set = byUser.get(userId);
-        return set == null ? List.of() : List.copyOf(set);
-    }
-
-    @PreDestroy
-    void shutdown() {
-        byId.values().forEach(c -> c.close(Close.GOING_AWAY));
-    }
-
-    /** Which endpoint a session is on, as an index of {@link Meters#ENDPOINTS}. */
-    private static int endpoint(Session session) {
-        java.net.URI uri = session.getRequestURI();
-        return Meters.endpointOf(uri == null ? null : uri.getPath());
+        return registry.ofUser(userId);
     }
 
     private static <T extends Throwable> T cause(Throwable error, Class<T> type) {
@@ -395,13 +250,5 @@ public class Connections {
 
     private static boolean isDisconnect(Throwable error) {
         return cause(error, java.io.IOException.class) != null;
-    }
-
-    private static void closeQuietly(Session session, CloseReason reason) {
-        try {
-            session.close(reason);
-        } catch (java.io.IOException | RuntimeException e) {
-            LOG.log(Level.FINE, "Close of {0} failed: {1}", new Object[] {session.getId(), e});
-        }
     }
 }

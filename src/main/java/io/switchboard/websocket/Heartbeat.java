@@ -1,6 +1,7 @@
 package io.switchboard.websocket;
 
 import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.config.Ticker;
 import io.switchboard.operations.control.Metrics;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -37,6 +38,9 @@ public class Heartbeat {
     Clock clock;
 
     @Inject
+    Ticker ticker;
+
+    @Inject
     SwitchboardConfig config;
 
     @Inject
@@ -62,7 +66,7 @@ public class Heartbeat {
                 config.heartbeatInterval().toMillis(), config.heartbeatTimeout().toMillis());
         long sweep = Math.max(100, Math.min(1_000, shortest / 4));
         leasePeriodNanos = config.leaseRenewal().toNanos();
-        lastLeaseRound = System.nanoTime();
+        lastLeaseRound = ticker.nanos();
         task = scheduler.scheduleAtFixedRate(this::tick, sweep, sweep, TimeUnit.MILLISECONDS);
         LOG.log(
                 Level.INFO,
@@ -100,7 +104,7 @@ public class Heartbeat {
                 }
             }
             metrics.meters().sendQueues(longestQueue, queued);
-            long nanos = System.nanoTime();
+            long nanos = ticker.nanos();
             if (nanos - lastLeaseRound >= leasePeriodNanos) {
                 lastLeaseRound = nanos;
                 ticked.fire(new HeartbeatTicked(alive));

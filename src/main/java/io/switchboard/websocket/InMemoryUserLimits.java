@@ -1,5 +1,6 @@
 package io.switchboard.websocket;
 
+import io.switchboard.config.Ticker;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -8,11 +9,13 @@ public final class InMemoryUserLimits implements UserLimits {
 
     private final int connectionsPerUser;
     private final int messagesPerSecond;
+    private final Ticker ticker;
     private final Map<String, RateLimit> userRates = new ConcurrentHashMap<>();
 
-    public InMemoryUserLimits(int connectionsPerUser, int messagesPerSecond) {
+    public InMemoryUserLimits(int connectionsPerUser, int messagesPerSecond, Ticker ticker) {
         this.connectionsPerUser = connectionsPerUser;
         this.messagesPerSecond = messagesPerSecond;
+        this.ticker = ticker;
     }
 
     @Override
@@ -30,7 +33,7 @@ public final class InMemoryUserLimits implements UserLimits {
     @Override
     public boolean tryMessage(String user) {
         return userRates
-                .computeIfAbsent(user, u -> new RateLimit(messagesPerSecond))
+                .computeIfAbsent(user, u -> new RateLimit(messagesPerSecond, ticker))
                 .tryAcquire();
     }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.broker.Publication;
 import io.switchboard.broker.Topic;
+import io.switchboard.config.Ticker;
 import io.switchboard.security.control.Credential;
 import io.switchboard.security.control.TicketStore;
 import io.switchboard.websocket.InMemoryUserLimits;
@@ -217,7 +218,7 @@ class RedisClusterTest {
     private static RedisUserLimits limits(Node node, int connections, int messagesPerMinute) {
         return new RedisUserLimits(
                 node.redisNode,
-                new InMemoryUserLimits(connections, 1_000),
+                new InMemoryUserLimits(connections, 1_000, Ticker.SYSTEM),
                 connections,
                 messagesPerMinute,
                 Duration.ofMinutes(1),

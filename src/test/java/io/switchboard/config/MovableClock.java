@@ -6,8 +6,8 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock a test moves forward instead of waiting. */
-public final class MovableClock extends Clock {
+/** A clock a test moves forward instead of waiting: wall-clock time and, as a {@link Ticker}, monotonic time. */
+public final class MovableClock extends Clock implements Ticker {
 
     private volatile Instant now = Instant.now();
 
@@ -18,6 +18,13 @@ public final class MovableClock extends Clock {
     @Override
     public Instant instant() {
         return now;
+    }
+
+    /** Nanoseconds since the epoch: moves with {@link #advance}, and only then. */
+    @Override
+    public long nanos() {
+        Instant at = now;
+        return at.getEpochSecond() * 1_000_000_000L + at.getNano();
     }
 
     @Override

@@ -13,12 +13,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,28 +25,16 @@ import org.junit.jupiter.api.Test;
  */
 class AdminIT extends DeployedTest {
 
-    private static final AtomicInteger RUNS = new AtomicInteger();
     private static final String[] ADMIN = Credentials.bearer("root", "admin");
-
-    private String tag;
 
     @Deployment(testable = false)
     static WebArchive war() {
         return Servers.war();
     }
 
-    @BeforeEach
-    void newTag() {
-        tag = "a" + RUNS.incrementAndGet() + "x" + System.nanoTime() % 100_000;
-    }
-
     @AfterEach
     void endAnyDrain() {
         Servers.delete(http, "/api/admin/drain", ADMIN);
-    }
-
-    private String user(String name) {
-        return name + "-" + tag;
     }
 
     @Test

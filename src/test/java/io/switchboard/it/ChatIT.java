@@ -36,8 +36,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Chat over real WebSocket connections against the WAR deployed on Payara Micro or WildFly. */
 class ChatIT extends DeployedTest {
 
-    private static final AtomicInteger ROOMS = new AtomicInteger();
-
     private String room;
 
     @Deployment(testable = false)
@@ -47,7 +45,7 @@ class ChatIT extends DeployedTest {
 
     @BeforeEach
     void newRoom() {
-        room = "room-" + ROOMS.incrementAndGet() + "-" + System.nanoTime() % 100_000;
+        room = "room-" + tag;
     }
 
     @Test

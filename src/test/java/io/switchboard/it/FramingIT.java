@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,7 +28,6 @@ import org.junit.jupiter.api.Test;
  */
 class FramingIT extends DeployedTest {
 
-    private static final AtomicInteger RUNS = new AtomicInteger();
     private static final byte[] PING_JSON = "{\"type\":\"ping\",\"ref\":\"raw\"}".getBytes(StandardCharsets.UTF_8);
 
     private String user;
@@ -41,7 +39,7 @@ class FramingIT extends DeployedTest {
 
     @BeforeEach
     void newUser() {
-        user = "raw-" + RUNS.incrementAndGet() + "x" + System.nanoTime() % 100_000;
+        user = user("raw");
     }
 
     @Test

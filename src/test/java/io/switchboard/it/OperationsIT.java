@@ -15,12 +15,10 @@ import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,22 +28,10 @@ import org.junit.jupiter.api.Test;
 class OperationsIT extends DeployedTest {
 
     private static final String TOKEN = System.getProperty("switchboard.test.metrics.token", "test-scrape-token");
-    private static final AtomicInteger RUNS = new AtomicInteger();
-
-    private String tag;
 
     @Deployment(testable = false)
     static WebArchive war() {
         return Servers.war().addClasses(TrafficLogProbe.class, TrafficLogProbe.Capture.class, ReadinessProbe.class);
-    }
-
-    @BeforeEach
-    void newTag() {
-        tag = "o" + RUNS.incrementAndGet() + "x" + System.nanoTime() % 100_000;
-    }
-
-    private String user(String name) {
-        return name + "-" + tag;
     }
 
     private String metrics() {

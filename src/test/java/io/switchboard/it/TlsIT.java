@@ -36,7 +36,7 @@ class TlsIT extends DeployedTest {
     @BeforeEach
     void secureAddress() {
         wss = Servers.wss(deployment);
-        room = "tls-" + System.nanoTime() % 100_000;
+        room = "tls-" + tag;
     }
 
     @Test

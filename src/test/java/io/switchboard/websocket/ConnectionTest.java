@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.switchboard.config.Ticker;
 import io.switchboard.identity.Identity;
 import io.switchboard.operations.control.Meters;
 import io.switchboard.protocol.InvalidMessage;
@@ -100,11 +101,7 @@ class ConnectionTest {
                 sender,
                 loop,
                 Runnable::run,
-                new Connection.Limits(
-                        maxPending,
-                        new Connection.Strikes(3, Duration.ofMinutes(1)),
-                        new Connection.Strikes(3, Duration.ofMinutes(1)),
-                        new RateLimit(1_000)));
+                new Connection.Limits(maxPending, 3, 3, Duration.ofMinutes(1), 1_000, Ticker.SYSTEM));
     }
 
     private Connection connection(FrameSender sender, int maxPending, AtomicReference<CloseReason> closed) {
@@ -224,11 +221,7 @@ class ConnectionTest {
                         new HeldSender(true),
                         loops[i % 2],
                         Runnable::run,
-                        new Connection.Limits(
-                                1_000,
-                                new Connection.Strikes(3, Duration.ofMinutes(1)),
-                                new Connection.Strikes(3, Duration.ofMinutes(1)),
-                                new RateLimit(1_000)),
+                        new Connection.Limits(1_000, 3, 3, Duration.ofMinutes(1), 1_000, Ticker.SYSTEM),
                         new Traffic(Meters.CHAT, meters, "127.0.0.1", null)));
             }
             String text = "{\"type\":\"message\",\"text\":\"héllo\"}";

@@ -1,5 +1,6 @@
 package io.switchboard.websocket;
 
+import io.switchboard.config.Ticker;
 import io.switchboard.identity.Identity;
 import jakarta.websocket.SendHandler;
 import jakarta.websocket.SendResult;
@@ -18,6 +19,12 @@ public final class TestConnections {
 
     /** A connection of {@code user} whose frames (sent on {@code loop}) end up in {@code sent}. */
     public static Connection of(String user, String id, List<String> sent, ScheduledExecutorService loop) {
+        return of(new Identity(user, user), id, sent, loop, Ticker.SYSTEM);
+    }
+
+    /** As {@link #of(String, String, List, ScheduledExecutorService)}, for {@code identity}, timed by {@code ticker}. */
+    static Connection of(
+            Identity identity, String id, List<String> sent, ScheduledExecutorService loop, Ticker ticker) {
         Map<String, Object> properties = new HashMap<>();
         Session session = (Session) Proxy.newProxyInstance(
                 Session.class.getClassLoader(),
@@ -45,14 +52,10 @@ public final class TestConnections {
         };
         return new Connection(
                 session,
-                new Identity(user, user),
+                identity,
                 sender,
                 loop,
                 Runnable::run,
-                new Connection.Limits(
-                        1_000,
-                        new Connection.Strikes(3, Duration.ofMinutes(1)),
-                        new Connection.Strikes(3, Duration.ofMinutes(1)),
-                        new RateLimit(1_000)));
+                new Connection.Limits(1_000, 3, 3, Duration.ofMinutes(1), 1_000, ticker));
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import io.switchboard.config.Ticker;
 import io.switchboard.identity.Identity;
 import jakarta.websocket.ClientEndpointConfig;
 import jakarta.websocket.Endpoint;
@@ -52,11 +53,7 @@ class TyrusSendPathTest {
                     FrameSender.of(session),
                     WRITERS,
                     Runnable::run,
-                    new Connection.Limits(
-                            1_000_000,
-                            new Connection.Strikes(10, Duration.ofMinutes(1)),
-                            new Connection.Strikes(10, Duration.ofMinutes(1)),
-                            new RateLimit(1_000))));
+                    new Connection.Limits(1_000_000, 10, 10, Duration.ofMinutes(1), 1_000, Ticker.SYSTEM)));
         }
     }
 

@@ -344,43 +344,29 @@ public final class ChurnSoak {
             Stored stored,
             AtomicInteger closed,
             AtomicInteger failed) {
-        String step = "sign-in";
-        try {
-            String token = extract(TOKEN, http("/api/auth/dev-login", null, "{\"name\":\"" + userName(user) + "\"}"));
-            step = "ticket";
-            String ticket = extract(TICKET, http("/api/auth/ticket", token, null));
-            step = "connect";
-            try (ChurnClient ws = ChurnClient.connect(server, contextRoot + "/ws/chat?ticket=" + ticket)) {
-                step = "welcome";
-                ws.await("welcome");
-                for (int cycle = 0; left.getAndDecrement() > 0 && System.nanoTime() < deadlineNanos; cycle++) {
-                    String room = store(ws, round, user, users, cycle, stored);
-                    ws.send("{\"type\":\"leave\",\"room\":\"" + room + "\"}");
-                    ws.await("left");
-                }
-                step = "close";
-                ws.closeCleanly();
-                closed.incrementAndGet();
+        String step = ""; // connectAs names its own steps
+        try (ChurnClient ws = connectAs(user)) {
+            step = "cycle: ";
+            for (int cycle = 0; left.getAndDecrement() > 0 && System.nanoTime() < deadlineNanos; cycle++) {
+                String room = store(ws, round, user, users, cycle, stored);
+                ws.send("{\"type\":\"leave\",\"room\":\"" + room + "\"}");
+                ws.await("left");
             }
+            step = "close: ";
+            ws.closeCleanly();
+            closed.incrementAndGet();
         } catch (IOException | RuntimeException e) {
             if (failed.incrementAndGet() <= 5) {
-                System.out.println("  control user " + user + " failed at " + step + ": " + e.getMessage());
+                System.out.println("  control user " + user + " failed at " + step + e.getMessage());
             }
         }
     }
 
     /** One user's cycle, on fresh sockets throughout; a failure names the step it failed at. */
     private void cycle(int round, int user, int users, int cycle, Stored stored) throws IOException {
-        String step = "sign-in";
-        try {
-            String token = extract(TOKEN, http("/api/auth/dev-login", null, "{\"name\":\"" + userName(user) + "\"}"));
-            step = "ticket";
-            String ticket = extract(TICKET, http("/api/auth/ticket", token, null));
-            step = "connect";
-            try (ChurnClient ws = ChurnClient.connect(server, contextRoot + "/ws/chat?ticket=" + ticket)) {
-                step = "welcome";
-                ws.await("welcome");
-                step = "store";
+        try (ChurnClient ws = connectAs(user)) {
+            String step = "store";
+            try {
                 store(ws, round, user, users, cycle, stored);
                 step = "close";
                 if (ThreadLocalRandom.current().nextInt(100) < number("abrupt", 0, 100)) {
@@ -388,8 +374,36 @@ public final class ChurnSoak {
                 } else {
                     ws.closeCleanly();
                 }
+            } catch (IOException e) {
+                throw new IOException(step + ": " + e.getMessage(), e);
             }
-        } catch (IOException e) {
+        }
+    }
+
+    /**
+     * Signs {@code user} in, takes a ticket and connects to {@code /ws/chat} with it, until welcomed; a failure names
+     * the step it failed at (sign-in, ticket, connect, welcome).
+     */
+    private ChurnClient connectAs(int user) throws IOException {
+        String step = "sign-in";
+        ChurnClient ws = null;
+        try {
+            String token = extract(TOKEN, http("/api/auth/dev-login", null, "{\"name\":\"" + userName(user) + "\"}"));
+            step = "ticket";
+            String ticket = extract(TICKET, http("/api/auth/ticket", token, null));
+            step = "connect";
+            ws = ChurnClient.connect(server, contextRoot + "/ws/chat?ticket=" + ticket);
+            step = "welcome";
+            ws.await("welcome");
+            return ws;
+        } catch (IOException | RuntimeException e) {
+            if (ws != null) {
+                try {
+                    ws.close();
+                } catch (IOException closeFailed) {
+                    e.addSuppressed(closeFailed);
+                }
+            }
             throw new IOException(step + ": " + e.getMessage(), e);
         }
     }

@@ -1,7 +1,6 @@
 package io.switchboard.operations.control;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -9,12 +8,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntSupplier;
 
 /**
- * Every Switchboard meter, registered once, with low-cardinality tags only (endpoint, frame type, close code, reason:
+ * Every Switchboard meter, registered once (the connections' in {@link ConnectionMeters}, behind this class's methods), with low-cardinality tags only (endpoint, frame type, close code, reason:
  * never a user or a room). The hot paths (a frame queued, a message decoded) index arrays of counters that are
  * created on first use; no meter is looked up by name per frame. A plain object, so the send path holds it directly
  * and unit tests build it over any registry.
@@ -94,9 +91,7 @@ public final class Meters {
     }
 
     private final MeterRegistry registry;
-    private final AtomicInteger[] open = new AtomicInteger[ENDPOINTS.size()];
-    private final Counter[] refused = new Counter[Refusal.values().length];
-    private final Counter[][] closes = new Counter[CLOSE_CODES.size() + 1][Initiator.values().length];
+    private final ConnectionMeters connections;
     private final Counter[][] framesOut = new Counter[ENDPOINTS.size()][FRAME_TYPES.size()];
     private final Counter[][] bytesOut = new Counter[ENDPOINTS.size()][FRAME_TYPES.size()];
     private final Map<String, Inbound> inbound = new ConcurrentHashMap<>();
@@ -104,9 +99,6 @@ public final class Meters {
     private final Counter rateLimitedConnection;
     private final Counter rateLimitedUser;
     private final Timer fanout;
-    private final Timer heartbeatRtt;
-    private final AtomicInteger sendQueueMax = new AtomicInteger();
-    private final AtomicLong sendQueueFrames = new AtomicLong();
     private final Counter notificationsPublished;
     private final Counter notificationsDelivered;
     private final Counter notificationsReplayed;
@@ -115,34 +107,12 @@ public final class Meters {
 
     public Meters(MeterRegistry registry) {
         this.registry = registry;
-        for (int e = 0; e < ENDPOINTS.size(); e++) {
-            open[e] = new AtomicInteger();
-            Gauge.builder("switchboard.connections", open[e], AtomicInteger::get)
-                    .description("Open WebSocket connections")
-                    .tag("endpoint", ENDPOINTS.get(e))
-                    .register(registry);
-        }
-        for (Refusal reason : Refusal.values()) {
-            refused[reason.ordinal()] = Counter.builder("switchboard.handshakes.refused")
-                    .description("WebSocket handshakes refused, by reason")
-                    .tag("reason", reason.tag())
-                    .register(registry);
-        }
+        this.connections = new ConnectionMeters(registry);
         rateLimitedConnection = rateLimited("connection");
         rateLimitedUser = rateLimited("user");
         fanout = Timer.builder("switchboard.fanout")
                 .description("From a publication to the last receiver's frame queued (one per broadcast)")
                 .serviceLevelObjectives(durations(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 1000))
-                .register(registry);
-        heartbeatRtt = Timer.builder("switchboard.heartbeat.rtt")
-                .description("From a heartbeat ping to the client's pong")
-                .serviceLevelObjectives(durations(1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000))
-                .register(registry);
-        Gauge.builder("switchboard.send.queue.depth.max", sendQueueMax, AtomicInteger::get)
-                .description("The longest send queue (frames waiting for one client) at the last heartbeat sweep")
-                .register(registry);
-        Gauge.builder("switchboard.send.queue.frames", sendQueueFrames, AtomicLong::get)
-                .description("Frames waiting in all send queues at the last heartbeat sweep")
                 .register(registry);
         notificationsPublished = counter("switchboard.notifications.published", "Notifications stored and published");
         notificationsDelivered =
@@ -176,34 +146,19 @@ public final class Meters {
 
     /** Registers the gauge of users with at least one connection. */
     public void usersOnline(IntSupplier users) {
-        Gauge.builder("switchboard.users.online", users, IntSupplier::getAsInt)
-                .description("Users with at least one open connection on this node")
-                .strongReference(true) // a gauge holds its object weakly: nothing else holds this lambda
-                .register(registry);
+        connections.usersOnline(users);
     }
 
     public void opened(int endpoint) {
-        open[endpoint].incrementAndGet();
+        connections.opened(endpoint);
     }
 
     public void closed(int endpoint, int code, Initiator initiator) {
-        open[endpoint].decrementAndGet();
-        int codeIndex = CLOSE_CODES.indexOf(code);
-        int row = codeIndex < 0 ? CLOSE_CODES.size() : codeIndex;
-        Counter counter = closes[row][initiator.ordinal()];
-        if (counter == null) {
-            counter = Counter.builder("switchboard.closes")
-                    .description("Connections closed, by close code and by who closed them")
-                    .tag("code", codeIndex < 0 ? "other" : Integer.toString(code))
-                    .tag("initiator", initiator.tag())
-                    .register(registry);
-            closes[row][initiator.ordinal()] = counter;
-        }
-        counter.increment();
+        connections.closed(endpoint, code, initiator);
     }
 
     public void refused(Refusal reason) {
-        refused[reason.ordinal()].increment();
+        connections.refused(reason);
     }
 
     /** One frame queued for a client of {@code endpoint}: {@code type} from {@link #frameType}, payload bytes. */
@@ -263,13 +218,12 @@ public final class Meters {
     }
 
     public void heartbeatRoundTrip(long nanos) {
-        heartbeatRtt.record(nanos, TimeUnit.NANOSECONDS);
+        connections.heartbeatRoundTrip(nanos);
     }
 
     /** The send queues as the heartbeat sweep found them: the longest, and all frames waiting. */
     public void sendQueues(int longest, long frames) {
-        sendQueueMax.set(longest);
-        sendQueueFrames.set(frames);
+        connections.sendQueues(longest, frames);
     }
 
     public void notificationPublished() {
@@ -299,7 +253,7 @@ public final class Meters {
         return Counter.builder(name).description(description).register(registry);
     }
 
-    private static Duration[] durations(double... millis) {
+    static Duration[] durations(double... millis) {
         Duration[] result = new Duration[millis.length];
         for (int i = 0; i < millis.length; i++) {
             result[i] = Duration.ofNanos((long) (millis[i] * 1_000_000));

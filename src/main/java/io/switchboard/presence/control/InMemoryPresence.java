@@ -1,6 +1,7 @@
 package io.switchboard.presence.control;
 
 import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.config.Ticker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -18,22 +19,21 @@ import java.util.concurrent.ConcurrentHashMap;
 public class InMemoryPresence implements Presence {
 
     private final Map<String, Map<String, Map<String, Long>>> rooms = new ConcurrentHashMap<>();
-    private long ttlNanos;
+    private final long ttlNanos;
+    private final Ticker ticker;
 
-    InMemoryPresence() {}
-
-    /** @param ttl how long a lease lasts without renewal */
-    public InMemoryPresence(Duration ttl) {
-        ttlNanos = ttl.toNanos();
+    /**
+     * @param ttl how long a lease lasts without renewal
+     * @param ticker the time leases are measured on
+     */
+    public InMemoryPresence(Duration ttl, Ticker ticker) {
+        this.ttlNanos = ttl.toNanos();
+        this.ticker = ticker;
     }
 
     /** Leases of twice the heartbeat timeout. */
     public static Duration ttl(SwitchboardConfig config) {
         return config.heartbeatTimeout().multipliedBy(2);
-    }
-
-    void configure(SwitchboardConfig config) {
-        ttlNanos = ttl(config).toNanos();
     }
 
     @Override
@@ -75,7 +75,7 @@ public class InMemoryPresence implements Presence {
 
     @Override
     public List<Departure> expire() {
-        long now = System.nanoTime();
+        long now = ticker.nanos();
         List<Departure> departures = new ArrayList<>();
         for (String room : List.copyOf(rooms.keySet())) {
             rooms.computeIfPresent(room, (r, users) -> {
@@ -107,6 +107,6 @@ public class InMemoryPresence implements Presence {
     }
 
     private long deadline() {
-        return System.nanoTime() + ttlNanos;
+        return ticker.nanos() + ttlNanos;
     }
 }

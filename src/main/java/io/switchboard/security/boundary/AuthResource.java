@@ -83,13 +83,13 @@ public class AuthResource {
     @POST
     @Path("ticket")
     public Tickets.Ticket ticket(@Context SecurityContext caller) {
-        return tickets.issue(Caller.credential(caller, authenticated));
+        return tickets.issue(Caller.credential(caller, authenticated, clock.instant()));
     }
 
     @GET
     @Path("me")
     public Me me(@Context SecurityContext caller) {
-        Credential credential = Caller.credential(caller, authenticated);
+        Credential credential = Caller.credential(caller, authenticated, clock.instant());
         return new Me(credential.user(), List.copyOf(new TreeSet<>(credential.roles())), credential.expiresAt());
     }
 

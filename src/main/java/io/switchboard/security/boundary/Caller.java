@@ -32,8 +32,8 @@ public final class Caller {
     }
 
     /** The caller as a credential: the bearer token's, or the container login's (no roles listed, no expiry). */
-    public static Credential credential(SecurityContext context, Authenticated bearer) {
-        return bearer.credential().orElseGet(() -> new Credential(user(context), Set.of(), Instant.now(), null));
+    public static Credential credential(SecurityContext context, Authenticated bearer, Instant now) {
+        return bearer.credential().orElseGet(() -> new Credential(user(context), Set.of(), now, null));
     }
 
     /** 403 unless the caller has one of the roles. */

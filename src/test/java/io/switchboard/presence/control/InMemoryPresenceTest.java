@@ -4,19 +4,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.switchboard.config.MovableClock;
 import io.switchboard.config.SwitchboardConfig;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+/** Presence of one node, on a clock the test moves: leases last twice the heartbeat timeout. */
 class InMemoryPresenceTest {
 
-    private final InMemoryPresence presence = new InMemoryPresence();
+    private final MovableClock clock = new MovableClock();
+    private InMemoryPresence presence;
 
     private void withTimeoutSeconds(int seconds) {
         System.setProperty("switchboard.heartbeat.timeout", String.valueOf(seconds));
-        presence.configure(new SwitchboardConfig());
+        presence = new InMemoryPresence(InMemoryPresence.ttl(new SwitchboardConfig()), clock);
     }
 
     @AfterEach
@@ -49,9 +53,12 @@ class InMemoryPresenceTest {
 
     @Test
     void leasesThatAreNotRenewedLapseAndTheUserDeparts() {
-        withTimeoutSeconds(0); // leases last 0 s: anything not renewed lapses at once
+        withTimeoutSeconds(60); // leases last 120 s
         presence.enter("lobby", "ghost", "c1");
         presence.enter("lobby", "alice", "c2");
+        clock.advance(Duration.ofSeconds(119));
+        assertEquals(List.of(), presence.expire(), "the leases still run");
+        clock.advance(Duration.ofSeconds(2));
         List<Presence.Departure> departed = presence.expire();
         assertEquals(2, departed.size());
         assertTrue(departed.contains(new Presence.Departure("lobby", "ghost")));
@@ -62,8 +69,11 @@ class InMemoryPresenceTest {
     void renewedLeasesSurviveExpiry() {
         withTimeoutSeconds(60);
         presence.enter("lobby", "alice", "c1");
+        presence.enter("lobby", "ghost", "c2");
+        clock.advance(Duration.ofSeconds(100));
         presence.renew(List.of("c1"));
-        assertEquals(List.of(), presence.expire());
+        clock.advance(Duration.ofSeconds(100));
+        assertEquals(List.of(new Presence.Departure("lobby", "ghost")), presence.expire(), "only c2 lapsed");
         assertEquals(List.of("alice"), presence.members("lobby"));
     }
 }

@@ -1,0 +1,54 @@
+package io.switchboard.websocket;
+
+import io.switchboard.operations.control.Meters;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One frame for many connections: grouped by send loop, one task per loop for all of its connections, so a broadcast
+ * costs the publisher a few hand-overs, not one per receiver; each connection's frames stay in the order handed over.
+ */
+final class Fanout {
+
+    private Fanout() {}
+
+    /** See {@link Connection#broadcast(Iterable, String, OutboundFrame, Meters)}; {@code meters} may be null. */
+    static void broadcast(Iterable<Connection> receivers, String exceptUser, OutboundFrame frame, Meters meters) {
+        long started = System.nanoTime();
+        List<ScheduledExecutorService> loops = new ArrayList<>(4);
+        List<List<Connection>> groups = new ArrayList<>(4);
+        for (Connection connection : receivers) {
+            if (exceptUser != null && exceptUser.equals(connection.userId())) {
+                continue;
+            }
+            int group = 0;
+            while (group < loops.size() && loops.get(group) != connection.loop()) {
+                group++;
+            }
+            if (group == loops.size()) {
+                loops.add(connection.loop());
+                groups.add(new ArrayList<>());
+            }
+            groups.get(group).add(connection);
+        }
+        AtomicInteger groupsLeft = meters == null ? null : new AtomicInteger(loops.size());
+        for (int group = 0; group < loops.size(); group++) {
+            List<Connection> connections = groups.get(group);
+            try {
+                loops.get(group).execute(() -> {
+                    for (Connection c : connections) {
+                        c.enqueue(frame);
+                    }
+                    if (groupsLeft != null && groupsLeft.decrementAndGet() == 0) {
+                        meters.fanout(System.nanoTime() - started);
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                // shutting down
+            }
+        }
+    }
+}

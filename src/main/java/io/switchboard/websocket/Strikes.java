@@ -1,0 +1,30 @@
+package io.switchboard.websocket;
+
+import io.switchboard.config.Ticker;
+import java.time.Duration;
+import java.util.ArrayDeque;
+
+/** Counts refused (or dropped) messages of one connection inside a sliding window. */
+final class Strikes {
+
+    private final int max;
+    private final long windowNanos;
+    private final Ticker ticker;
+    private final ArrayDeque<Long> times = new ArrayDeque<>();
+
+    Strikes(int max, Duration window, Ticker ticker) {
+        this.max = max;
+        this.windowNanos = window.toNanos();
+        this.ticker = ticker;
+    }
+
+    /** Records one strike; true when the strikes inside the window now exceed the maximum. */
+    synchronized boolean strike() {
+        long now = ticker.nanos();
+        while (!times.isEmpty() && now - times.peekFirst() > windowNanos) {
+            times.pollFirst();
+        }
+        times.addLast(now);
+        return times.size() > max;
+    }
+}
