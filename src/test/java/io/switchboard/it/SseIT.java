@@ -1,0 +1,202 @@
+package io.switchboard.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The fallback transport (Server-Sent Events + POST) with a plain HTTP client: the same frames as the WebSocket
+ * endpoints, with WebSocket users on the other end.
+ */
+class SseIT extends DeployedTest {
+
+    private static final AtomicInteger RUN = new AtomicInteger();
+    private static final String[] PUBLISHER = Credentials.bearer("ops", "publisher");
+
+    private String tag;
+
+    @Deployment(testable = false)
+    static WebArchive war() {
+        return Servers.war();
+    }
+
+    @BeforeEach
+    void newTag() {
+        tag = "s" + RUN.incrementAndGet() + "x" + System.nanoTime() % 100_000;
+    }
+
+    private String user(String name) {
+        return name + "-" + tag;
+    }
+
+    @Test
+    void anSseUserAndAWebSocketUserChatBothWays() {
+        String room = "sse-" + tag;
+        String alice = user("alice");
+        try (SseClient sse = SseClient.chat(http, alice);
+                WsClient bob = WsClient.chat(ws, user("bob"))) {
+            assertTrue(sse.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"));
+            assertTrue(sse.headers().firstValue("Cache-Control").orElse("").contains("no-cache"));
+            assertEquals(Optional.of("no"), sse.headers().firstValue("X-Accel-Buffering"));
+            assertTrue(sse.headers().firstValue("Content-Encoding").isEmpty());
+            JsonObject welcome = sse.expect("welcome");
+            assertEquals(alice, welcome.getString("user"));
+
+            assertEquals(
+                    202,
+                    sse.post("{\"type\":\"join\",\"room\":\"" + room + "\"}").statusCode());
+            sse.expect("joined");
+            bob.join(room);
+            bob.post(room, "hello from WebSocket", "b-1");
+            JsonObject fromBob = sse.expect("message");
+            assertEquals("hello from WebSocket", fromBob.getString("text"));
+            assertEquals(user("bob"), fromBob.getString("from"));
+
+            HttpResponse<String> posted = sse.post(
+                    "{\"type\":\"post\",\"room\":\"" + room + "\",\"text\":\"hello from SSE\",\"clientId\":\"a-1\"}");
+            assertEquals(202, posted.statusCode(), posted.body());
+            JsonObject ack = sse.expect("ack");
+            assertEquals("a-1", ack.getString("clientId"));
+            JsonObject toBob = bob.expect("message", m -> "hello from SSE".equals(m.getString("text")));
+            assertEquals(alice, toBob.getString("from"));
+            assertEquals(
+                    ack.getJsonNumber("id").longValue(),
+                    toBob.getJsonNumber("id").longValue());
+        }
+    }
+
+    @Test
+    void notificationsResumeAfterTheLastEventIdWithNoGapAndNoDuplicate() {
+        String carol = user("carol");
+        for (int i = 1; i <= 3; i++) {
+            publishTo(carol, "first " + i);
+        }
+        String lastId;
+        try (SseClient first = SseClient.notifications(http, carol)) {
+            List<Long> seqs = new ArrayList<>();
+            String id = null;
+            for (int i = 0; i < 3; i++) {
+                SseClient.Event event = first.expectFrame("notification");
+                long seq = event.json().getJsonNumber("seq").longValue();
+                assertEquals(String.valueOf(seq), event.id(), "the event id is the notification's seq");
+                seqs.add(seq);
+                id = event.id();
+            }
+            assertEquals(List.of(1L, 2L, 3L), seqs);
+            first.expect("replayed");
+            lastId = id;
+        }
+        for (int i = 4; i <= 5; i++) {
+            publishTo(carol, "missed " + i);
+        }
+        try (SseClient again = SseClient.notifications(http, carol, "Last-Event-ID", lastId)) {
+            assertEquals(4, again.expectFrame("notification").json().getInt("seq"));
+            assertEquals(5, again.expectFrame("notification").json().getInt("seq"));
+            JsonObject replayed = again.expect("replayed");
+            assertEquals(5, replayed.getInt("lastSeq"));
+            publishTo(carol, "live 6");
+            SseClient.Event live = again.expectFrame("notification");
+            assertEquals("6", live.id());
+            assertEquals("live 6", live.json().getString("title"));
+        }
+    }
+
+    @Test
+    void aBadFrameGetsItsErrorEventAndTheStreamGoesOn() {
+        try (SseClient sse = SseClient.chat(http, user("dan"))) {
+            sse.expect("welcome");
+            assertEquals(202, sse.post("{\"type\":\"post\",\"room\":").statusCode());
+            assertEquals("malformed_json", sse.expect("error").getString("code"));
+            assertEquals(202, sse.post("{\"type\":\"dance\"}").statusCode());
+            assertEquals("unknown_type", sse.expect("error").getString("code"));
+            assertEquals(202, sse.post("{\"type\":\"ping\",\"ref\":\"p1\"}").statusCode());
+            assertEquals("p1", sse.expect("pong").getString("ref"));
+        }
+    }
+
+    @Test
+    void aStreamNeedsACredentialAnAllowedOriginAndItsOwnToken() {
+        SseClient anonymous = SseClient.open(http, "/api/sse/chat");
+        assertEquals(401, anonymous.status(), anonymous.body());
+        SseClient forged = SseClient.open(http, "/api/sse/notifications?ticket=forged");
+        assertEquals(401, forged.status(), forged.body());
+        String ticket = Servers.ticket(http, user("eve"));
+        SseClient foreign = SseClient.open(http, "/api/sse/chat?ticket=" + ticket, "Origin", "https://evil.example");
+        assertEquals(403, foreign.status(), foreign.body());
+
+        assertEquals(
+                404,
+                Servers.post(http, "/api/sse/no-such-stream", "{\"type\":\"ping\"}")
+                        .statusCode());
+        try (SseClient fay = SseClient.chat(http, user("fay"))) {
+            fay.expect("welcome");
+            HttpResponse<String> asOther =
+                    fay.post("{\"type\":\"ping\",\"ref\":\"x\"}", Credentials.bearer(user("gil")));
+            assertEquals(403, asOther.statusCode(), asOther.body());
+            assertEquals(
+                    202,
+                    fay.post("{\"type\":\"ping\",\"ref\":\"own\"}", Credentials.bearer(user("fay")))
+                            .statusCode());
+            assertEquals("own", fay.expect("pong").getString("ref"));
+        }
+    }
+
+    @Test
+    void aSilentStreamGetsPingComments() {
+        try (SseClient sse = SseClient.chat(http, user("hal"))) {
+            sse.expect("welcome");
+            // the tests' heartbeat: a ping after 1 s of silence
+            assertEquals("ping", sse.nextComment());
+            assertEquals("ping", sse.nextComment());
+        }
+    }
+
+    @Test
+    void aFrameTooBigIsRefusedAndTheStreamEndsWithACloseEvent() {
+        try (SseClient sse = SseClient.chat(http, user("ivy"))) {
+            sse.expect("welcome");
+            String big = "{\"type\":\"ping\",\"ref\":\"" + "x".repeat(20_000) + "\"}"; // tests: max-text 16384
+            assertEquals(413, sse.post(big).statusCode());
+            JsonObject close = sse.expectEvent("close").json();
+            assertEquals(1009, close.getInt("code"));
+            assertFalse(close.getString("reason").isEmpty());
+        }
+    }
+
+    @Test
+    void aUserMayOpenOnlySoManyStreams() {
+        String jo = user("jo");
+        List<SseClient> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < 4; i++) { // switchboard.sse.streams-per-user, 4 by default
+                open.add(SseClient.chat(http, jo));
+            }
+            SseClient fifth = SseClient.open(http, "/api/sse/chat?ticket=" + Servers.ticket(http, jo));
+            assertEquals(429, fifth.status(), fifth.body());
+        } finally {
+            open.forEach(SseClient::close);
+        }
+    }
+
+    private void publishTo(String user, String title) {
+        String[] headers = Stream.of(PUBLISHER).toArray(String[]::new);
+        HttpResponse<String> response = Servers.post(
+                http,
+                "/api/notifications",
+                "{\"user\":\"" + user + "\",\"title\":\"" + title + "\",\"body\":\"b\"}",
+                headers);
+        assertEquals(201, response.statusCode(), response.body());
+    }
+}
