@@ -52,6 +52,12 @@ public class NotificationStreamResource {
             @HeaderParam("Last-Event-ID") String lastEventId,
             @QueryParam("since") String since) {
         long after = sequence(lastEventId != null && !lastEventId.isBlank() ? lastEventId : since);
+        if (after < 0) {
+            throw new WebApplicationException(Problem.response(
+                    Response.Status.BAD_REQUEST,
+                    "Last-Event-ID (or 'since') must be a sequence number (0 or more)",
+                    "since"));
+        }
         streams.open(
                         new SseStreams.Request(sink, sse, http, response, security, uri),
                         true,
@@ -59,22 +65,15 @@ public class NotificationStreamResource {
                 .ifPresent(connection -> notifications.open(connection, after));
     }
 
-    /** The sequence number to resume after: 0 when none is given, 400 when it is not one. */
+    /** The sequence number to resume after: 0 when none is given, -1 when it is not one. */
     static long sequence(String value) {
         if (value == null || value.isBlank()) {
             return 0;
         }
         try {
-            long after = Long.parseLong(value.trim());
-            if (after >= 0) {
-                return after;
-            }
+            return Math.max(-1, Long.parseLong(value.trim()));
         } catch (NumberFormatException e) {
-            // below
+            return -1;
         }
-        throw new WebApplicationException(Problem.response(
-                Response.Status.BAD_REQUEST,
-                "Last-Event-ID (or 'since') must be a sequence number (0 or more)",
-                "since"));
     }
 }
