@@ -1,16 +1,32 @@
 package io.switchboard.it;
 
+import static java.util.concurrent.TimeUnit.MILLISECONDS;
+import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.awaitility.Awaitility;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.BeforeEach;
@@ -188,6 +204,83 @@ class SseIT extends DeployedTest {
         } finally {
             open.forEach(SseClient::close);
         }
+    }
+
+    @Test
+    void aStreamThatIsNotReadIsClosedAsASlowConsumerWhileTheOthersCarryOn() throws Exception {
+        String room = "slow-" + tag;
+        String slow = user("slow");
+        String text = "x".repeat(3_950); // ~4 KB frames fill the socket buffers quickly
+        List<WsClient> posters = new ArrayList<>();
+        ScheduledExecutorService talk = Executors.newSingleThreadScheduledExecutor();
+        try (Socket socket = new Socket();
+                WsClient alice = WsClient.chat(ws, user("alice"))) {
+            socket.setReceiveBufferSize(4_096);
+            socket.connect(new InetSocketAddress("127.0.0.1", http.getPort()), 15_000);
+            socket.setSoTimeout(15_000);
+            socket.getOutputStream()
+                    .write(("GET " + http.getPath() + "/api/sse/chat?ticket=" + Servers.ticket(http, slow)
+                                    + " HTTP/1.1\r\nHost: 127.0.0.1:" + http.getPort()
+                                    + "\r\nAccept: text/event-stream\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+            String token = streamToken(socket.getInputStream()); // then it reads nothing more
+            String join = "{\"type\":\"join\",\"room\":\"" + room + "\"}";
+            assertEquals(202, Servers.post(http, "/api/sse/" + token, join).statusCode());
+            alice.join(room);
+            // it keeps talking (typing), so the heartbeat never finds it silent: only the send queue limit can close it
+            String typing = "{\"type\":\"typing\",\"room\":\"" + room + "\",\"active\":true}";
+            talk.scheduleAtFixedRate(() -> Servers.post(http, "/api/sse/" + token, typing), 0, 300, MILLISECONDS);
+            for (int i = 0; i < 12; i++) {
+                WsClient poster = WsClient.chat(ws, user("poster" + i));
+                poster.join(room);
+                posters.add(poster);
+            }
+            AtomicBoolean closed = new AtomicBoolean();
+            List<CompletableFuture<Integer>> posted = new ArrayList<>();
+            for (int i = 0; i < posters.size(); i++) {
+                WsClient poster = posters.get(i);
+                String name = "p" + i;
+                posted.add(CompletableFuture.supplyAsync(() -> {
+                    int n = 0;
+                    long deadline = System.nanoTime() + SECONDS.toNanos(40);
+                    while (!closed.get() && System.nanoTime() < deadline && n < 600) {
+                        poster.post(room, name + ":" + n + ":" + text, name + "-" + n + "-" + room);
+                        if (++n >= 30) {
+                            LockSupport.parkNanos(MILLISECONDS.toNanos(70)); // within the rate limit
+                        }
+                    }
+                    return n;
+                }));
+            }
+            Awaitility.await("the stream that is not read is closed")
+                    .atMost(Duration.ofSeconds(50))
+                    .pollInterval(Duration.ofMillis(250))
+                    .until(() -> Servers.post(http, "/api/sse/" + token, "{\"type\":\"ping\"}")
+                                    .statusCode()
+                            == 404);
+            talk.shutdownNow();
+            closed.set(true);
+            int total = posted.stream().mapToInt(CompletableFuture::join).sum();
+            assertTrue(total > 0);
+            alice.send("{\"type\":\"ping\",\"ref\":\"after\"}");
+            alice.expect("pong", p -> "after".equals(p.getString("ref"))); // the others carry on
+        } finally {
+            talk.shutdownNow();
+            posters.forEach(WsClient::close);
+        }
+    }
+
+    /** Reads a raw event stream response until its {@code stream} event and returns the token. */
+    private static String streamToken(InputStream in) throws IOException {
+        StringBuilder seen = new StringBuilder();
+        Matcher token = Pattern.compile("\"stream\":\"([^\"]+)\"").matcher("");
+        for (int b = in.read(); b >= 0; b = in.read()) {
+            seen.append((char) b);
+            if (seen.length() > 40 && token.reset(seen).find()) {
+                return token.group(1);
+            }
+        }
+        throw new AssertionError("no stream event: " + seen);
     }
 
     private void publishTo(String user, String title) {
