@@ -289,7 +289,8 @@ public final class SseSession implements Session, FrameSender.Source {
                 if (failed == null) {
                     heard.run();
                 } else {
-                    stream.end(new CloseReason(CloseReason.CloseCodes.CLOSED_ABNORMALLY, "the stream broke"));
+                    stream.end(
+                            new CloseReason(CloseReason.CloseCodes.CLOSED_ABNORMALLY, "the stream broke: " + failed));
                 }
             });
         }

@@ -108,23 +108,32 @@ final class SseStream {
             end(reason);
         });
         try {
-            timer.schedule(() -> end(reason), CLOSE_AT_THE_LATEST.toMillis(), TimeUnit.MILLISECONDS);
+            // on a writer thread of its own: the stream's writer (and an end) may be blocked by a client that does not
+            // read
+            timer.schedule(
+                    () -> writers.execute(() -> end(reason)), CLOSE_AT_THE_LATEST.toMillis(), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             end(reason); // shutting down
         }
     }
 
-    /** Ends the response once, whatever is still queued; the events not yet written are lost. */
+    /**
+     * Ends the response once, whatever is still queued; the events not yet written are lost. The connection is let go
+     * first: ending the response may block while a write to a client that does not read is under way.
+     */
     void end(CloseReason reason) {
         if (!ended.compareAndSet(false, true)) {
             return;
         }
         try {
-            sink.close();
-        } catch (RuntimeException e) {
-            LOG.log(Level.FINE, "Ending an event stream failed: {0}", e.toString());
+            onEnd.accept(reason);
+        } finally {
+            try {
+                sink.close();
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "Ending an event stream failed: {0}", e.toString());
+            }
         }
-        onEnd.accept(reason);
     }
 
     private Throwable send(OutboundSseEvent event) {

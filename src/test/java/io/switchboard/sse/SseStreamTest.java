@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.websocket.CloseReason;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
@@ -15,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -52,7 +54,7 @@ class SseStreamTest {
         FakeSse.Event close = sink.sent.take();
         assertEquals("close", close.name());
         assertEquals("{\"code\":1008,\"reason\":\"too many invalid messages\"}", close.data());
-        assertEquals(1, sink.closes.get());
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> sink.closes.get() == 1);
         assertTrue(sink.threads.stream().allMatch("writer"::equals), sink.threads::toString);
     }
 
@@ -75,7 +77,7 @@ class SseStreamTest {
         CloseReason reason = ended.poll(SseStream.CLOSE_AT_THE_LATEST.toSeconds() + 5, TimeUnit.SECONDS);
         assertNotNull(reason, "ended without the close event");
         assertEquals(4001, reason.getCloseCode().getCode());
-        assertEquals(1, sink.closes.get());
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> sink.closes.get() == 1);
         assertNull(ended.poll(200, TimeUnit.MILLISECONDS), "ended once");
     }
 
