@@ -62,7 +62,12 @@ final class SseClient implements AutoCloseable {
             request.header(headers[i], headers[i + 1]);
         }
         try {
-            return new SseClient(base, HTTP.send(request.build(), HttpResponse.BodyHandlers.ofInputStream()));
+            try {
+                return new SseClient(base, HTTP.send(request.build(), HttpResponse.BodyHandlers.ofInputStream()));
+            } catch (IOException e) {
+                // a kept-alive connection the server closed after an earlier stream ended: once more, as browsers do
+                return new SseClient(base, HTTP.send(request.build(), HttpResponse.BodyHandlers.ofInputStream()));
+            }
         } catch (IOException e) {
             throw new AssertionError(e);
         } catch (InterruptedException e) {
