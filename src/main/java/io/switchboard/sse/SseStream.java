@@ -42,6 +42,8 @@ final class SseStream {
     private final AtomicBoolean ended = new AtomicBoolean();
     private final Consumer<CloseReason> onEnd;
     private volatile Throwable broken;
+    /** The container let go of the response (the client went away): the sink must not be touched any more. */
+    private volatile boolean gone;
 
     /**
      * @param writers runs the writes (a task per burst of events; any thread pool)
@@ -118,6 +120,17 @@ final class SseStream {
     }
 
     /**
+     * The container reports the response over (its {@code AsyncListener}: the client went away, or it completed): the
+     * sink is not used again, since a container may hand the pooled response to another request (Payara), and the
+     * connection ends (1006 when it was not closing).
+     */
+    void gone() {
+        gone = true;
+        broken = new IllegalStateException("the client went away");
+        end(new CloseReason(CloseReason.CloseCodes.CLOSED_ABNORMALLY, "the client went away"));
+    }
+
+    /**
      * Ends the response once, whatever is still queued; the events not yet written are lost. The connection is let go
      * first: ending the response may block while a write to a client that does not read is under way.
      */
@@ -129,7 +142,9 @@ final class SseStream {
             onEnd.accept(reason);
         } finally {
             try {
-                sink.close();
+                if (!gone) {
+                    sink.close();
+                }
             } catch (RuntimeException e) {
                 LOG.log(Level.FINE, "Ending an event stream failed: {0}", e.toString());
             }

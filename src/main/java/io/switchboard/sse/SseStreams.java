@@ -20,6 +20,8 @@ import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.websocket.CloseReason;
@@ -45,7 +47,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The open event streams of this node, by their secret token, and the checks of the fallback transport: the origin
@@ -59,6 +64,8 @@ import java.util.function.BiConsumer;
 public class SseStreams {
 
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Logger LOG = Logger.getLogger(SseStreams.class.getName());
+    private static final AtomicBoolean WATCH_LOGGED = new AtomicBoolean();
 
     @Resource(lookup = "java:comp/DefaultManagedThreadFactory")
     ManagedThreadFactory threads;
@@ -176,6 +183,7 @@ public class SseStreams {
         created[0] = session;
         session.getUserProperties().put(IdentityResolver.ESTABLISHED, identity);
         byToken.put(token, new Stream(session, user, inbound));
+        watch(request.http(), stream);
         String first = Json.createObjectBuilder()
                 .add("type", "stream")
                 .add("stream", token)
@@ -213,6 +221,44 @@ public class SseStreams {
                     null);
         }
         return Response.accepted().build();
+    }
+
+    /**
+     * Ends the stream as soon as the container reports its response over (the client went away): writing to or closing
+     * a sink after that could reach a pooled response that already serves another request.
+     */
+    private static void watch(HttpServletRequest http, SseStream stream) {
+        boolean suspended = http.isAsyncStarted();
+        if (WATCH_LOGGED.compareAndSet(false, true)) {
+            LOG.log(
+                    Level.INFO,
+                    "Event streams {0} when the container lets go of their response",
+                    suspended ? "end" : "cannot tell (the request is not suspended yet): they end at their next write");
+        }
+        if (!suspended) {
+            return;
+        }
+        http.getAsyncContext().addListener(new AsyncListener() {
+            @Override
+            public void onComplete(AsyncEvent event) {
+                stream.gone();
+            }
+
+            @Override
+            public void onTimeout(AsyncEvent event) {
+                stream.gone();
+            }
+
+            @Override
+            public void onError(AsyncEvent event) {
+                stream.gone();
+            }
+
+            @Override
+            public void onStartAsync(AsyncEvent event) {
+                // a later suspension of the same request: nothing to do
+            }
+        });
     }
 
     /** Open streams of this node (for tests and metrics). */
