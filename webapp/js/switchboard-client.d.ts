@@ -228,7 +228,8 @@ export interface ClientOptions {
     /** WebSocket implementation (default: the global one). */
     WebSocket?: typeof WebSocket;
     /** `auto` (default): WebSocket, falling back to Server-Sent Events + POST when the page has no WebSocket or two
-     *  attempts in a row end before their welcome; `websocket` or `sse` forces one. */
+     *  attempts in a row end before their welcome (never with a `WebSocket` option of your own); `websocket` or `sse`
+     *  forces one. */
     transport?: 'auto' | Transport;
     /** After a fallback, ms before a reconnect tries WebSocket again. Default 300000. */
     retryWebSocketAfter?: number;

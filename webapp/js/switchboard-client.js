@@ -23,7 +23,8 @@
  * Server-Sent Events + POST (`api/sse/chat`, `api/sse/notifications`; {@link EventStreamSocket}) with the same frames,
  * tickets and close codes, and tries WebSocket again at the first reconnect after `retryWebSocketAfter` ms
  * (default 5 minutes). `client.transport` says which is in use (`websocket` or `sse`); the `state` event of
- * `connected` carries it too. `transport: 'websocket'` or `'sse'` in the options forces one.
+ * `connected` carries it too. `transport: 'websocket'` or `'sse'` in the options forces one; a `WebSocket` option (an
+ * implementation of the app's own) means WebSocket only.
  * Types for editors: `switchboard-client.d.ts` beside this file.
  *
  * {@link SwitchboardClient} is the chat client for `/ws/chat`. Events: welcome, joined, left, message, ack,
@@ -408,7 +409,8 @@ export class ReconnectingClient extends EventTarget {
     #chooseTransport() {
         const forced = this.#opts.transport;
         if (forced === 'websocket' || forced === 'sse') return forced;
-        if (!(this.#opts.WebSocket ?? globalThis.WebSocket)) return 'sse';
+        if (this.#opts.WebSocket) return 'websocket'; // a WebSocket implementation of the app's own: its choice
+        if (!globalThis.WebSocket) return 'sse';
         if (this.#webSocketFailures < WEBSOCKET_FAILURES_BEFORE_FALLBACK) return 'websocket';
         if (this.#transport !== 'sse') this.#fallbackSince = Date.now();
         if (Date.now() - this.#fallbackSince >= this.#opts.retryWebSocketAfter) {
