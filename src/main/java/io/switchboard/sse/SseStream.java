@@ -44,6 +44,8 @@ final class SseStream {
     private volatile Throwable broken;
     /** The container let go of the response (the client went away): the sink must not be touched any more. */
     private volatile boolean gone;
+    /** Whether writes wait: until the request that opened the stream has left the resource ({@link #release}). */
+    private volatile boolean held = true;
 
     /**
      * @param writers runs the writes (a task per burst of events; any thread pool)
@@ -142,8 +144,8 @@ final class SseStream {
             onEnd.accept(reason);
         } finally {
             try {
-                if (!gone) {
-                    sink.close();
+                if (!gone && broken == null) {
+                    sink.close(); // not after a failed write: the runtime has given up the response itself
                 }
             } catch (RuntimeException e) {
                 LOG.log(Level.FINE, "Ending an event stream failed: {0}", e.toString());
@@ -171,9 +173,33 @@ final class SseStream {
         return failed;
     }
 
+    /**
+     * Lets the writes begin, {@code graceMillis} from now: the request thread that opened the stream must have left
+     * the resource and the JAX-RS runtime suspended the request first (on Payara, writes from another thread while the
+     * request thread still finishes it were seen to cut this and other streams).
+     */
+    void release(long graceMillis) {
+        Runnable start = () -> {
+            held = false;
+            if (waiting.getAndIncrement() == 0) {
+                writers.execute(this::drain);
+            } else {
+                waiting.decrementAndGet();
+            }
+        };
+        try {
+            timer.schedule(start, graceMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            start.run();
+        }
+    }
+
     /** Runs the tasks one at a time, in the order handed over, on a writer thread. */
     private void run(Runnable task) {
         tasks.add(task);
+        if (held) {
+            return; // release() starts the writer
+        }
         if (waiting.getAndIncrement() == 0) {
             try {
                 writers.execute(this::drain);
@@ -187,8 +213,7 @@ final class SseStream {
 
     private void drain() {
         do {
-            Runnable task = tasks.poll();
-            if (task != null) {
+            for (Runnable task = tasks.poll(); task != null; task = tasks.poll()) {
                 try {
                     task.run();
                 } catch (RuntimeException e) {

@@ -66,6 +66,8 @@ public class SseStreams {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Logger LOG = Logger.getLogger(SseStreams.class.getName());
     private static final AtomicBoolean WATCH_LOGGED = new AtomicBoolean();
+    /** How long after the stream's request has left the resource its first event is written (see SseStream#release). */
+    static final long FIRST_WRITE_GRACE_MILLIS = 50;
 
     @Resource(lookup = "java:comp/DefaultManagedThreadFactory")
     ManagedThreadFactory threads;
@@ -191,7 +193,9 @@ public class SseStreams {
                 .build()
                 .toString();
         stream.write(stream.named("stream", first), failed -> {});
-        return connections.open(session);
+        Optional<Connection> connection = connections.open(session);
+        stream.release(FIRST_WRITE_GRACE_MILLIS);
+        return connection;
     }
 
     /**

@@ -27,7 +27,6 @@ import java.util.concurrent.TimeUnit;
 final class SseClient implements AutoCloseable {
 
     static final Duration TIMEOUT = Duration.ofSeconds(15);
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     /** One event: its {@code event:} name ("message" when it has none), {@code id:} (may be null) and {@code data:}. */
     record Event(String name, String id, String data) {
@@ -62,12 +61,9 @@ final class SseClient implements AutoCloseable {
             request.header(headers[i], headers[i + 1]);
         }
         try {
-            try {
-                return new SseClient(base, HTTP.send(request.build(), HttpResponse.BodyHandlers.ofInputStream()));
-            } catch (IOException e) {
-                // a kept-alive connection the server closed after an earlier stream ended: once more, as browsers do
-                return new SseClient(base, HTTP.send(request.build(), HttpResponse.BodyHandlers.ofInputStream()));
-            }
+            // a client of its own: a stream never reuses a kept-alive connection an earlier stream left behind
+            HttpClient http = HttpClient.newHttpClient();
+            return new SseClient(base, http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream()));
         } catch (IOException e) {
             throw new AssertionError(e);
         } catch (InterruptedException e) {

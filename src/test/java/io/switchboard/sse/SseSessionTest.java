@@ -36,6 +36,7 @@ class SseSessionTest {
 
     private SseSession session(boolean numbered) {
         SseStream stream = new SseStream(sink, new FakeSse(), writers, timer, reason -> {});
+        stream.release(0);
         return new SseSession(
                 "sse-1",
                 "secret",

@@ -29,6 +29,11 @@ class SseStreamTest {
     private final BlockingQueue<CloseReason> ended = new LinkedBlockingQueue<>();
     private final SseStream stream = new SseStream(sink, sse, writers, timer, ended::add);
 
+    @org.junit.jupiter.api.BeforeEach
+    void released() {
+        stream.release(0);
+    }
+
     @AfterEach
     void stop() {
         writers.shutdownNow();
