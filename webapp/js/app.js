@@ -222,12 +222,13 @@ function renderStatus() {
   const text = {
     idle: 'Not signed in',
     connecting: d.attempt ? 'Reconnecting…' : 'Connecting…',
-    connected: `Connected as ${me}`,
+    connected: `Connected as ${me}` + (client?.transport === 'sse' ? ' (fallback: Server-Sent Events)' : ''),
     reconnecting: 'Connection lost',
     offline: `Offline${d.reason ? ` (${d.reason})` : ''}`,
   }[d.state] + (unsent ? ` · ${unsent} unsent` : '');
   if (ui.statusText.textContent !== text) ui.statusText.textContent = text; // role=status: change only when needed
   ui.status.dataset.state = d.state;
+  ui.status.dataset.transport = d.state === 'connected' ? client?.transport ?? '' : '';
   const tick = () => { // aria-hidden: screen readers are not told every second
     const seconds = Math.max(0, Math.ceil(((client?.retryAt ?? 0) - Date.now()) / 1000));
     ui.statusTimer.textContent = lastState.state === 'reconnecting' ? `, reconnecting in ${seconds} s` : '';

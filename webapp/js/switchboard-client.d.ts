@@ -19,7 +19,12 @@ export interface StateDetail {
     reason?: string;
     /** Epoch ms of the next attempt (state `reconnecting`). */
     retryAt?: number;
+    /** The transport of the connection (state `connected`): `websocket`, or `sse` for the fallback. */
+    transport?: Transport;
 }
+
+/** How a client is connected: WebSocket, or the Server-Sent Events + POST fallback. */
+export type Transport = 'websocket' | 'sse';
 
 /** First frame of every connection, on both endpoints. */
 export interface Welcome {
@@ -222,6 +227,12 @@ export interface ClientOptions {
     fatalCodes?: number[];
     /** WebSocket implementation (default: the global one). */
     WebSocket?: typeof WebSocket;
+    /** `auto` (default): WebSocket, falling back to Server-Sent Events + POST when the page has no WebSocket or two
+     *  attempts in a row end before their welcome (never with a `WebSocket` option of your own); `websocket` or `sse`
+     *  forces one. */
+    transport?: 'auto' | Transport;
+    /** After a fallback, ms before a reconnect tries WebSocket again. Default 300000. */
+    retryWebSocketAfter?: number;
 }
 
 export type SwitchboardOptions = ClientOptions;
@@ -247,6 +258,18 @@ export declare class CredentialError extends Error {
 export declare function newClientId(): string;
 
 /** Connection machinery shared by both clients: backoff with full jitter, pings, dead-connection timer. */
+/** The fallback transport as a WebSocket look-alike: EventSource for the server's frames, POSTs for the client's. */
+export declare class EventStreamSocket {
+    constructor(url: string);
+    readyState: number;
+    onopen: (() => void) | null;
+    onmessage: ((event: { data: string }) => void) | null;
+    onclose: ((event: { code: number; reason: string }) => void) | null;
+    onerror: (() => void) | null;
+    send(text: string): void;
+    close(code?: number, reason?: string): void;
+}
+
 export declare class ReconnectingClient<M extends BaseEventMap = BaseEventMap> extends EventTarget {
     constructor(path: string, events: Iterable<string>, options: ClientOptions);
     readonly state: ConnectionState;
@@ -255,6 +278,8 @@ export declare class ReconnectingClient<M extends BaseEventMap = BaseEventMap> e
     readonly welcome: Welcome | null;
     /** Epoch ms of the next attempt while `state` is `reconnecting`. */
     readonly retryAt: number;
+    /** The transport of the current connection or attempt; null before the first. */
+    readonly transport: Transport | null;
     /** Opens the connection; `name` is only the user this client expects (never sent: the ticket says who). */
     connect(name?: string): void;
     /** Closes for good (1000); no reconnect until connect() is called again. */

@@ -18,6 +18,13 @@
  * asks `ticket({expired: true})` for a fresh credential and reconnects at once; 1012 (server draining) reconnects
  * after a random delay within the reason's `retry-after=N` seconds, once; anything else the client did not ask for
  * is retried with backoff.
+ * Fallback transport: where the WebSocket cannot be used (no `WebSocket` in the page, or two attempts in a row that
+ * ended before their `welcome`: a proxy that refuses the upgrade or cuts the socket), the client connects over
+ * Server-Sent Events + POST (`api/sse/chat`, `api/sse/notifications`; {@link EventStreamSocket}) with the same frames,
+ * tickets and close codes, and tries WebSocket again at the first reconnect after `retryWebSocketAfter` ms
+ * (default 5 minutes). `client.transport` says which is in use (`websocket` or `sse`); the `state` event of
+ * `connected` carries it too. `transport: 'websocket'` or `'sse'` in the options forces one; a `WebSocket` option (an
+ * implementation of the app's own) means WebSocket only.
  * Types for editors: `switchboard-client.d.ts` beside this file.
  *
  * {@link SwitchboardClient} is the chat client for `/ws/chat`. Events: welcome, joined, left, message, ack,
@@ -70,6 +77,91 @@ export class CredentialError extends Error {
     constructor(message) {
         super(message);
         this.name = 'CredentialError';
+    }
+}
+
+/** WebSocket attempts in a row that end before their `welcome` after which the client falls back to SSE. */
+const WEBSOCKET_FAILURES_BEFORE_FALLBACK = 2;
+
+/**
+ * The fallback transport as a WebSocket look-alike (the members {@link ReconnectingClient} uses): an `EventSource`
+ * on the stream URL for the server's frames, one POST at a time, in order, to `api/sse/{stream}` for the client's.
+ * The server's `close` event becomes `onclose` with its code and reason; a stream that fails is closed with 1006.
+ */
+export class EventStreamSocket {
+    /** 0 connecting, 1 open (the `stream` event arrived), 3 closed. */
+    readyState = 0;
+    /** @type {(() => void)|null} */ onopen = null;
+    /** @type {((event: {data: string}) => void)|null} */ onmessage = null;
+    /** @type {((event: {code: number, reason: string}) => void)|null} */ onclose = null;
+    /** @type {(() => void)|null} */ onerror = null;
+    /** @type {EventSource} */ #source;
+    /** @type {URL|null} */ #post = null;
+    /** @type {string[]} */ #outbox = [];
+    #posting = false;
+
+    /** @param {string} url the stream's http(s) URL, with its `ticket` */
+    constructor(url) {
+        this.#source = new EventSource(url);
+        this.#source.addEventListener('stream', event => {
+            const token = JSON.parse(/** @type {MessageEvent} */ (event).data).stream;
+            this.#post = new URL(encodeURIComponent(token), url);
+            this.readyState = 1;
+            this.onopen?.();
+            this.#pump();
+        });
+        this.#source.onmessage = event => this.onmessage?.({ data: event.data });
+        this.#source.addEventListener('close', event => {
+            const { code, reason } = JSON.parse(/** @type {MessageEvent} */ (event).data);
+            this.#end(code, reason);
+        });
+        this.#source.onerror = () => this.#end(1006, 'the event stream failed');
+    }
+
+    /** @param {string} text one JSON frame */
+    send(text) {
+        if (this.readyState !== 1) throw new Error('the event stream is not open');
+        this.#outbox.push(text);
+        this.#pump();
+    }
+
+    /**
+     * Ends the stream (the server notices at its next write); no `onclose`.
+     * @param {number} [code]
+     * @param {string} [reason]
+     */
+    close(code, reason) { // eslint-disable-line no-unused-vars
+        this.readyState = 3;
+        this.#source.close();
+    }
+
+    async #pump() {
+        if (this.#posting || !this.#post) return;
+        this.#posting = true;
+        try {
+            while (this.#outbox.length && this.readyState === 1) {
+                const response = await fetch(this.#post, {
+                    method: 'POST', body: this.#outbox[0], headers: { 'Content-Type': 'text/plain' },
+                });
+                if (response.status === 404) return this.#end(1006, 'the event stream is gone');
+                this.#outbox.shift(); // refused frames are answered with an error event, as on WebSocket
+            }
+        } catch {
+            this.#end(1006, 'a POST to the event stream failed');
+        } finally {
+            this.#posting = false;
+        }
+    }
+
+    /**
+     * @param {number} code
+     * @param {string} reason
+     */
+    #end(code, reason) {
+        if (this.readyState === 3) return;
+        this.readyState = 3;
+        this.#source.close();
+        this.onclose?.({ code, reason });
     }
 }
 
@@ -139,6 +231,9 @@ export class ReconnectingClient extends EventTarget {
     #expired = false; // the last close was 4002: ask the ticket function for a renewed credential
     #renewed = false; // a renewed credential was already tried since the last welcome
     #onOnline = () => this.reconnectNow();
+    /** @type {'websocket'|'sse'|null} */ #transport = null; // of the current attempt or connection
+    #webSocketFailures = 0; // WebSocket attempts in a row that ended before their welcome
+    #fallbackSince = 0; // when the client last fell back to SSE
 
     /**
      * @param {string} path default endpoint, relative to the page
@@ -153,7 +248,7 @@ export class ReconnectingClient extends EventTarget {
         this.#path = path;
         this.#events = new Set(events);
         this.#opts = { baseDelay: 500, maxDelay: 30_000, pingInterval: 20_000, fatalCodes: [1003, 1008, SIGNED_OUT, CLOSED_BY_ADMIN],
-            ...options };
+            transport: 'auto', retryWebSocketAfter: 300_000, ...options };
     }
 
     /** @returns {ConnectionState} */
@@ -162,6 +257,8 @@ export class ReconnectingClient extends EventTarget {
     get user() { return this.#welcome?.user ?? this.#name; }
     /** The last `welcome` frame of the current connection, or null. */
     get welcome() { return this.#welcome; }
+    /** The transport of the current connection (or attempt): `websocket`, `sse` (the fallback), or null. */
+    get transport() { return this.#transport; }
     /** Epoch ms of the next reconnection attempt, while `state` is `reconnecting`. */
     get retryAt() { return this.#retryAt; }
 
@@ -289,14 +386,39 @@ export class ReconnectingClient extends EventTarget {
     /** @param {string} ticket the one-time ticket that says who connects */
     #dial(ticket) {
         const url = new URL(this.#opts.url ?? this.#path, globalThis.location?.href);
-        url.protocol = url.protocol.replace(/^http/, 'ws');
         url.searchParams.set('ticket', ticket);
         this._prepare(url);
-        const ws = new (this.#opts.WebSocket ?? WebSocket)(url.href, [PROTOCOL]);
-        this.#ws = ws;
+        /** @type {WebSocket|EventStreamSocket} */
+        let ws;
+        if (this.#chooseTransport() === 'sse') {
+            url.protocol = url.protocol.replace(/^ws/, 'http');
+            url.pathname = url.pathname.replace(/(^|\/)ws\/(chat|notifications)$/, '$1api/sse/$2');
+            ws = new EventStreamSocket(url.href);
+            this.#transport = 'sse';
+        } else {
+            url.protocol = url.protocol.replace(/^http/, 'ws');
+            ws = new (this.#opts.WebSocket ?? WebSocket)(url.href, [PROTOCOL]);
+            this.#transport = 'websocket';
+        }
+        this.#ws = /** @type {WebSocket} */ (ws);
         ws.onopen = () => this.#startPings();
-        ws.onmessage = event => this.#receive(event.data);
-        ws.onclose = event => this.#lost(event.code, event.reason);
+        ws.onmessage = (/** @type {{data: any}} */ event) => this.#receive(event.data);
+        ws.onclose = (/** @type {{code: number, reason: string}} */ event) => this.#lost(event.code, event.reason);
+    }
+
+    /** WebSocket unless forced otherwise, missing, or failing before its welcome (then retried now and then). */
+    #chooseTransport() {
+        const forced = this.#opts.transport;
+        if (forced === 'websocket' || forced === 'sse') return forced;
+        if (this.#opts.WebSocket) return 'websocket'; // a WebSocket implementation of the app's own: its choice
+        if (!globalThis.WebSocket) return 'sse';
+        if (this.#webSocketFailures < WEBSOCKET_FAILURES_BEFORE_FALLBACK) return 'websocket';
+        if (this.#transport !== 'sse') this.#fallbackSince = Date.now();
+        if (Date.now() - this.#fallbackSince >= this.#opts.retryWebSocketAfter) {
+            this.#webSocketFailures = 0;
+            return 'websocket';
+        }
+        return 'sse';
     }
 
     /** @param {unknown} data */
@@ -308,6 +430,7 @@ export class ReconnectingClient extends EventTarget {
             frame = null;
         }
         if (frame?.type === 'welcome') {
+            if (this.#transport === 'websocket') this.#webSocketFailures = 0;
             this.#welcome = frame;
             this.#welcomedAt = Date.now();
             this.#renewed = this.#drained = false;
@@ -360,6 +483,7 @@ export class ReconnectingClient extends EventTarget {
      * @param {string} reason
      */
     #lost(code, reason) {
+        if (this.#transport === 'websocket' && !this.#welcome) this.#webSocketFailures++;
         this.#teardown();
         const stable = this.#welcome && Date.now() - this.#welcomedAt >= STABLE_AFTER;
         this.#welcome = null;
@@ -428,6 +552,7 @@ export class ReconnectingClient extends EventTarget {
         if (state !== 'reconnecting') this.#retryAt = 0;
         /** @type {StateDetail} */
         const detail = { state, attempt: this.#attempt, ...extra };
+        if (state === 'connected' && this.#transport) detail.transport = this.#transport;
         this.dispatchEvent(new CustomEvent('state', { detail }));
     }
 }

@@ -42,6 +42,7 @@ public class SwitchboardConfig {
     private final int maxDropped = integer("switchboard.limits.max-dropped", 100);
     private final int connectionsPerUser = integer("switchboard.limits.connections-per-user", 16);
     private final int maxConnections = integer("switchboard.limits.connections", 20_000);
+    private final int streamsPerUser = integer("switchboard.sse.streams-per-user", 4);
     private final Duration drainWindow = Duration.ofSeconds(integer("switchboard.drain.window", 30));
     private final Duration drainRetryAfter = Duration.ofSeconds(integer("switchboard.drain.retry-after", 5));
     private final Duration shutdownDrainWindow =
@@ -184,6 +185,14 @@ public class SwitchboardConfig {
     /** Open connections one user may have on this node. */
     public int connectionsPerUser() {
         return connectionsPerUser;
+    }
+
+    /**
+     * Open Server-Sent Events streams of one user on this node (the fallback transport); more are answered with 429.
+     * Browsers open about 6 HTTP/1.1 connections per host: the streams must leave room for the POSTs.
+     */
+    public int streamsPerUser() {
+        return streamsPerUser;
     }
 
     /** Open connections this node accepts; beyond that new ones are closed with 1013. */

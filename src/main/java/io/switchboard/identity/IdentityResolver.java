@@ -8,6 +8,12 @@ import jakarta.websocket.Session;
  */
 public interface IdentityResolver {
 
+    /**
+     * The user property under which a transport that authenticated the request itself (the Server-Sent Events
+     * fallback) puts the {@link Identity}; a resolver returns it as it is.
+     */
+    String ESTABLISHED = IdentityResolver.class.getName() + ".established";
+
     /** @return the identity, or a {@link Refusal} saying why the connection is not accepted */
     Identity resolve(Session session) throws Refusal;
 

@@ -40,6 +40,9 @@ public final class FrameGuard {
      * @return the scanner that follows the session's frames, or null when none could be put in place
      */
     static FrameScanner onOpen(Session session, long limit, Consumer<CloseReason> refuse) {
+        if (session instanceof FrameSender.Source) {
+            return null; // not a WebSocket: no frames to guard (the SSE fallback limits its POST bodies itself)
+        }
         String container = session.getClass().getName();
         try {
             FrameScanner scanner = null;

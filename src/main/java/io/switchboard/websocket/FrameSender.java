@@ -72,6 +72,9 @@ public interface FrameSender {
     }
 
     static FrameSender of(Session session) {
+        if (session instanceof Source source) {
+            return source.frameSender();
+        }
         String implementation = session.getClass().getName();
         if (implementation.startsWith("org.glassfish.tyrus.")
                 && session.getNegotiatedExtensions().isEmpty()) {
@@ -81,6 +84,14 @@ public interface FrameSender {
             }
         }
         return new Standard(session, implementation.startsWith("io.undertow."));
+    }
+
+    /**
+     * A session that is not a container's WebSocket (the Server-Sent Events fallback, {@code io.switchboard.sse})
+     * and brings its own sender.
+     */
+    interface Source {
+        FrameSender frameSender();
     }
 
     /** {@code session.getAsyncRemote().sendText(text, handler)}. */

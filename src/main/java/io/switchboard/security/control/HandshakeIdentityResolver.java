@@ -22,6 +22,9 @@ public class HandshakeIdentityResolver implements IdentityResolver {
 
     @Override
     public Identity resolve(Session session) throws Refusal {
+        if (session.getUserProperties().get(ESTABLISHED) instanceof Identity established) {
+            return established; // the SSE fallback authenticated its request (only server code sets this)
+        }
         Principal principal = session.getUserPrincipal();
         if (principal != null && Fields.USER_NAME.matcher(principal.getName()).matches()) {
             return new Identity(principal.getName(), principal.getName());

@@ -1,0 +1,316 @@
+package io.switchboard.sse;
+
+import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.identity.Identity;
+import io.switchboard.identity.IdentityResolver;
+import io.switchboard.protocol.ClientMessage;
+import io.switchboard.protocol.Fields;
+import io.switchboard.rest.Problem;
+import io.switchboard.security.boundary.Authenticated;
+import io.switchboard.security.control.NotAuthenticated;
+import io.switchboard.security.control.Origins;
+import io.switchboard.security.control.Tickets;
+import io.switchboard.websocket.Connection;
+import io.switchboard.websocket.Connections;
+import io.switchboard.websocket.TextCodec;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.DecodeException;
+import jakarta.websocket.Session;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.Principal;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The open event streams of this node, by their secret token, and the checks of the fallback transport: the origin
+ * allow-list and authentication of the WebSocket handshake (a one-time {@code ?ticket=}, a bearer token or a container
+ * login; 401 otherwise), a limit of open streams per user ({@code switchboard.sse.streams-per-user}, 429 beyond), and
+ * the POSTs, which only the stream's token opens (and, when they carry a credential, only as the stream's user).
+ * Everything after the request is the WebSocket plumbing's: {@link Connections#open} (welcome frame, connection
+ * limits, drain), {@link Connections#onMessage} (rate limits, strikes, error frames), the heartbeat and close codes.
+ */
+@ApplicationScoped
+public class SseStreams {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Logger LOG = Logger.getLogger(SseStreams.class.getName());
+    private static final AtomicBoolean WATCH_LOGGED = new AtomicBoolean();
+    /** How long after the stream's request has left the resource its first event is written (see SseStream#release). */
+    static final long FIRST_WRITE_GRACE_MILLIS = 50;
+
+    @Resource(lookup = "java:comp/DefaultManagedThreadFactory")
+    ManagedThreadFactory threads;
+
+    @Inject
+    Connections connections;
+
+    @Inject
+    Origins origins;
+
+    @Inject
+    Tickets tickets;
+
+    @Inject
+    Authenticated authenticated;
+
+    @Inject
+    SwitchboardConfig config;
+
+    private final Map<String, Stream> byToken = new ConcurrentHashMap<>();
+    private final Map<String, Integer> perUser = new ConcurrentHashMap<>();
+    private ExecutorService writers;
+    private ScheduledExecutorService timer;
+
+    /** An open stream: its session, its user, and what its endpoint does with a POSTed frame. */
+    private record Stream(SseSession session, String user, Inbound inbound) {}
+
+    /** What an endpoint does with one POSTed frame of its stream: decode it and hand it to {@link Connections}. */
+    public interface Inbound {
+        void accept(Session session, String text);
+    }
+
+    /** The GET request of a stream, as JAX-RS hands it to the resource. */
+    public record Request(
+            SseEventSink sink,
+            Sse sse,
+            HttpServletRequest http,
+            HttpServletResponse response,
+            SecurityContext security,
+            UriInfo uri) {}
+
+    @PostConstruct
+    void start() {
+        writers = Executors.newCachedThreadPool(threads);
+        timer = Executors.newSingleThreadScheduledExecutor(threads);
+    }
+
+    @PreDestroy
+    void stop() {
+        CloseReason going = new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "server shutting down");
+        byToken.values().forEach(stream -> stream.session().close(going));
+        writers.shutdown();
+        timer.shutdown();
+    }
+
+    /**
+     * The inbound side of an endpoint: the same decoder and handling as its WebSocket endpoint's {@code @OnMessage}
+     * and {@code @OnError}.
+     */
+    public static <T extends ClientMessage> Inbound inbound(
+            TextCodec.TextDecoder<T> decoder, Connections connections, BiConsumer<Connection, T> handler) {
+        decoder.init(null);
+        return (session, text) -> {
+            T message;
+            try {
+                message = decoder.decode(text);
+            } catch (DecodeException e) {
+                connections.error(session, e);
+                return;
+            }
+            connections.onMessage(session, message, connection -> handler.accept(connection, message));
+        };
+    }
+
+    /**
+     * Opens an event stream: checks origin, credential and the stream limit (a problem response when refused, before
+     * anything is streamed), sends the {@code stream} event with the token for POSTs, then opens the connection.
+     *
+     * @param numbered whether {@code notification} frames carry their {@code seq} as the event id
+     * @return the connection, or empty when {@link Connections#open} refused it (a {@code close} event says why)
+     */
+    public Optional<Connection> open(Request request, boolean numbered, Inbound inbound) {
+        checkOrigin(request.http());
+        Identity identity =
+                identify(request.security(), request.uri().getQueryParameters().getFirst("ticket"));
+        String user = identity.userId();
+        int limit = config.streamsPerUser();
+        if (perUser.merge(user, 1, Integer::sum) > limit) {
+            release(user);
+            throw new WebApplicationException(Problem.response(
+                    Response.Status.TOO_MANY_REQUESTS,
+                    "too many event streams for this user (limit " + limit + " per server)",
+                    null));
+        }
+        HttpServletResponse response = request.response();
+        response.setHeader(HttpHeaders.CACHE_CONTROL, "no-cache, no-transform");
+        response.setHeader("X-Accel-Buffering", "no");
+        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes(32));
+        String id = "sse-" + HexFormat.of().formatHex(bytes(8));
+        SseSession[] created = new SseSession[1];
+        SseStream stream = new SseStream(request.sink(), request.sse(), writers, timer, reason -> {
+            byToken.remove(token);
+            release(user);
+            connections.closed(created[0], reason);
+        });
+        SseSession session = new SseSession(
+                id,
+                token,
+                request.uri().getRequestUri(),
+                request.uri().getQueryParameters(),
+                request.security().isSecure(),
+                numbered,
+                stream,
+                () -> connections.of(created[0]).ifPresent(Connection::touch));
+        created[0] = session;
+        session.getUserProperties().put(IdentityResolver.ESTABLISHED, identity);
+        byToken.put(token, new Stream(session, user, inbound));
+        watch(request.http(), stream);
+        String first = Json.createObjectBuilder()
+                .add("type", "stream")
+                .add("stream", token)
+                .add("connectionId", id)
+                .build()
+                .toString();
+        stream.write(stream.named("stream", first), failed -> {});
+        Optional<Connection> connection = connections.open(session);
+        stream.release(FIRST_WRITE_GRACE_MILLIS);
+        return connection;
+    }
+
+    /**
+     * Handles one POSTed frame (the body, UTF-8 JSON, at most {@code switchboard.limits.max-text} bytes): 202 once it
+     * is handed to the connection (a refused frame gets its {@code error} event on the stream, as on WebSocket), 404
+     * for a stream that is not open here, 403 for another user or origin, 413 (and the stream closed with 1009) for a
+     * body too big.
+     */
+    public Response post(String token, HttpServletRequest http, SecurityContext security, InputStream body)
+            throws IOException {
+        checkOrigin(http);
+        Stream stream = token == null ? null : byToken.get(token);
+        if (stream == null) {
+            return Problem.response(Response.Status.NOT_FOUND, "no open event stream with this token", null);
+        }
+        Principal caller = security.getUserPrincipal();
+        if (caller != null && !stream.user().equals(caller.getName())) {
+            return Problem.response(Response.Status.FORBIDDEN, "this event stream belongs to another user", null);
+        }
+        int max = config.maxTextMessageBytes();
+        byte[] bytes = body.readNBytes(max + 1);
+        stream.inbound().accept(stream.session(), new String(bytes, StandardCharsets.UTF_8));
+        if (bytes.length > max) {
+            return Problem.response(
+                    Response.Status.REQUEST_ENTITY_TOO_LARGE,
+                    "a message may have at most " + max + " bytes; the stream is closed (1009)",
+                    null);
+        }
+        return Response.accepted().build();
+    }
+
+    /**
+     * Ends the stream as soon as the container reports its response over (the client went away): writing to or closing
+     * a sink after that could reach a pooled response that already serves another request.
+     */
+    private static void watch(HttpServletRequest http, SseStream stream) {
+        boolean suspended = http.isAsyncStarted();
+        if (WATCH_LOGGED.compareAndSet(false, true)) {
+            LOG.log(
+                    Level.INFO,
+                    "Event streams {0} when the container lets go of their response",
+                    suspended ? "end" : "cannot tell (the request is not suspended yet): they end at their next write");
+        }
+        if (!suspended) {
+            return;
+        }
+        http.getAsyncContext().addListener(new AsyncListener() {
+            @Override
+            public void onComplete(AsyncEvent event) {
+                stream.gone();
+            }
+
+            @Override
+            public void onTimeout(AsyncEvent event) {
+                stream.gone();
+            }
+
+            @Override
+            public void onError(AsyncEvent event) {
+                stream.gone();
+            }
+
+            @Override
+            public void onStartAsync(AsyncEvent event) {
+                // a later suspension of the same request: nothing to do
+            }
+        });
+    }
+
+    /** Open streams of this node (for tests and metrics). */
+    int open() {
+        return byToken.size();
+    }
+
+    private Identity identify(SecurityContext security, String ticket) {
+        Optional<io.switchboard.security.control.Credential> bearer = authenticated.credential();
+        if (bearer.isPresent()) {
+            return bearer.get().identity();
+        }
+        Principal principal = security.getUserPrincipal();
+        if (principal != null && Fields.USER_NAME.matcher(principal.getName()).matches()) {
+            return new Identity(principal.getName(), principal.getName());
+        }
+        if (ticket == null || ticket.isBlank()) {
+            throw unauthorized("authentication required: open the stream with ?ticket= from POST /api/auth/ticket");
+        }
+        try {
+            return tickets.redeem(ticket).identity();
+        } catch (NotAuthenticated e) {
+            throw unauthorized(e.getMessage());
+        }
+    }
+
+    private void checkOrigin(HttpServletRequest http) {
+        String origin = http.getHeader("Origin");
+        if (origin != null && !origin.isBlank() && !origins.allowed(origin)) {
+            throw new WebApplicationException(
+                    Problem.response(Response.Status.FORBIDDEN, "origin " + origin + " is not allowed", null));
+        }
+    }
+
+    private void release(String user) {
+        perUser.computeIfPresent(user, (u, n) -> n <= 1 ? null : n - 1);
+    }
+
+    private static WebApplicationException unauthorized(String detail) {
+        return new WebApplicationException(
+                Response.fromResponse(Problem.response(Response.Status.UNAUTHORIZED, detail, null))
+                        .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"switchboard\"")
+                        .build());
+    }
+
+    private static byte[] bytes(int n) {
+        byte[] bytes = new byte[n];
+        RANDOM.nextBytes(bytes);
+        return bytes;
+    }
+}
