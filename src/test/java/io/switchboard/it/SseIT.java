@@ -21,7 +21,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -30,7 +29,6 @@ import org.awaitility.Awaitility;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,23 +37,11 @@ import org.junit.jupiter.api.Test;
  */
 class SseIT extends DeployedTest {
 
-    private static final AtomicInteger RUN = new AtomicInteger();
     private static final String[] PUBLISHER = Credentials.bearer("ops", "publisher");
-
-    private String tag;
 
     @Deployment(testable = false)
     static WebArchive war() {
         return Servers.war();
-    }
-
-    @BeforeEach
-    void newTag() {
-        tag = "s" + RUN.incrementAndGet() + "x" + System.nanoTime() % 100_000;
-    }
-
-    private String user(String name) {
-        return name + "-" + tag;
     }
 
     @Test
