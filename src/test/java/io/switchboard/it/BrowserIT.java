@@ -1,5 +1,9 @@
 package io.switchboard.it;
 
+import static io.switchboard.it.BrowserPage.openRoom;
+import static io.switchboard.it.BrowserPage.say;
+import static io.switchboard.it.BrowserPage.signIn;
+import static io.switchboard.it.BrowserPage.waitFor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.openqa.selenium.support.ui.ExpectedConditions.alertIsPresent;
@@ -50,7 +54,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BrowserIT extends DeployedTest {
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(20);
     private static final String RUN = Long.toString(System.currentTimeMillis() % 100_000);
     private static final String ALICE = "alice-" + RUN;
     private static final String BOB = "bob-" + RUN;
@@ -422,28 +425,6 @@ class BrowserIT extends DeployedTest {
         return Boolean.TRUE.equals(browser.driver()
                 .executeScript("const d = document.documentElement;"
                         + " return d.scrollWidth <= d.clientWidth && d.scrollHeight <= d.clientHeight"));
-    }
-
-    private static WebDriverWait waitFor(Chromium browser) {
-        WebDriverWait wait = new WebDriverWait(browser.driver(), TIMEOUT);
-        wait.pollingEvery(Duration.ofMillis(100));
-        return wait;
-    }
-
-    private static void signIn(Chromium browser, String name) {
-        WebElement field = waitFor(browser).until(visibilityOfElementLocated(By.id("name")));
-        field.clear();
-        field.sendKeys(name, Keys.ENTER);
-        waitFor(browser).until(textToBePresentInElementLocated(By.id("status"), "Connected as " + name));
-    }
-
-    private static void openRoom(Chromium browser, String room) {
-        browser.driver().findElement(By.id("room-name")).sendKeys(room, Keys.ENTER);
-        waitFor(browser).until(textToBe(By.id("conv-title"), "#" + room));
-    }
-
-    private static void say(Chromium browser, String text) {
-        browser.driver().findElement(By.id("text")).sendKeys(text, Keys.ENTER);
     }
 
     private void publish(String user, String title, String severity) {

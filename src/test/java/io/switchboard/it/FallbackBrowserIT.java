@@ -1,13 +1,15 @@
 package io.switchboard.it;
 
+import static io.switchboard.it.BrowserPage.openRoom;
+import static io.switchboard.it.BrowserPage.say;
+import static io.switchboard.it.BrowserPage.signIn;
+import static io.switchboard.it.BrowserPage.waitFor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.openqa.selenium.support.ui.ExpectedConditions.attributeToBe;
 import static org.openqa.selenium.support.ui.ExpectedConditions.textToBe;
 import static org.openqa.selenium.support.ui.ExpectedConditions.textToBePresentInElementLocated;
-import static org.openqa.selenium.support.ui.ExpectedConditions.visibilityOfElementLocated;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
@@ -16,9 +18,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Keys;
-import org.openqa.selenium.WebElement;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The page in a browser without WebSocket (removed by a script that runs before the page's): it falls back to
@@ -27,7 +26,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 @ExtendWith(Chromium.Required.class)
 class FallbackBrowserIT extends DeployedTest {
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(20);
     private static final String RUN = Long.toString(System.currentTimeMillis() % 100_000);
     private static final Path SCREENSHOTS = Path.of(
             System.getProperty("screenshots.dir", "target/screenshots"),
@@ -95,27 +93,5 @@ class FallbackBrowserIT extends DeployedTest {
                         .statusCode());
         waitFor(withoutWebSocket).until(textToBe(By.id("bell-count"), "1"));
         withoutWebSocket.screenshot(SCREENSHOTS, "20-fallback-transport");
-    }
-
-    private static WebDriverWait waitFor(Chromium browser) {
-        WebDriverWait wait = new WebDriverWait(browser.driver(), TIMEOUT);
-        wait.pollingEvery(Duration.ofMillis(100));
-        return wait;
-    }
-
-    private static void signIn(Chromium browser, String name) {
-        WebElement field = waitFor(browser).until(visibilityOfElementLocated(By.id("name")));
-        field.clear();
-        field.sendKeys(name, Keys.ENTER);
-        waitFor(browser).until(textToBePresentInElementLocated(By.id("status"), "Connected as " + name));
-    }
-
-    private static void openRoom(Chromium browser, String room) {
-        browser.driver().findElement(By.id("room-name")).sendKeys(room, Keys.ENTER);
-        waitFor(browser).until(textToBe(By.id("conv-title"), "#" + room));
-    }
-
-    private static void say(Chromium browser, String text) {
-        browser.driver().findElement(By.id("text")).sendKeys(text, Keys.ENTER);
     }
 }
