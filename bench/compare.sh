@@ -45,7 +45,7 @@ for config in "$a" "$b"; do
             return n % 2 ? a[(n+1)/2] : (a[n/2] + a[n/2+1]) / 2
         }
         function show(a, n, fmt) { return sprintf(fmt " (" fmt "-" fmt ")", med(a, n), a[1], a[n]) }
-        trim($2) == label { n++; d[n] = trim($8); p50[n] = trim($9); p99[n] = trim($11); p999[n] = trim($12) }
+        trim($2) == label { n++; d[n] = trim($8) + 0; p50[n] = trim($9) + 0; p99[n] = trim($11) + 0; p999[n] = trim($12) + 0 }
         END {
             if (!n) { printf "| %s | 0 | - | - | - | - |\n", label; exit }
             printf "| %s | %d | %s | %s | %s | %s |\n", label, n, show(d, n, "%.0f"), show(p50, n, "%.1f"),
