@@ -33,11 +33,11 @@ for i in $(seq 1 "$runs"); do
     done
 done
 echo
-echo "| configuration | runs | deliveries/s median (min-max) | p50 ms | p99 ms | p99.9 ms |"
-echo "| --- | --- | --- | --- | --- | --- |"
+echo "| configuration | runs | deliveries/s median (min-max) | p50 ms | p99 ms | p99.9 ms | server CPU ms per 1k deliveries |"
+echo "| --- | --- | --- | --- | --- | --- | --- |"
 for config in "$a" "$b"; do
     label=${config%%=*}
-    # row columns: | label | members | msg/s | expected | received | loss | deliveries/s | p50 | p90 | p99 | p99.9 | max |
+    # row columns: | label | members | msg/s | expected | received | loss | deliveries/s | p50 | p90 | p99 | p99.9 | max | CPU ms/1k |
     awk -F'|' -v label="$label" '
         function trim(s) { gsub(/^ +| +$/, "", s); return s }
         function med(a, n,    i, j, t) {
@@ -45,10 +45,10 @@ for config in "$a" "$b"; do
             return n % 2 ? a[(n+1)/2] : (a[n/2] + a[n/2+1]) / 2
         }
         function show(a, n, fmt) { return sprintf(fmt " (" fmt "-" fmt ")", med(a, n), a[1], a[n]) }
-        trim($2) == label { n++; d[n] = trim($8) + 0; p50[n] = trim($9) + 0; p99[n] = trim($11) + 0; p999[n] = trim($12) + 0 }
+        trim($2) == label { n++; d[n] = trim($8) + 0; p50[n] = trim($9) + 0; p99[n] = trim($11) + 0; p999[n] = trim($12) + 0; cpu[n] = trim($14) + 0 }
         END {
-            if (!n) { printf "| %s | 0 | - | - | - | - |\n", label; exit }
-            printf "| %s | %d | %s | %s | %s | %s |\n", label, n, show(d, n, "%.0f"), show(p50, n, "%.1f"),
-                show(p99, n, "%.1f"), show(p999, n, "%.1f")
+            if (!n) { printf "| %s | 0 | - | - | - | - | - |\n", label; exit }
+            printf "| %s | %d | %s | %s | %s | %s | %s |\n", label, n, show(d, n, "%.0f"), show(p50, n, "%.1f"),
+                show(p99, n, "%.1f"), show(p999, n, "%.1f"), show(cpu, n, "%.3f")
         }' "$rows"
 done | tee -a "$out"

@@ -305,15 +305,17 @@ for arg in "${bench_args[@]}"; do case $arg in --label=*) has_label=1 ;; esac; d
 log "compiling the benchmark"
 timeout 600 mvn -B -q -f "$here/pom.xml" compile
 main=FanOutBench
+# the server's CPU time in the measured window (and its heap in --mode=idle) is read through its PID
+has_pid=
+for arg in "${bench_args[@]}"; do case $arg in --server-pid=*) has_pid=1 ;; esac; done
+[ -z "$has_pid" ] && [ -n "${server_pid:-}" ] && bench_args+=("--server-pid=$server_pid")
 if [ "$mode" = idle ]; then
     # idle connections' heap: FanOutBench connects and joins the members, publishes nothing, reads the heap with jcmd
-    [ -n "${server_pid:-}" ] && bench_args+=("--server-pid=$server_pid")
     bench_args+=("--idle=true" "--out=$here/target")
 fi
 if [ "$mode" = churn ]; then
     main=ChurnSoak
     # the soak reads the server's live heap with jcmd, so it needs the server's PID (with 'none', pass --server-pid)
-    [ -n "${server_pid:-}" ] && bench_args+=("--server-pid=$server_pid")
     bench_args+=("--out=$here/target")
 fi
 log "running: $main --url=$url ${bench_args[*]}"

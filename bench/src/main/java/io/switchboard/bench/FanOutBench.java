@@ -126,7 +126,7 @@ public final class FanOutBench {
                 "                             over java.net.http); publishers always use WebSocket",
                 "  --idle=false               true: connect and join the members, publish nothing, and report the server's",
                 "                             live heap per idle connection (needs --server-pid; run.sh --mode=idle sets both)",
-                "  --server-pid=PID           the server's process, read with jcmd in --idle mode",
+                "  --server-pid=PID           the server's process: its CPU time in the window (/proc), its heap (jcmd) in --idle mode",
                 "  --out=DIR                  --idle: save both heap histograms there (idle-half.histo, idle-all.histo)",
                 "  --jwt-secret=SECRET        sign HS256 tokens with the server's switchboard.auth.jwt.secret (>= 32 bytes)",
                 "                             instead of signing in with its development login (POST /api/auth/dev-login)",
@@ -900,11 +900,20 @@ public final class FanOutBench {
                     TimeUnit.NANOSECONDS));
         }
         System.out.printf("publishing to %s: warm-up %d s, then measuring %d s%n", run.room, warmup, seconds);
+        ServerCpu cpu = ServerCpu.of(options.string("server-pid"));
+        boolean cpuStarted = false;
         long nextReport = start + TimeUnit.SECONDS.toNanos(5);
         long lastMessages = 0;
         long lastReport = start;
         while (now() < run.windowEnd) {
-            sleepNanos(Math.min(run.windowEnd, nextReport) - now());
+            long wake = Math.min(run.windowEnd, nextReport);
+            sleepNanos((cpuStarted ? wake : Math.min(wake, run.windowStart)) - now());
+            if (!cpuStarted && now() >= run.windowStart) {
+                cpuStarted = true;
+                if (cpu != null) {
+                    cpu.windowStarts();
+                }
+            }
             if (now() >= nextReport && now() < run.windowEnd) {
                 long total = totalMessages(joined);
                 long t = now();
@@ -919,6 +928,9 @@ public final class FanOutBench {
                 lastReport = t;
                 nextReport += TimeUnit.SECONDS.toNanos(5);
             }
+        }
+        if (cpu != null) {
+            cpu.windowEnds();
         }
         ticks.forEach(t -> t.cancel(false));
         ticker.shutdown();
@@ -977,6 +989,10 @@ public final class FanOutBench {
             }
         }
         double deliveriesPerSecond = receivedDuringWindow / (double) seconds;
+        // server CPU ms per 1,000 deliveries received in the window: what one delivery costs the server, all included
+        double cpuSeconds = cpu == null ? Double.NaN : cpu.seconds();
+        double cpuPerThousand =
+                receivedDuringWindow == 0 ? Double.NaN : cpuSeconds * 1e3 / (receivedDuringWindow / 1e3);
 
         System.out.println();
         System.out.println("=== Switchboard fan-out results" + (label.isBlank() ? "" : " (" + label + ")") + " ===");
@@ -1031,6 +1047,13 @@ public final class FanOutBench {
                 outOfOrder,
                 run.errorFrames.get(),
                 disconnected);
+        System.out.printf(
+                Locale.ROOT,
+                "server CPU       %.1f s in the window (%.0f %% of one core), %.3f ms per 1,000 deliveries%s%n",
+                cpuSeconds,
+                100 * cpuSeconds / seconds,
+                cpuPerThousand,
+                cpu == null ? " (no --server-pid: not measured)" : "");
         if (run.rateLimited.get() > 0) {
             System.out.println(
                     "note: " + run.rateLimited.get() + " message(s) refused as rate_limited. The benchmark measures"
@@ -1040,10 +1063,10 @@ public final class FanOutBench {
         printNotes(run);
         System.out.println();
         System.out.println(
-                "| server | members | msg/s | expected | received | loss % | deliveries/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms |");
+                "| server | members | msg/s | expected | received | loss % | deliveries/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | CPU ms/1k |");
         System.out.printf(
                 Locale.ROOT,
-                "| %s | %d | %d | %d | %d | %.3f | %.0f | %.2f | %.2f | %.2f | %.2f | %.2f |%n",
+                "| %s | %d | %d | %d | %d | %.3f | %.0f | %.2f | %.2f | %.2f | %.2f | %.2f | %.3f |%n",
                 label.isBlank() ? "?" : label,
                 joined.size(),
                 rate,
@@ -1055,7 +1078,8 @@ public final class FanOutBench {
                 p90,
                 p99,
                 p999,
-                max);
+                max,
+                cpuPerThousand);
 
         closeAll(run, all, publishers, executors, nioClients);
         return 0;
