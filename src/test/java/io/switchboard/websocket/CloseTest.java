@@ -9,7 +9,9 @@ class CloseTest {
 
     @Test
     void aLongReasonIsCutToWhatACloseFrameCarries() {
-        String reason = Close.CLOSED_BY_ADMIN.reason("closed by an administrator: " + "x".repeat(100)).getReasonPhrase();
+        String reason = Close.CLOSED_BY_ADMIN
+                .reason("closed by an administrator: " + "x".repeat(100))
+                .getReasonPhrase();
         assertEquals(123, reason.getBytes(StandardCharsets.UTF_8).length);
         assertEquals("closed by an administrator: " + "x".repeat(95), reason);
     }
