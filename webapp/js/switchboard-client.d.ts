@@ -45,7 +45,7 @@ export interface Pong {
 /** A refused command; the connection stays open. `ref` is the refused command's clientId (or ref). */
 export interface ErrorFrame {
     type: 'error';
-    code: 'malformed_json' | 'unknown_type' | 'missing_field' | 'invalid_field' | 'not_joined' | 'unknown_user'
+    code: 'malformed_json' | 'unknown_type' | 'missing_field' | 'invalid_field' | 'not_joined'
         | 'forbidden' | 'rate_limited' | 'internal_error' | string;
     message: string;
     ref?: string;

@@ -7,7 +7,6 @@ public enum ErrorCode {
     MISSING_FIELD("missing_field"),
     INVALID_FIELD("invalid_field"),
     NOT_JOINED("not_joined"),
-    UNKNOWN_USER("unknown_user"),
     FORBIDDEN("forbidden"),
     RATE_LIMITED("rate_limited"),
     INTERNAL_ERROR("internal_error");

@@ -133,10 +133,14 @@ public final class JsonRecords {
         if (whole && number.compareTo(BigDecimal.valueOf(min)) >= 0 && number.compareTo(BigDecimal.valueOf(max)) <= 0) {
             return;
         }
-        Object beyond = number.signum() < 0
-                ? (isInt ? (Object) Integer.MIN_VALUE : (Object) Long.MIN_VALUE)
-                : (isInt ? (Object) Integer.MAX_VALUE : (Object) Long.MAX_VALUE);
-        String rule = Constraints.rule(field.getDeclaringRecord(), field.getName(), beyond)
+        Object low = isInt ? (Object) Integer.MIN_VALUE : (Object) Long.MIN_VALUE;
+        Object high = isInt ? (Object) Integer.MAX_VALUE : (Object) Long.MAX_VALUE;
+        Object beyond = number.signum() < 0 ? low : high;
+        Object otherSide = number.signum() < 0 ? high : low;
+        // A field with only a lower bound (since >= 0) has no rule beyond the top: name the rule of the other side.
+        Class<?> record = field.getDeclaringRecord();
+        String rule = Constraints.rule(record, field.getName(), beyond)
+                .or(() -> Constraints.rule(record, field.getName(), otherSide))
                 .orElse("must be from " + min + " to " + max);
         throw InvalidMessage.invalid(field.getName(), "must be a whole number and " + rule);
     }

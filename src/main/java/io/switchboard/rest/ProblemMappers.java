@@ -14,6 +14,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
@@ -177,20 +178,40 @@ public final class ProblemMappers {
         }
     }
 
-    /** Not found, method not allowed, unsupported media type...: the same status, as a problem. */
+    /**
+     * Not found, method not allowed, unsupported media type...: the same status, as a problem, with the headers the
+     * status needs ({@code Allow} on a 405). The runtime's own wording ({@code HTTP 404 Not Found} from Jersey,
+     * {@code RESTEASY003210: Could not find resource for full path: ...} from RESTEasy) becomes the same detail on
+     * both servers; a resource's own message ({@code no room 'x'}) is kept.
+     */
     @Provider
     public static class Http implements ExceptionMapper<WebApplicationException> {
+        private static final java.util.regex.Pattern RUNTIME_WORDING =
+                java.util.regex.Pattern.compile("HTTP [0-9]{3} .*|RESTEASY[0-9]+: .*", java.util.regex.Pattern.DOTALL);
+
         @Override
         public Response toResponse(WebApplicationException e) {
-            if (e.getResponse().hasEntity()) {
-                return e.getResponse(); // already a problem, with its headers (e.g. WWW-Authenticate)
+            Response original = e.getResponse();
+            if (original.hasEntity()) {
+                return original; // already a problem, with its headers (e.g. WWW-Authenticate)
             }
-            Response.Status status =
-                    Response.Status.fromStatusCode(e.getResponse().getStatus());
+            Response.Status status = Response.Status.fromStatusCode(original.getStatus());
             if (status == null) {
                 status = Response.Status.INTERNAL_SERVER_ERROR;
             }
-            return Problem.response(status, e.getMessage(), null);
+            String detail = e.getMessage() == null
+                            || RUNTIME_WORDING.matcher(e.getMessage()).matches()
+                    ? "HTTP " + status.getStatusCode() + " " + status.getReasonPhrase()
+                    : e.getMessage();
+            Response.ResponseBuilder problem = Response.fromResponse(Problem.response(status, detail, null));
+            for (String header :
+                    new String[] {HttpHeaders.ALLOW, HttpHeaders.WWW_AUTHENTICATE, HttpHeaders.RETRY_AFTER}) {
+                String value = original.getHeaderString(header);
+                if (value != null) {
+                    problem.header(header, value);
+                }
+            }
+            return problem.build();
         }
     }
 }

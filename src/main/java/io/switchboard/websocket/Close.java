@@ -74,13 +74,14 @@ public enum Close {
         return CloseReason.CloseCodes.getCloseCode(code);
     }
 
-    private static String truncate(String text) {
+    /** At most 123 bytes of UTF-8, cut between characters (never inside a surrogate pair, which would end in '?'). */
+    static String truncate(String text) {
         if (text == null) {
             return "";
         }
         String result = text;
         while (result.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 123) {
-            result = result.substring(0, result.length() - 1);
+            result = result.substring(0, result.offsetByCodePoints(result.length(), -1));
         }
         return result;
     }

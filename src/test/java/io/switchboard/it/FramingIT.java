@@ -118,6 +118,32 @@ class FramingIT extends DeployedTest {
     }
 
     @Test
+    void aContinuationOutOfPlaceIsClosedWith1002() throws IOException {
+        assertEquals(
+                1002,
+                closeCodeAfter(raw -> raw.send(FIN | CONTINUATION, PING_JSON)),
+                "a continuation with no message begun");
+        assertEquals(
+                1002,
+                closeCodeAfter(raw -> {
+                    raw.send(TEXT, "{\"type\":".getBytes(StandardCharsets.UTF_8));
+                    raw.send(FIN | TEXT, PING_JSON);
+                }),
+                "a new text frame before the last fragment");
+    }
+
+    @Test
+    void aCloseWithoutPayloadIsAnsweredWith1000AndWhatFollowsItIsIgnored() throws IOException {
+        try (RawWebSocket raw = open()) {
+            raw.send(FIN | CLOSE, new byte[0]);
+            raw.send(FIN | TEXT, PING_JSON);
+            RawWebSocket.Frame frame = raw.read();
+            assertEquals(CLOSE, frame.opcode(), "the close comes first, and no pong: " + frame.text());
+            assertEquals(1000, frame.closeCode());
+        }
+    }
+
+    @Test
     void aFragmentedMessageIsReassembledAcrossAnInterleavedPing() throws IOException {
         try (RawWebSocket raw = open()) {
             raw.send(TEXT, "{\"type\":".getBytes(StandardCharsets.UTF_8));

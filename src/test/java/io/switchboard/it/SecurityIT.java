@@ -103,6 +103,21 @@ class SecurityIT extends DeployedTest {
     }
 
     @Test
+    void aWrongMethodOrAnUnknownPathIsAProblemWithTheSameWordingOnBothServers() {
+        String[] bearer = Credentials.bearer(user("ida"));
+        HttpResponse<String> wrongMethod = Servers.get(http, "/api/auth/ticket", bearer);
+        assertEquals(405, wrongMethod.statusCode(), wrongMethod.body());
+        assertTrue(
+                wrongMethod.headers().firstValue("Allow").orElse("").contains("POST"),
+                "a 405 says which methods are allowed: " + wrongMethod.headers());
+        assertEquals("HTTP 405 Method Not Allowed", Servers.json(wrongMethod).getString("detail"));
+        HttpResponse<String> unknown = Servers.get(http, "/api/no-such-resource", bearer);
+        assertEquals(404, unknown.statusCode(), unknown.body());
+        assertTrue(unknown.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
+        assertEquals("HTTP 404 Not Found", Servers.json(unknown).getString("detail"), "no runtime internals");
+    }
+
+    @Test
     void aConnectionIsClosedWith4002WhenItsTokenExpires() {
         String kai = user("kai");
         Instant now = Instant.now();

@@ -16,8 +16,16 @@ public class NotificationCommands {
 
     static final CommandHandlers<Inbox, NotificationCommand> HANDLERS = new CommandHandlers<
                     Inbox, NotificationCommand>()
-            .on(NotificationCommand.Read.class, (inbox, c, read) -> inbox.markRead(c.userId(), read.seq()))
-            .on(NotificationCommand.ReadAll.class, (inbox, c, all) -> inbox.markAllRead(c.userId()))
+            .on(NotificationCommand.Read.class, (inbox, c, read) -> {
+                if (!inbox.markRead(c.userId(), read.seq())) {
+                    unchanged(inbox, c, new NotificationEvent.Read(read.seq(), false));
+                }
+            })
+            .on(NotificationCommand.ReadAll.class, (inbox, c, all) -> {
+                if (!inbox.markAllRead(c.userId())) {
+                    unchanged(inbox, c, new NotificationEvent.Read(null, true));
+                }
+            })
             .on(
                     NotificationCommand.Subscribe.class,
                     (inbox, c, sub) -> c.send(NotificationCodec.encode(
@@ -29,6 +37,15 @@ public class NotificationCommands {
             .on(
                     NotificationCommand.Ping.class,
                     (inbox, c, ping) -> c.send(NotificationCodec.encode(new NotificationEvent.Pong(ping.ref()))));
+
+    /**
+     * A {@code read} or {@code readAll} that changed nothing (already read) is still answered, on its own connection
+     * only: {@code read} and {@code unread}, as a change would be on all of the user's connections.
+     */
+    private static void unchanged(Inbox inbox, Connection connection, NotificationEvent.Read read) {
+        connection.send(NotificationCodec.encode(read));
+        connection.send(NotificationCodec.encode(new NotificationEvent.Unread(inbox.unread(connection.userId()))));
+    }
 
     @Inject
     Inbox inbox;

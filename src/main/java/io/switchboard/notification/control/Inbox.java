@@ -99,23 +99,43 @@ public class Inbox {
     }
 
     /** Marks one notification read; unknown sequence numbers are refused. */
-    public void markRead(String userId, long seq) {
+    /**
+     * Marks one notification read; when it was unread, the user's connections get {@code read} and {@code unread}
+     * after the commit.
+     *
+     * @return whether it was unread (false: it was read already, nothing changed)
+     */
+    public boolean markRead(String userId, long seq) {
         List<InboxEntry> entries = em.createQuery(
                         "SELECT e FROM InboxEntry e WHERE e.userId = :user AND e.seq = :seq", InboxEntry.class)
                 .setParameter("user", userId)
                 .setParameter("seq", seq)
                 .getResultList();
         if (entries.isEmpty()) {
-            throw InvalidMessage.invalid("seq", "there is no notification " + seq + " in your inbox");
+            throw InvalidMessage.invalid(
+                    "seq", "must be the number of a notification in your inbox: there is no notification " + seq);
         }
         Instant now = clock.instant();
         if (entries.get(0).markRead(now)) {
             em.flush();
             readChanged.fire(new ReadChanged(userId, seq, false, unread(userId, now)));
+            return true;
         }
+        return false;
     }
 
-    public void markAllRead(String userId) {
+    /** The user's unread count now. */
+    public long unread(String userId) {
+        return unread(userId, clock.instant());
+    }
+
+    /**
+     * Marks every notification read; when one was unread, the user's connections get {@code read} and
+     * {@code unread} after the commit.
+     *
+     * @return whether one was unread (false: nothing changed)
+     */
+    public boolean markAllRead(String userId) {
         Instant now = clock.instant();
         int changed = em.createQuery(
                         "UPDATE InboxEntry e SET e.readAt = :now WHERE e.userId = :user AND e.readAt IS NULL")
@@ -124,7 +144,9 @@ public class Inbox {
                 .executeUpdate();
         if (changed > 0) {
             readChanged.fire(new ReadChanged(userId, null, true, unread(userId, now)));
+            return true;
         }
+        return false;
     }
 
     /** Subscribes the user to a topic (making the user known); returns the user's topics. */

@@ -118,7 +118,7 @@ public record NotificationRequest(
     @Target(TYPE)
     @Retention(RUNTIME)
     public @interface OneAudience {
-        String message() default "exactly one of 'user', 'users', 'topic' or 'everyone' must be given";
+        String message() default "(the audience) must be exactly one of 'user', 'users', 'topic' or 'everyone'";
 
         Class<?>[] groups() default {};
 

@@ -56,7 +56,7 @@ public final class Meters {
      * cannot make new series.
      */
     static final List<Integer> CLOSE_CODES = List.of(
-            1000, 1001, 1002, 1003, 1005, 1006, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 4000, 4001, 4002, 4003);
+            1000, 1001, 1002, 1003, 1005, 1006, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 4000, 4001, 4002, 4003, 4004);
 
     /** Who closed a connection, as the {@code initiator} tag. */
     public enum Initiator {

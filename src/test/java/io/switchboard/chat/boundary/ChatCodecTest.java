@@ -74,6 +74,8 @@ class ChatCodecTest {
                 "{\"type\":\"history\",\"room\":\"r\",\"limit\":1e400}|INVALID_FIELD|field 'limit' must be a whole number and must be between 1 and 200",
                 "{\"type\":\"history\",\"room\":\"r\",\"before\":1e400}|INVALID_FIELD|field 'before' must be a whole number",
                 "{\"type\":\"history\",\"room\":\"r\",\"before\":-2.5}|INVALID_FIELD|field 'before' must be a whole number",
+                "{\"type\":\"join\",\"room\":\"r\",\"since\":1.5}|INVALID_FIELD|field 'since' must be a whole number and must be 0 or more",
+                "{\"type\":\"join\",\"room\":\"r\",\"since\":1e400}|INVALID_FIELD|field 'since' must be a whole number and must be 0 or more",
             })
     void refusesBadInputNamingWhatIsWrong(String input, ErrorCode code, String mentioned) {
         InvalidMessage e = assertThrows(InvalidMessage.class, () -> ChatCodec.COMMANDS.decode(input));

@@ -30,6 +30,7 @@ class NotificationCodecTest {
             value = {
                 "{\"type\":\"read\"}|MISSING_FIELD|field 'seq' is required",
                 "{\"type\":\"read\",\"seq\":0}|INVALID_FIELD|field 'seq' must be a positive sequence number",
+                "{\"type\":\"read\",\"seq\":2.5}|INVALID_FIELD|field 'seq' must be a whole number and must be a positive sequence number",
                 "{\"type\":\"read\",\"seq\":\"7\"}|INVALID_FIELD|field 'seq' must be a number",
                 "{\"type\":\"subscribe\",\"topic\":\"bad topic\"}|INVALID_FIELD|field 'topic' must be 1-64 letters, digits, '.', '-' or '_' starting with a letter or digit",
                 "{\"type\":\"unsubscribe\",\"topic\":\"deploys\\u0000\"}|INVALID_FIELD|field 'topic' must be 1-64 letters, digits, '.', '-' or '_' starting with a letter or digit",

@@ -117,7 +117,7 @@ class NotificationRequestTest {
 
     @Test
     void exactlyOneAudienceIsReportedOnUser() {
-        String rule = "field 'user' exactly one of 'user', 'users', 'topic' or 'everyone' must be given";
+        String rule = "field 'user' (the audience) must be exactly one of 'user', 'users', 'topic' or 'everyone'";
         assertEquals(
                 rule,
                 refused(new NotificationRequest(null, null, null, null, "t", null, null, null, null, null))

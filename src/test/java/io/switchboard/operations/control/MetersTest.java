@@ -59,6 +59,19 @@ class MetersTest {
     }
 
     @Test
+    void everyCloseCodeOfTheProtocolHasASeriesOfItsOwn() {
+        for (int code :
+                new int[] {1000, 1001, 1002, 1003, 1007, 1008, 1009, 1011, 1012, 1013, 4000, 4001, 4002, 4003, 4004}) {
+            meters.opened(Meters.CHAT);
+            meters.closed(Meters.CHAT, code, Meters.Initiator.SERVER);
+            assertEquals(
+                    1,
+                    value("switchboard_closes_total{code=\"" + code + "\",initiator=\"server\"}"),
+                    "close code " + code + " of docs/protocol.md's table");
+        }
+    }
+
+    @Test
     void framesOutAreCountedByEndpointAndTypeWithTheirBytes() {
         meters.frameOut(Meters.CHAT, Meters.frameType("message"), 100);
         meters.frameOut(Meters.CHAT, Meters.frameType("message"), 50);
