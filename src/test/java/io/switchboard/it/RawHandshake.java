@@ -51,6 +51,31 @@ final class RawHandshake {
         }
     }
 
+    /**
+     * Sends a handshake for {@code path} with the given method, {@code Sec-WebSocket-Key} and
+     * {@code Sec-WebSocket-Version} (null: the header is left out) and returns the response's head; the connection is
+     * then closed.
+     */
+    String head(String method, String path, String key, String version) throws IOException {
+        try (Socket socket = connect()) {
+            socket.getOutputStream()
+                    .write((method + " " + ws.getPath() + path + " HTTP/1.1\r\n"
+                                    + "Host: 127.0.0.1:" + ws.getPort() + "\r\n"
+                                    + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                                    + (key == null ? "" : "Sec-WebSocket-Key: " + key + "\r\n")
+                                    + (version == null ? "" : "Sec-WebSocket-Version: " + version + "\r\n")
+                                    + ("POST".equals(method) ? "Content-Length: 0\r\n" : "")
+                                    + "\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+            return head(new DataInputStream(socket.getInputStream()));
+        }
+    }
+
+    /** The status code of a response head. */
+    static int statusOf(String head) throws IOException {
+        return status(head);
+    }
+
     /** Sends the first {@code bytes} of a handshake for {@code path} (all of it when longer), then resets the connection. */
     void dropAfterSending(String path, int bytes) throws IOException {
         Socket socket = connect();

@@ -11,6 +11,7 @@ import io.switchboard.it.probe.ClockProbe;
 import io.switchboard.it.probe.TestClock;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -137,6 +139,27 @@ class SecurityIT extends DeployedTest {
             Servers.put(http, "/api/test/clock?offsetSeconds=0", "");
         }
         assertWellBehavedClientWorks();
+    }
+
+    @Test
+    void aHandshakeThatBreaksRfc6455IsRefusedWith400Or426AndNeverUpgraded() throws IOException {
+        RawHandshake raw = new RawHandshake(ws);
+        String key = "dGhlIHNhbXBsZSBub25jZQ==";
+        for (String method : List.of("POST", "PUT")) {
+            String head = raw.head(method, "/ws/chat", key, "13");
+            assertEquals(400, RawHandshake.statusOf(head), method + ": " + head);
+        }
+        for (String badKey : new String[] {null, "abc", "dGhlIHNhbXBsZSBub25jZQ", "dGhlIHNhbXBsZSBub25jZSEh"}) {
+            String head = raw.head("GET", "/ws/notifications", badKey, "13");
+            assertEquals(400, RawHandshake.statusOf(head), "key " + badKey + ": " + head);
+        }
+        for (String version : new String[] {null, "8", "12"}) {
+            String head = raw.head("GET", "/ws/chat", key, version);
+            assertEquals(426, RawHandshake.statusOf(head), "version " + version + ": " + head);
+            assertTrue(head.toLowerCase(Locale.ROOT).contains("sec-websocket-version: 13"), head);
+        }
+        // the same request made well-formed is upgraded (and then closed with 1008: it has no ticket)
+        assertEquals(new RawHandshake.Answer(101, 1008), raw.refused("/ws/chat", null));
     }
 
     @Test

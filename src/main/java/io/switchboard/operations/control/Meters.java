@@ -83,7 +83,9 @@ public final class Meters {
         /** A bad request parameter such as {@code since} (close 1008). */
         BAD_REQUEST,
         /** The node is draining (for the drain that refuses new handshakes). */
-        DRAINING;
+        DRAINING,
+        /** A handshake that breaks RFC 6455 §4: not a GET, another version, a malformed key (HTTP 400/426). */
+        MALFORMED;
 
         public String tag() {
             return name().toLowerCase();

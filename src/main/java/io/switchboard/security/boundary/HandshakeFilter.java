@@ -13,11 +13,13 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 
 /**
- * Counts and logs handshakes refused for their origin ({@link Handshake#checkOrigin}), with the client's address,
+ * Refuses a handshake that breaks RFC 6455's rules ({@link MalformedHandshake}: 400, or 426 for the version), and
+ * counts and logs handshakes refused for their origin ({@link Handshake#checkOrigin}), with the client's address,
  * which the WebSocket API does not give the configurator. Tyrus (Payara) runs its upgrade filter after the
  * application's, so this one is around the handshake; Undertow (WildFly) upgrades first and hands a refused
- * handshake down the chain to {@link HandshakeRefused} through this filter. Either way the refusal is seen here,
- * once, on the thread that checked the origin.
+ * handshake (origin, or malformed, which {@link Handshake#checkOrigin} refuses there) down the chain to
+ * {@link HandshakeRefused} through this filter. Either way the refusal is seen here, once, on the thread that checked
+ * it.
  */
 @WebFilter(urlPatterns = "/ws/*", asyncSupported = true)
 public class HandshakeFilter extends HttpFilter {
@@ -28,6 +30,21 @@ public class HandshakeFilter extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
+        var malformed = MalformedHandshake.of(request);
+        if (malformed.isPresent()) {
+            MalformedHandshake.Answer answer = malformed.get();
+            metrics.meters().refused(Meters.Refusal.MALFORMED);
+            TrafficLog.refused(
+                    Meters.ENDPOINTS.get(Meters.endpointOf(request.getRequestURI())),
+                    request.getRemoteAddr() + ":" + request.getRemotePort(),
+                    Meters.Refusal.MALFORMED.tag(),
+                    answer.detail());
+            if (answer.versionRefused()) {
+                response.setHeader("Sec-WebSocket-Version", MalformedHandshake.SUPPORTED_VERSION);
+            }
+            HandshakeRefused.write(response, answer.status(), answer.title(), answer.detail());
+            return;
+        }
         try {
             chain.doFilter(request, response);
         } finally {

@@ -36,8 +36,7 @@ public class HandshakeRefused extends HttpServlet {
         }
     }
 
-    private static void write(HttpServletResponse response, int status, String title, String detail)
-            throws IOException {
+    static void write(HttpServletResponse response, int status, String title, String detail) throws IOException {
         response.setStatus(status);
         response.setContentType(Problem.MEDIA_TYPE.toString());
         response.getWriter().write(Json.write(new Problem("about:blank", title, status, detail, null)));
