@@ -11,9 +11,11 @@ import jakarta.websocket.SendHandler;
 import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
 import jakarta.websocket.WebSocketContainer;
+import jakarta.ws.rs.sse.OutboundSseEvent;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.security.Principal;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -98,6 +100,43 @@ public final class SseSession implements Session, FrameSender.Source, PeerSessio
 
     @Override
     public FrameSender frameSender() {
+        if (stream.writesWithoutBlocking()) {
+            return new FrameSender() {
+                @Override
+                public void send(String text, SendHandler done) {
+                    remote.sendText(text, done);
+                }
+
+                @Override
+                public boolean pipelined() {
+                    return true;
+                }
+
+                @Override
+                public boolean batches() {
+                    return true;
+                }
+
+                @Override
+                public void sendBatch(List<String> frames) {
+                    List<OutboundSseEvent> events = new ArrayList<>(frames.size());
+                    for (String text : frames) {
+                        events.add(stream.frame(text, numbered ? eventId(text) : null));
+                    }
+                    stream.writeNow(events);
+                }
+
+                @Override
+                public boolean writing() {
+                    return stream.busy();
+                }
+
+                @Override
+                public String path() {
+                    return "Server-Sent Events (batches on the send loop)";
+                }
+            };
+        }
         return new FrameSender() {
             @Override
             public void send(String text, SendHandler done) {

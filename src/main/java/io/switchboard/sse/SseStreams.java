@@ -17,6 +17,7 @@ import io.switchboard.security.control.Tickets;
 import io.switchboard.websocket.Connection;
 import io.switchboard.websocket.Connections;
 import io.switchboard.websocket.HeartbeatTicked;
+import io.switchboard.websocket.ResponseWriteQueue;
 import io.switchboard.websocket.TextCodec;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -75,6 +76,7 @@ public class SseStreams implements TopicHandler {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Logger LOG = Logger.getLogger(SseStreams.class.getName());
     private static final AtomicBoolean WATCH_LOGGED = new AtomicBoolean();
+    private static final AtomicBoolean WRITE_QUEUE_LOGGED = new AtomicBoolean();
     /** How long after the stream's request has left the resource its first event is written (see SseStream#release). */
     static final long FIRST_WRITE_GRACE_MILLIS = 50;
 
@@ -200,6 +202,9 @@ public class SseStreams implements TopicHandler {
                 stream,
                 () -> connections.of(created[0]).ifPresent(Connection::touch));
         created[0] = session;
+        if (stream.writesWithoutBlocking()) {
+            containerWriteQueue(request.http()).ifPresent(stream::containerWriting);
+        }
         session.getUserProperties().put(IdentityResolver.ESTABLISHED, identity);
         byToken.put(token, new Stream(session, user, inbound));
         directory.opened(token, user);
@@ -359,6 +364,27 @@ public class SseStreams implements TopicHandler {
         } catch (NotAuthenticated e) {
             throw unauthorized(e.getMessage());
         }
+    }
+
+    /**
+     * Whether the container still holds bytes of this response for the socket (Payara), from the real request (the
+     * one JAX-RS hands over may be a proxy); empty where that cannot be seen.
+     */
+    private static Optional<java.util.function.BooleanSupplier> containerWriteQueue(HttpServletRequest http) {
+        Optional<java.util.function.BooleanSupplier> writing = ResponseWriteQueue.of(http);
+        if (writing.isEmpty() && http.isAsyncStarted()) {
+            writing = ResponseWriteQueue.of(http.getAsyncContext().getRequest());
+        }
+        if (WRITE_QUEUE_LOGGED.compareAndSet(false, true)) {
+            LOG.log(
+                    Level.INFO,
+                    "Event streams {0}",
+                    writing.isPresent()
+                            ? "see the container's write queue: a stream that is not read is a slow consumer (4001)"
+                            : "cannot see the container's write queue: a stream that is not read is found only when"
+                                    + " its connection breaks");
+        }
+        return writing;
     }
 
     private static String remoteAddress(HttpServletRequest http) {

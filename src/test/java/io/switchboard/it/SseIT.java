@@ -28,7 +28,6 @@ import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -217,10 +216,6 @@ class SseIT extends DeployedTest {
 
     @Test
     void aStreamThatIsNotReadIsClosedAsASlowConsumerWhileTheOthersCarryOn() throws Exception {
-        Assumptions.assumeFalse(
-                "payara".equals(System.getProperty("switchboard.server")),
-                "Payara (Jersey over Grizzly) takes an event stream's writes into an unbounded buffer, so a stream that is"
-                        + " not read never holds frames back and is not closed as a slow consumer (docs/protocol.md)");
         String room = "slow-" + tag;
         String slow = user("slow");
         String text = "x".repeat(3_950); // ~4 KB frames fill the socket buffers quickly
