@@ -83,9 +83,32 @@ export class CredentialError extends Error {
 /** WebSocket attempts in a row that end before their `welcome` after which the client falls back to SSE. */
 const WEBSOCKET_FAILURES_BEFORE_FALLBACK = 2;
 
+/** Frames one POST carries at most (the server takes up to 32 in a JSON array). */
+const POST_BATCH_FRAMES = 32;
+/** UTF-8 bytes of frames put together in one POST at most: well under any server's `maxTextBytes`. */
+const POST_BATCH_BYTES = 4096;
+const UTF8 = new TextEncoder();
+
+/**
+ * How many of the first queued frames go in the next POST: those waiting, as a JSON array, up to
+ * {@link POST_BATCH_FRAMES} and {@link POST_BATCH_BYTES}; a larger frame goes alone.
+ * @param {string[]} outbox
+ */
+function batchSize(outbox) {
+    let bytes = UTF8.encode(outbox[0]).length;
+    let count = 1;
+    while (count < outbox.length && count < POST_BATCH_FRAMES) {
+        bytes += UTF8.encode(outbox[count]).length + 1;
+        if (bytes + 2 > POST_BATCH_BYTES) break;
+        count++;
+    }
+    return count;
+}
+
 /**
  * The fallback transport as a WebSocket look-alike (the members {@link ReconnectingClient} uses): an `EventSource`
- * on the stream URL for the server's frames, one POST at a time, in order, to `api/sse/{stream}` for the client's.
+ * on the stream URL for the server's frames, one POST at a time, in order, to `api/sse/{stream}` for the client's (the
+ * frames queued meanwhile go together, as a JSON array, in the next one).
  * The server's `close` event becomes `onclose` with its code and reason; a stream that fails is closed with 1006.
  */
 export class EventStreamSocket {
@@ -140,11 +163,13 @@ export class EventStreamSocket {
         this.#posting = true;
         try {
             while (this.#outbox.length && this.readyState === 1) {
+                const count = batchSize(this.#outbox);
+                const body = count === 1 ? this.#outbox[0] : `[${this.#outbox.slice(0, count).join(',')}]`;
                 const response = await fetch(this.#post, {
-                    method: 'POST', body: this.#outbox[0], headers: { 'Content-Type': 'text/plain' },
+                    method: 'POST', body, headers: { 'Content-Type': 'text/plain' },
                 });
                 if (response.status === 404) return this.#end(1006, 'the event stream is gone');
-                this.#outbox.shift(); // refused frames are answered with an error event, as on WebSocket
+                this.#outbox.splice(0, count); // refused frames are answered with an error event, as on WebSocket
             }
         } catch {
             this.#end(1006, 'a POST to the event stream failed');

@@ -26,4 +26,11 @@ public sealed interface Topic {
      * the payload gives in epoch milliseconds; delivered by the revocations.
      */
     record Revoked(String userId) implements Topic {}
+
+    /**
+     * The frames of a POST to a fallback event stream (Server-Sent Events) that is open on another node, by the
+     * stream's secret token: the payload is the POST's body; the node that holds the stream handles it as if it had been
+     * posted there.
+     */
+    record Stream(String token) implements Topic {}
 }

@@ -10,6 +10,7 @@ import io.switchboard.presence.control.Presence;
 import io.switchboard.security.control.InMemoryTicketStore;
 import io.switchboard.security.control.RevocationMirror;
 import io.switchboard.security.control.TicketStore;
+import io.switchboard.sse.StreamDirectory;
 import io.switchboard.websocket.HeartbeatTicked;
 import io.switchboard.websocket.InMemoryUserLimits;
 import io.switchboard.websocket.UserLimits;
@@ -23,7 +24,8 @@ import java.time.Duration;
 
 /**
  * Chooses, once at deployment, the single-node (in-memory) or the cluster (Redis) implementation of each seam that
- * differs: the broker, the ticket store, the revocation mirror, the per-user limits and presence.
+ * differs: the broker, the ticket store, the revocation mirror, the per-user limits, presence and the
+ * directory of event streams.
  */
 @ApplicationScoped
 public class ClusterMode {
@@ -51,6 +53,7 @@ public class ClusterMode {
     private RevocationMirror revocations;
     private UserLimits userLimits;
     private Presence presence;
+    private StreamDirectory streams;
 
     @PostConstruct
     void choose() {
@@ -62,13 +65,15 @@ public class ClusterMode {
             tickets = new RedisTicketStore(node);
             revocations = new RedisRevocationMirror(node, clock, config.revocationTtl());
             Duration lease = config.leaseRenewal().multipliedBy(3);
+            Duration atLeast10s = lease.compareTo(Duration.ofSeconds(10)) < 0 ? Duration.ofSeconds(10) : lease;
             userLimits = new RedisUserLimits(
                     node,
                     local,
                     config.connectionsPerUser(),
                     (int) (config.userMessagesPerSecond() * RATE_WINDOW.toSeconds()),
                     RATE_WINDOW,
-                    lease.compareTo(Duration.ofSeconds(10)) < 0 ? Duration.ofSeconds(10) : lease);
+                    atLeast10s);
+            streams = new RedisStreamDirectory(node, atLeast10s);
             // renewed every lease period, swept by the others one period after it lapsed: gone within 2 intervals
             presence = new RedisPresence(
                     node, config.keyPrefix(), config.leaseRenewal().multipliedBy(3), InMemoryPresence.ttl(config));
@@ -78,6 +83,7 @@ public class ClusterMode {
             revocations = RevocationMirror.NONE;
             userLimits = local;
             presence = new InMemoryPresence(InMemoryPresence.ttl(config), ticker);
+            streams = StreamDirectory.LOCAL;
         }
     }
 
@@ -99,6 +105,11 @@ public class ClusterMode {
     @Produces
     Presence presence() {
         return presence;
+    }
+
+    @Produces
+    StreamDirectory streams() {
+        return streams;
     }
 
     @Produces

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
  * <pre>
  * P node-a R room-1 ~\n{"type":"message",...}     publication to a room
  * P node-a I alice 42 ~\n{...}                   notification 42 of alice
+ * P node-a S TOKEN ~\n{"type":"join",...}          a POST for the event stream TOKEN
  * C node-a 17\n                                   canary 17 of node-a
  * </pre>
  */
@@ -43,6 +44,8 @@ final class Envelope {
             out.append("I ").append(enc(inbox.userId())).append(' ').append(inbox.seq());
         } else if (topic instanceof Topic.Revoked revoked) {
             out.append("X ").append(enc(revoked.userId()));
+        } else if (topic instanceof Topic.Stream stream) {
+            out.append("S ").append(enc(stream.token()));
         } else {
             throw new IllegalArgumentException("no bus encoding for " + topic);
         }
@@ -73,6 +76,7 @@ final class Envelope {
             }
             case "I" -> new Topic.Inbox(dec(f[i++]), Long.parseLong(f[i++]));
             case "X" -> new Topic.Revoked(dec(f[i++]));
+            case "S" -> new Topic.Stream(dec(f[i++]));
             default -> throw new IllegalArgumentException("unknown topic kind " + f[2]);
         };
         String except = NONE.equals(f[i]) ? null : dec(f[i]);

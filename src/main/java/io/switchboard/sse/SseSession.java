@@ -1,6 +1,7 @@
 package io.switchboard.sse;
 
 import io.switchboard.websocket.FrameSender;
+import io.switchboard.websocket.PeerSession;
 import io.switchboard.websocket.Protocol;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Extension;
@@ -10,9 +11,11 @@ import jakarta.websocket.SendHandler;
 import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
 import jakarta.websocket.WebSocketContainer;
+import jakarta.ws.rs.sse.OutboundSseEvent;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.security.Principal;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,13 +30,15 @@ import java.util.concurrent.Future;
  * waiting; the connection's send queue limit counts those not yet written), so the slow-consumer rule holds. What a
  * WebSocket session receives comes here by POST ({@link SseStreams#post}); message handlers are not used.
  */
-public final class SseSession implements Session, FrameSender.Source {
+public final class SseSession implements Session, FrameSender.Source, PeerSession {
 
     private final String id;
     private final String token;
     private final URI requestUri;
     private final Map<String, List<String>> parameters;
     private final boolean secure;
+    private final String remoteAddress;
+    private final java.util.concurrent.atomic.AtomicLong bytesIn = new java.util.concurrent.atomic.AtomicLong();
     private final boolean numbered;
     private final SseStream stream;
     private final Runnable heard;
@@ -45,6 +50,7 @@ public final class SseSession implements Session, FrameSender.Source {
     /**
      * @param id the connection id (in the welcome frame, the admin's list and the logs)
      * @param token the secret that POSTs to this stream must name
+     * @param remoteAddress the client's {@code host:port} (the stream request's), for the traffic log
      * @param numbered whether {@code notification} frames carry their {@code seq} as the event id
      * @param heard called when a ping was written
      */
@@ -54,6 +60,7 @@ public final class SseSession implements Session, FrameSender.Source {
             URI requestUri,
             Map<String, List<String>> parameters,
             boolean secure,
+            String remoteAddress,
             boolean numbered,
             SseStream stream,
             Runnable heard) {
@@ -62,6 +69,7 @@ public final class SseSession implements Session, FrameSender.Source {
         this.requestUri = requestUri;
         this.parameters = Map.copyOf(parameters);
         this.secure = secure;
+        this.remoteAddress = remoteAddress;
         this.numbered = numbered;
         this.stream = stream;
         this.heard = heard;
@@ -75,8 +83,60 @@ public final class SseSession implements Session, FrameSender.Source {
         return stream;
     }
 
+    /** A POST body for this stream arrived (on this node or another). */
+    void received(long bytes) {
+        bytesIn.addAndGet(bytes);
+    }
+
+    @Override
+    public String remoteAddress() {
+        return remoteAddress;
+    }
+
+    @Override
+    public long bytesIn() {
+        return bytesIn.get();
+    }
+
     @Override
     public FrameSender frameSender() {
+        if (stream.writesWithoutBlocking()) {
+            return new FrameSender() {
+                @Override
+                public void send(String text, SendHandler done) {
+                    remote.sendText(text, done);
+                }
+
+                @Override
+                public boolean pipelined() {
+                    return true;
+                }
+
+                @Override
+                public boolean batches() {
+                    return true;
+                }
+
+                @Override
+                public void sendBatch(List<String> frames) {
+                    List<OutboundSseEvent> events = new ArrayList<>(frames.size());
+                    for (String text : frames) {
+                        events.add(stream.frame(text, numbered ? eventId(text) : null));
+                    }
+                    stream.writeNow(events);
+                }
+
+                @Override
+                public boolean writing() {
+                    return stream.busy();
+                }
+
+                @Override
+                public String path() {
+                    return "Server-Sent Events (batches on the send loop)";
+                }
+            };
+        }
         return new FrameSender() {
             @Override
             public void send(String text, SendHandler done) {

@@ -7,6 +7,7 @@ import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 import java.time.Duration;
+import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
@@ -16,6 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -46,6 +48,8 @@ final class SseStream {
     private volatile boolean gone;
     /** Whether writes wait: until the request that opened the stream has left the resource ({@link #release}). */
     private volatile boolean held = true;
+    /** Whether the container still holds earlier writes for the socket (unknown: never). */
+    private volatile BooleanSupplier containerWriting = () -> false;
 
     /**
      * @param writers runs the writes (a task per burst of events; any thread pool)
@@ -68,6 +72,52 @@ final class SseStream {
     /** Writes one event after those handed over before; {@code done} gets null when it was written, else the failure. */
     void write(OutboundSseEvent event, Consumer<Throwable> done) {
         run(() -> done.accept(send(event)));
+    }
+
+    /**
+     * Whether {@link #writeNow} may be used: the sink's sends return at once (Jersey, which hands the event to the
+     * container's buffer without waiting for the socket), so frames can be written on the connection's send loop, a
+     * batch at a time, instead of on a writer thread per stream.
+     */
+    boolean writesWithoutBlocking() {
+        return sink.getClass().getName().startsWith("org.glassfish.jersey.");
+    }
+
+    /** Tells whether the container still holds earlier writes of this stream for the socket (see {@link #busy}). */
+    void containerWriting(BooleanSupplier writing) {
+        containerWriting = writing;
+    }
+
+    /**
+     * Whether {@link #writeNow} must wait: writes are still held ({@link #release}), the writer still has events to
+     * write (the {@code stream} event must go first), or the container still holds earlier writes (a client that
+     * reads slowly: the frames then wait in the connection's send queue, where they count as a slow consumer's).
+     */
+    boolean busy() {
+        return held || waiting.get() != 0 || containerWriting.getAsBoolean();
+    }
+
+    /**
+     * Writes events now, in order, on the caller's thread (only when {@link #writesWithoutBlocking} and not
+     * {@link #busy}); throws when the stream has ended or a write failed.
+     */
+    void writeNow(List<OutboundSseEvent> events) {
+        for (OutboundSseEvent event : events) {
+            Throwable failed = broken;
+            if (failed != null || ended.get()) {
+                throw new IllegalStateException("the event stream has ended", failed);
+            }
+            try {
+                sink.send(event).whenComplete((ok, error) -> {
+                    if (error != null) {
+                        broken = error;
+                    }
+                });
+            } catch (RuntimeException e) {
+                broken = e;
+                throw e;
+            }
+        }
     }
 
     /** A frame event: {@code data:} the JSON frame, {@code id:} when {@code id} is not null. */

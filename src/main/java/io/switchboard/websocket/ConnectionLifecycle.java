@@ -133,7 +133,7 @@ public class ConnectionLifecycle {
                         config.strikeWindow(),
                         config.messagesPerSecond(),
                         ticker),
-                new Traffic(endpoint, meters, RemoteAddress.of(session), scanner));
+                new Traffic(endpoint, meters, RemoteAddress.of(session), bytesIn(session, scanner)));
         session.getUserProperties().put(KEY, connection);
         registry.add(connection);
         meters.opened(endpoint);
@@ -201,6 +201,14 @@ public class ConnectionLifecycle {
                 reason));
         userLimits.closed(connection.userId(), connection.id(), removed == ConnectionRegistry.Removed.LAST_OF_USER);
         closed.fire(new ConnectionClosed(connection, code));
+    }
+
+    /** What counts the bytes a session receives: the session itself (an event stream), else the scanner if any. */
+    private static java.util.function.LongSupplier bytesIn(Session session, FrameScanner scanner) {
+        if (session instanceof PeerSession peer) {
+            return peer::bytesIn;
+        }
+        return scanner == null ? null : scanner::dataBytes;
     }
 
     /** Which endpoint a session is on, as an index of {@link Meters#ENDPOINTS}. */

@@ -51,6 +51,20 @@ public interface FrameSender {
         throw new UnsupportedOperationException();
     }
 
+    /**
+     * Whether this sender takes several frames' texts in one call ({@link #sendBatch}) and writes them without
+     * blocking the caller (the connection's send loop), saying by {@link #writing} when the container still holds
+     * earlier writes.
+     */
+    default boolean batches() {
+        return false;
+    }
+
+    /** Writes frames, in order, without waiting for the socket (see {@link #batches}); throws when that failed. */
+    default void sendBatch(java.util.List<String> frames) {
+        throw new UnsupportedOperationException();
+    }
+
     /** Whether frames handed to {@link #writeFrames} are still waiting in the container for the socket. */
     default boolean writing() {
         return false;

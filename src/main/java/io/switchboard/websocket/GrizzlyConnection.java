@@ -88,6 +88,39 @@ final class GrizzlyConnection {
     }
 
     /**
+     * The Grizzly connection under a servlet request of Payara (its {@code RequestFacade} or {@code Request}), or null
+     * if it cannot be reached; for its {@link #writing()} only (the connection carries HTTP, not raw frames).
+     */
+    static GrizzlyConnection underRequest(Object servletRequest) throws ReflectiveOperationException {
+        Object request = servletRequest;
+        if (Reflection.has(request, "request") && !hasMethod(request, "getCoyoteRequest")) {
+            request = Reflection.field(request, "request"); // the facade's catalina Request
+        }
+        if (!hasMethod(request, "getCoyoteRequest")) {
+            return null;
+        }
+        Object coyoteRequest = request.getClass().getMethod("getCoyoteRequest").invoke(request);
+        Object connection = coyoteRequest.getClass().getMethod("getConnection").invoke(coyoteRequest);
+        if (connection == null) {
+            return null;
+        }
+        Object transport = connection.getClass().getMethod("getTransport").invoke(connection);
+        Object asyncQueue = transport.getClass().getMethod("getAsyncQueueIO").invoke(transport);
+        Object queueWriter = asyncQueue.getClass().getMethod("getWriter").invoke(asyncQueue);
+        Object memory = connection.getClass().getMethod("getMemoryManager").invoke(connection);
+        return new GrizzlyConnection(connection, queueWriter, memory);
+    }
+
+    private static boolean hasMethod(Object target, String name) {
+        try {
+            target.getClass().getMethod(name);
+            return true;
+        } catch (NoSuchMethodException e) {
+            return false;
+        }
+    }
+
+    /**
      * Queues complete frames on the connection, without a future or completion handler: a failed write closes
      * the connection, which the endpoint hears of.
      */

@@ -7,7 +7,7 @@ import java.net.InetSocketAddress;
 /**
  * The client's address of a WebSocket session, for the traffic log (the WebSocket API has none): Tyrus'
  * {@code TyrusSession.getRemoteAddr()}, Undertow's {@code UndertowSession.getWebSocketChannel().getSourceAddress()};
- * {@code null} elsewhere. It is the peer of the TCP connection: behind a proxy, the proxy.
+ * a {@link PeerSession}'s own; {@code null} elsewhere. It is the peer of the TCP connection: behind a proxy, the proxy.
  */
 final class RemoteAddress {
 
@@ -25,6 +25,9 @@ final class RemoteAddress {
     private RemoteAddress() {}
 
     static String of(Session session) {
+        if (session instanceof PeerSession peer) {
+            return peer.remoteAddress();
+        }
         try {
             String container = session.getClass().getName();
             if (container.startsWith("org.glassfish.tyrus.")) {

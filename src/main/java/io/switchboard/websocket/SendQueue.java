@@ -35,12 +35,16 @@ abstract class SendQueue {
     }
 
     /**
-     * Coalesced raw writes where the sender takes them (Tyrus: the Grizzly connection, or Tyrus' raw frames),
+     * Coalesced raw writes where the sender takes them (Tyrus: the Grizzly connection, or Tyrus' raw frames), batches
+     * of frames where the sender writes them without blocking (an event stream on Payara),
      * several frames in flight where the container queues them (Undertow), else one frame in flight.
      */
     static SendQueue of(FrameSender sender, ScheduledExecutorService loop, CloseProtocol close, int maxPending) {
         if (sender.coalesces()) {
             return new CoalescingSendQueue(sender, loop, close, maxPending);
+        }
+        if (sender.batches()) {
+            return new BatchingSendQueue(sender, loop, close, maxPending);
         }
         return sender.pipelined()
                 ? new PipelinedSendQueue(sender, loop, close, maxPending)

@@ -2,11 +2,13 @@ package io.switchboard.websocket;
 
 import io.switchboard.operations.control.Meters;
 import io.switchboard.operations.control.TrafficLog;
+import java.util.function.LongSupplier;
 
 /**
  * What one connection sent and received, for the meters and the traffic log's close line: the frames queued for the
  * client (counted on its send loop, the only writer), the messages it sent (on the container's reading thread), and
- * the payload bytes of its data frames as the {@link FrameScanner} saw them arrive.
+ * the payload bytes of its data frames as the {@link FrameScanner} saw them arrive (of an event stream: of its POST
+ * bodies, {@link PeerSession}).
  */
 final class Traffic {
 
@@ -14,16 +16,17 @@ final class Traffic {
     final Meters meters;
     final String remote;
     final long openedNanos = System.nanoTime();
-    private final FrameScanner scanner;
+    private final LongSupplier bytesIn;
     private volatile long framesOut;
     private volatile long bytesOut;
     private volatile long framesIn;
 
-    Traffic(int endpoint, Meters meters, String remote, FrameScanner scanner) {
+    /** @param bytesIn the payload bytes received so far (a {@link FrameScanner}'s count), or null when not counted */
+    Traffic(int endpoint, Meters meters, String remote, LongSupplier bytesIn) {
         this.endpoint = endpoint;
         this.meters = meters;
         this.remote = remote;
-        this.scanner = scanner;
+        this.bytesIn = bytesIn;
     }
 
     /** For connections made outside a deployment (component tests): counts go nowhere. */
@@ -61,8 +64,8 @@ final class Traffic {
         return framesIn;
     }
 
-    /** Payload bytes of the client's data frames; -1 when no scanner watches this connection. */
+    /** Payload bytes of the client's data frames (or POST bodies); -1 when nothing counts them on this connection. */
     long bytesIn() {
-        return scanner == null ? -1 : scanner.dataBytes();
+        return bytesIn == null ? -1 : bytesIn.getAsLong();
     }
 }

@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -126,6 +127,7 @@ class RedisClusterTest {
                 new Publication(new Topic.Inbox("carol", 42), "{\"type\":\"notification\",\"seq\":42}"),
                 new Publication(new Topic.Inbox("carol", 0), "{\"type\":\"unread\",\"count\":3}"),
                 new Publication(new Topic.Revoked("mallory"), "1764748800000"),
+                new Publication(new Topic.Stream("Zx-_9a"), "[{\"type\":\"join\"},\n{\"type\":\"leave\"}]"),
                 Publication.toUser("~ odd\nuser", ""));
         sent.forEach(a.bus::publish);
         for (Publication expected : sent) {
@@ -186,6 +188,32 @@ class RedisClusterTest {
         assertEquals(java.util.Map.of("mallory", now), onB.all(), "a node that missed the bus message reads it here");
         onB.put("mallory", now.minusSeconds(10)); // an older one does not replace a newer one
         assertEquals(now, onA.all().get("mallory"));
+    }
+
+    @Test
+    void anEventStreamOpenedOnOneNodeIsFoundOnTheOtherUntilItClosesOrItsLeaseLapses() {
+        RedisStreamDirectory onA = new RedisStreamDirectory(a.redisNode, Duration.ofMillis(400));
+        RedisStreamDirectory onB = new RedisStreamDirectory(b.redisNode, Duration.ofMillis(400));
+        onA.opened("t1", "alice");
+        onA.opened("t2", "bob");
+        assertEquals(Optional.of("alice"), onB.owner("t1"));
+        assertEquals(Optional.empty(), onB.owner("nope"));
+
+        onA.closed("t1");
+        await("a closed stream is found nowhere")
+                .atMost(WAIT)
+                .until(() -> onB.owner("t1").isEmpty());
+        // t2 renewed while its node lives; t3 (its node died) not
+        onA.opened("t3", "carol");
+        await("t3, not renewed, is gone after its lease")
+                .atMost(WAIT)
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    onA.renew(List.of("t2"));
+                    return onB.owner("t3").isEmpty();
+                });
+        assertEquals(Optional.of("bob"), onB.owner("t2"), "renewed");
+        assertEquals(Optional.empty(), onB.owner("t3"), "not renewed: gone after its lease");
     }
 
     @Test

@@ -472,6 +472,43 @@ class ClusterIT {
     }
 
     @Test
+    @Order(11)
+    void aPostForAnEventStreamOnALandingOnBIsHandledOnAAsIfPostedThere(
+            @ArquillianResource @OperateOnDeployment(ON_A) URL a,
+            @ArquillianResource @OperateOnDeployment(ON_B) URL b) {
+        String room = "sse-" + RUN;
+        String alice = "sse-alice-" + RUN;
+        SseClient stream = SseClient.chat(Servers.http(a), alice);
+        try (SseClient onA = stream;
+                WsClient bobOnB = WsClient.chat(Servers.ws(b), "sse-bob-" + RUN)) {
+            onA.expect("welcome");
+            bobOnB.join(room);
+            URI nodeB = Servers.http(b);
+            HttpResponse<String> joined = onA.postVia(
+                    nodeB,
+                    "[{\"type\":\"join\",\"room\":\"" + room + "\"},{\"type\":\"post\",\"room\":\"" + room
+                            + "\",\"text\":\"via B\",\"clientId\":\"s-1\"}]");
+            assertEquals(202, joined.statusCode(), joined.body());
+            assertEquals(room, onA.expect("joined").getString("room"));
+            assertEquals("s-1", onA.expect("ack").getString("clientId"));
+            assertEquals(
+                    alice,
+                    bobOnB.expect("message", f -> "via B".equals(f.getString("text")))
+                            .getString("from"));
+            HttpResponse<String> bad = onA.postVia(nodeB, "{\"type\":\"dance\",\"ref\":\"d-1\"}");
+            assertEquals(202, bad.statusCode(), bad.body());
+            assertEquals("d-1", onA.expect("error").getString("ref"), "the error arrives on the stream, on A");
+            HttpResponse<String> asOther =
+                    onA.postVia(nodeB, "{\"type\":\"ping\"}", Credentials.bearer("sse-mallory-" + RUN));
+            assertEquals(403, asOther.statusCode(), asOther.body());
+        }
+        await("once the stream on A has ended, no node takes POSTs for it")
+                .atMost(Duration.ofSeconds(10))
+                .until(() ->
+                        stream.postVia(Servers.http(b), "{\"type\":\"ping\"}").statusCode() == 404);
+    }
+
+    @Test
     @Order(50)
     void whenNodeBIsKilledItsUsersLeaveEveryListOnAOnceWithinTwoHeartbeatIntervalsAndAKeepsDelivering(
             @ArquillianResource @OperateOnDeployment(ON_A) URL a, @ArquillianResource @OperateOnDeployment(ON_B) URL b)

@@ -202,6 +202,30 @@ class OperationsIT extends DeployedTest {
         assertFalse(trafficLog().contains("FINE"), "message contents are not logged by default");
     }
 
+    @Test
+    void theTrafficLogOfAnEventStreamHasItsAddressAndCountsThePostedBytes() {
+        String who = user("uma");
+        String join = "{\"type\":\"join\",\"room\":\"log-sse-" + tag + "\"}";
+        String ping = "{\"type\":\"ping\",\"ref\":\"p1\"}";
+        try (SseClient uma = SseClient.chat(http, who)) {
+            uma.expect("welcome");
+            assertEquals(202, uma.post(join).statusCode());
+            uma.expect("joined");
+            assertEquals(202, uma.post(ping).statusCode());
+            uma.expect("pong");
+        }
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+            String log = trafficLog();
+            Matcher close = Pattern.compile("INFO close conn=sse-\\S+ user=" + Pattern.quote(who)
+                            + " endpoint=chat remote=127\\.0\\.0\\.1:\\d+ duration_ms=\\d+ frames_in=2 bytes_in=(\\d+)"
+                            + " frames_out=(\\d+) bytes_out=\\d+ code=\\d+")
+                    .matcher(log);
+            assertTrue(close.find(), log);
+            assertEquals(join.length() + ping.length(), Long.parseLong(close.group(1)), "the POST bodies");
+            assertTrue(Long.parseLong(close.group(2)) >= 3, "welcome, joined, pong: " + close.group(2));
+        });
+    }
+
     private String trafficLog() {
         HttpResponse<String> response = Servers.get(http, "/api/test/traffic-log");
         assertEquals(200, response.statusCode(), response.body());

@@ -116,6 +116,11 @@ final class SseClient implements AutoCloseable {
         return Servers.post(base, "/api/sse/" + token, json, headers);
     }
 
+    /** POSTs one body to this stream through another node ({@code node}: http://host:port/context). */
+    HttpResponse<String> postVia(URI node, String json, String... headers) {
+        return Servers.post(node, "/api/sse/" + token, json, headers);
+    }
+
     /** The next event named {@code name}; other events before it are skipped. */
     Event expectEvent(String name) {
         List<String> skipped = new ArrayList<>();

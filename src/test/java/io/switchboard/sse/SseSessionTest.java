@@ -43,6 +43,7 @@ class SseSessionTest {
                 URI.create("http://localhost/app/api/sse/notifications?ticket=t&since=3"),
                 Map.of("since", List.of("3")),
                 false,
+                "127.0.0.1:50000",
                 numbered,
                 stream,
                 heard::countDown);

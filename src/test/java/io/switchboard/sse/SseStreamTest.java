@@ -64,6 +64,30 @@ class SseStreamTest {
     }
 
     @Test
+    void framesWrittenOnTheCallersThreadWaitWhileHeldBehindTheWriterOrWhileTheContainerStillHoldsWrites()
+            throws InterruptedException {
+        SseStream fresh = new SseStream(sink, sse, writers, timer, ended::add);
+        java.util.concurrent.atomic.AtomicBoolean containerWriting = new java.util.concurrent.atomic.AtomicBoolean();
+        fresh.containerWriting(containerWriting::get);
+        fresh.write(fresh.named("stream", "{}"), failed -> {});
+        assertTrue(fresh.busy(), "held until released");
+        fresh.release(0);
+        Awaitility.await("the writer wrote the stream event")
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> !fresh.busy());
+        assertEquals("stream", sink.sent.take().name());
+
+        containerWriting.set(true);
+        assertTrue(fresh.busy(), "the client does not read: frames wait in the connection's queue");
+        containerWriting.set(false);
+        fresh.writeNow(List.of(fresh.frame("{\"n\":1}", null), fresh.frame("{\"n\":2}", "7")));
+        assertEquals("{\"n\":1}", sink.sent.take().data());
+        FakeSse.Event second = sink.sent.take();
+        assertEquals("{\"n\":2}", second.data());
+        assertEquals("7", second.id());
+    }
+
+    @Test
     void aFailedWriteIsReportedAndTheLaterOnesFailWithoutTouchingTheSink() throws InterruptedException {
         sink.failing = true;
         BlockingQueue<Throwable> results = new LinkedBlockingQueue<>();

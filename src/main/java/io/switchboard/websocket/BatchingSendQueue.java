@@ -1,0 +1,47 @@
+package io.switchboard.websocket;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Frames handed to the sender a batch at a time, on the connection's send loop, for a sender that writes without
+ * blocking and says when the container still holds earlier writes (an event stream on Payara): while it does, frames
+ * stay queued here, where they count towards the slow-consumer limit.
+ */
+final class BatchingSendQueue extends FlushingSendQueue {
+
+    private static final Logger LOG = Logger.getLogger(BatchingSendQueue.class.getName());
+    private static final int BATCH_FRAMES = 256;
+
+    BatchingSendQueue(FrameSender sender, ScheduledExecutorService loop, CloseProtocol close, int maxPending) {
+        super(sender, loop, close, maxPending);
+    }
+
+    @Override
+    protected boolean write() {
+        if (sender.writing()) {
+            return false;
+        }
+        OutboundFrame frame = queue.poll();
+        if (frame == null) {
+            return true;
+        }
+        List<String> batch = new ArrayList<>(Math.min(BATCH_FRAMES, queue.size() + 1));
+        do {
+            batch.add(frame.text());
+        } while (batch.size() < BATCH_FRAMES && (frame = queue.poll()) != null);
+        pending.addAndGet(-batch.size());
+        try {
+            if (!close.closedHere()) {
+                sender.sendBatch(batch);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "Write failed: {0}", e.toString());
+            close.close(Close.INTERNAL_ERROR.reason("send failed"));
+        }
+        return true;
+    }
+}
