@@ -225,6 +225,18 @@ public final class RedisPresence implements Presence {
         }
     }
 
+    /** Users present over the cluster: one {@code HLEN}; this node's own while Redis cannot be reached. */
+    @Override
+    public int count(String room) {
+        try {
+            Long users = node.call(redis -> redis.hlen(usersKey(room)));
+            return users == null ? 0 : users.intValue();
+        } catch (SharedStateUnavailable e) {
+            warn(e);
+            return members(room).size();
+        }
+    }
+
     @Override
     public Map<String, Integer> occupancy() {
         Map<String, Integer> result = new TreeMap<>();
