@@ -112,7 +112,10 @@ export interface Occupancy {
     count: number;
     joined: string[];
     left: string[];
-    /** More users changed than the frame names (it names at most one page of them): re-page with `members`. */
+    /**
+     * More users changed than a frame names (`switchboard.presence.occupancy-names`, 50): `joined` and `left` are
+     * empty and a kept member list is incomplete (re-page with `members` if you need it).
+     */
     truncated: boolean;
 }
 

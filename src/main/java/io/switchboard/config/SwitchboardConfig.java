@@ -22,6 +22,7 @@ public class SwitchboardConfig {
     private final int historySize = integer("switchboard.chat.history-size", 50);
     private final int largeRoom = integer("switchboard.presence.large-room", 200);
     private final int memberPageSize = Math.max(1, Math.min(200, integer("switchboard.presence.page-size", 100)));
+    private final int occupancyNames = Math.max(0, Math.min(200, integer("switchboard.presence.occupancy-names", 50)));
     private final Duration occupancyInterval =
             Duration.ofMillis(Math.max(100, integer("switchboard.presence.occupancy-interval-ms", 1_000)));
     private final Duration notificationRetention =
@@ -114,11 +115,19 @@ public class SwitchboardConfig {
     }
 
     /**
-     * Users in the first page of a large room's member list in {@code joined}, the default page of {@code members},
-     * and the most users one {@code occupancy} frame names as joined or as left (1 to 200).
+     * Users in the first page of a large room's member list in {@code joined} and the default page of
+     * {@code members} (1 to 200).
      */
     public int memberPageSize() {
         return memberPageSize;
+    }
+
+    /**
+     * The most users one {@code occupancy} frame names as joined or left (0 to 200); when more changed it names none
+     * and is {@code truncated}.
+     */
+    public int occupancyNames() {
+        return occupancyNames;
     }
 
     /** The shortest time between two {@code occupancy} frames of one room from one node (100 ms at least). */

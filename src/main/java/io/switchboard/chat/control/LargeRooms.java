@@ -25,7 +25,7 @@ import java.util.logging.Logger;
  * and departure is one {@code presence} frame to every member; in a larger one they are batched
  * ({@link PresenceBatches}) into one {@code occupancy} frame per room per
  * {@link SwitchboardConfig#occupancyInterval()}, carrying the room's count (over the cluster: the count comes from
- * {@link Presence}), so a room of n users filling up costs n frames per member per interval at most, not n².
+ * {@link Presence}), so a room of n users filling up costs each member one frame per interval, not n frames.
  */
 @ApplicationScoped
 public class LargeRooms {
@@ -52,7 +52,7 @@ public class LargeRooms {
 
     @PostConstruct
     void init() {
-        batches = new PresenceBatches(config.occupancyInterval(), config.memberPageSize(), ticker);
+        batches = new PresenceBatches(config.occupancyInterval(), config.occupancyNames(), ticker);
     }
 
     /** Batches are looked at four times per interval, so a change goes out within 1.25 intervals. */

@@ -10,12 +10,14 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The presence changes of large rooms, collected per room and handed out at most once per interval per room: a user
- * who arrives and leaves again within one batch (or leaves and comes back) is not named at all, and a batch names at
- * most {@code cap} users (joined and left together), in the order they changed. Time is the injected {@link Ticker}.
+ * who arrives and leaves again within one batch (or leaves and comes back) is not named at all, and a batch names the
+ * users who changed, in the order they changed, only when they are at most {@code cap}; more (a reconnect storm) and
+ * it names none and says it is truncated: the count is what members need then, not thousands of names each second.
+ * Time is the injected {@link Ticker}.
  */
 public final class PresenceBatches {
 
-    /** One room's batch: who arrived, who left, and whether there were more changes than it names. */
+    /** One room's batch: who arrived, who left, and whether more changed than the cap (then no one is named). */
     public record Batch(String room, List<String> joined, List<String> left, boolean truncated) {}
 
     private static final class Pending {
@@ -33,7 +35,7 @@ public final class PresenceBatches {
 
     /**
      * @param interval the shortest time between two batches of one room
-     * @param cap the most users one batch names
+     * @param cap the most users one batch names; a batch with more changes names none
      */
     public PresenceBatches(Duration interval, int cap, Ticker ticker) {
         this.intervalNanos = interval.toNanos();
@@ -80,14 +82,11 @@ public final class PresenceBatches {
                 }
                 List<String> joined = new ArrayList<>();
                 List<String> left = new ArrayList<>();
-                int named = 0;
-                for (Map.Entry<String, Boolean> change : pending.changes.entrySet()) {
-                    if (named++ == cap) {
-                        break;
-                    }
-                    (change.getValue() ? joined : left).add(change.getKey());
+                boolean truncated = pending.changes.size() > cap;
+                if (!truncated) {
+                    pending.changes.forEach((user, arrived) -> (arrived ? joined : left).add(user));
                 }
-                due.add(new Batch(room, joined, left, pending.changes.size() > cap));
+                due.add(new Batch(room, joined, left, truncated));
                 pending.changes.clear();
                 pending.lastSent = now;
                 pending.sentBefore = true;
