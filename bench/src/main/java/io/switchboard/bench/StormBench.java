@@ -44,7 +44,7 @@ public final class StormBench {
     private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
     private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "localhost", "[::1]", "::1");
     private static final String USAGE = "usage: StormBench --url=ws://127.0.0.1:8080/ws/chat [--members=10000]"
-            + " [--concurrency=50] [--settle=3] [--deadline=600] [--jwt-secret=S --jwt-issuer=switchboard"
+            + " [--concurrency=50] [--settle=3] [--deadline=1800] [--jwt-secret=S --jwt-issuer=switchboard"
             + " --jwt-audience=A] [--label=L]";
 
     /** Frame counts of one phase. */
@@ -145,7 +145,7 @@ public final class StormBench {
         int members = integer(options, "members", 10_000, 1, 19_000);
         int concurrency = integer(options, "concurrency", 50, 1, 10_000);
         int settle = integer(options, "settle", 3, 0, 60);
-        int deadline = integer(options, "deadline", 600, 10, 24 * 3_600);
+        int deadline = integer(options, "deadline", 1_800, 10, 24 * 3_600);
         FanOutBench.startWatchdog(deadline);
         ExecutorService http = Executors.newFixedThreadPool(2, FanOutBench.daemonThreads("storm-auth"));
         Auth auth = new Auth(
