@@ -9,6 +9,8 @@
 # --db=postgresql puts the server's default datasource on PostgreSQL (127.0.0.1:5432, a database made for the run and
 # dropped after it, server-config's postgresql scripts); default: the embedded H2.
 # Benchmark options (--members, --rate, --seconds, --warmup, --size, ...) are passed on; see bench/README.md.
+# --mode=fanout (default), churn (ChurnSoak), idle (heap per idle connection) or storm (StormBench: --members join one
+# room, all drop at once and reconnect+rejoin at once; time until all rejoined, presence/occupancy frames counted).
 # The servers started here allow the development login (the benchmark signs its users in with it and gets each
 # connection a one-time ticket) and have raised inbound limits: it measures fan-out, not the rate limiter. With
 # 'none', start the server with the same properties (see bench/README.md).
@@ -55,7 +57,7 @@ for arg in "$@"; do
     bench_args+=("$arg")
 done
 [[ $port =~ ^[0-9]+$ ]] && [ "$port" -ge 1024 ] && [ "$port" -le 60000 ] || { echo "--port must be 1024-60000" >&2; exit 64; }
-case $mode in fanout|churn|idle) ;; *) echo "--mode must be fanout, churn or idle" >&2; exit 64 ;; esac
+case $mode in fanout|churn|idle|storm) ;; *) echo "--mode must be fanout, churn, idle or storm" >&2; exit 64 ;; esac
 case $db in h2|postgresql) ;; *) echo "--db must be h2 or postgresql" >&2; exit 64 ;; esac
 [ "$db" = h2 ] || [ "$server" = payara ] || [ "$server" = wildfly ] || { echo "--db applies to the servers run.sh starts, not to 'none'" >&2; exit 64; }
 [ -n "$url" ] || url="ws://127.0.0.1:$port/ws/chat"
@@ -67,7 +69,10 @@ for n in "$warmup" "$seconds" "$setup" "$drain" "$rounds" "$settle" ${deadline:+
     [[ $n =~ ^[0-9]+$ ]] || { echo "time options must be whole seconds" >&2; exit 64; }
 done
 # the benchmark's own hard deadline, plus time for Maven to start; `timeout` enforces it from outside as well
-if [ "$mode" = churn ]; then
+if [ "$mode" = storm ]; then
+    # StormBench's default deadline: 1800 s for the whole run (sign-in, fill, storm)
+    bench_budget=$(( ${deadline:-1800} + 120 ))
+elif [ "$mode" = churn ]; then
     # ChurnSoak's default deadline: 120 s, plus 240 s and the settling time for each round and the control round
     bench_budget=$(( ${deadline:-$((120 + (rounds + 1) * (240 + settle)))} + 120 ))
 else
@@ -318,6 +323,7 @@ if [ "$mode" = churn ]; then
     # the soak reads the server's live heap with jcmd, so it needs the server's PID (with 'none', pass --server-pid)
     bench_args+=("--out=$here/target")
 fi
+[ "$mode" = storm ] && main=StormBench
 log "running: $main --url=$url ${bench_args[*]}"
 set +e
 MAVEN_OPTS="${MAVEN_OPTS:-} ${BENCH_JAVA_OPTS:--Xmx1g}" timeout -k 10 "$bench_budget" \

@@ -57,7 +57,7 @@ function el(tag, className, text) {
 function conv(kind, name) {
   const key = `${kind}:${name}`;
   if (!convs.has(key)) {
-    convs.set(key, { key, kind, name, list: el('ol', 'messages'), ids: new Set(), members: new Set(), typing: new Map(),
+    convs.set(key, { key, kind, name, list: el('ol', 'messages'), ids: new Set(), members: new Set(), count: 0, next: null, typing: new Map(),
       oldest: null, newest: null, more: false, loading: false, unread: 0, joined: false });
   }
   return convs.get(key);
@@ -184,7 +184,7 @@ function renderNav() {
   const online = new Map(roomList.map(r => [r.name, r.online]));
   fill(ui.rooms, [...names].sort().map(name => {
     const c = convs.get(`room:${name}`);
-    const count = c?.joined ? c.members.size : online.get(name) ?? 0;
+    const count = c?.joined ? c.count : online.get(name) ?? 0;
     return entry(`room:${name}`, `#${name}`, `${count} online${c?.joined ? ' · joined' : ''}`, () => openRoom(name));
   }), 'No rooms yet: create one below.');
   const dms = [...convs.values()].filter(c => c.kind === 'dm').sort((a, b) => a.name.localeCompare(b.name));
@@ -196,10 +196,16 @@ function renderNav() {
 
 function renderMembers() {
   const room = active?.kind === 'room' ? active : null;
-  ui.peopleTitle.textContent = room ? `Online in #${room.name} (${room.members.size})` : 'Online';
+  ui.peopleTitle.textContent = room ? `Online in #${room.name} (${room.count})` : 'Online';
   const items = room ? [...room.members].sort().map(user => (user === me
     ? el('li', 'me', `${user} (you)`)
     : entry(`dm:${user}`, user, '', () => openDm(user), ', send a direct message'))) : [];
+  // a large room's list comes a page at a time ("joined" carries the first): the rest on demand
+  const unlisted = room ? room.count - room.members.size : 0;
+  if (room && room.next != null && unlisted > 0) {
+    items.push(entry('more-members', `Show more (${unlisted} not listed)`, '',
+      () => client.members(room.name, room.next || undefined)));
+  }
   fill(ui.members, items, room ? 'Nobody else is here.' : 'Open a room to see who is online.');
 }
 
@@ -337,6 +343,8 @@ const handlers = {
     if (c.oldest == null) c.more = ids.length > 0; // "joined" does not say; the first "history" reply will
     c.joined = true;
     c.members = new Set(j.members);
+    c.count = j.count;
+    c.next = j.next ?? null;
     const stick = c === active && nearBottom();
     add(c, j.history);
     if (wanted === j.room || !active) { wanted = null; return show(c); }
@@ -369,8 +377,27 @@ const handlers = {
     if (!c) return;
     if (p.event === 'joined') c.members.add(p.user);
     else { c.members.delete(p.user); setTyping(c, p.user, false); }
+    c.count = c.next != null ? c.count + (p.event === 'joined' ? 1 : -1) : c.members.size;
     if (c === active) renderMembers();
     renderNav();
+  },
+  occupancy(o) { // a large room: the count, and who came and went since the last one (at most once a second)
+    const c = convs.get(`room:${o.room}`);
+    if (!c) return;
+    c.count = o.count;
+    for (const user of o.joined) if (c.next == null || user < c.next) c.members.add(user);
+    for (const user of o.left) { c.members.delete(user); setTyping(c, user, false); }
+    if (o.truncated) c.next = ''; // the list may miss some now: offer to page it again from the first
+    if (c === active) renderMembers();
+    renderNav();
+  },
+  members(m) {
+    const c = convs.get(`room:${m.room}`);
+    if (!c) return;
+    for (const user of m.members) c.members.add(user);
+    c.count = m.count;
+    c.next = m.next ?? null;
+    if (c === active) renderMembers();
   },
   typing(t) { if (convs.has(`room:${t.room}`) && t.user !== me) setTyping(convs.get(`room:${t.room}`), t.user, t.active); },
   history(h) {

@@ -71,7 +71,12 @@ export interface Joined {
     room: string;
     /** The newest messages of the room (after `since` when the join gave one), oldest first. */
     history: Message[];
+    /** Users present, sorted: all of them, or in a large room only the first page (then `next` is set). */
     members: string[];
+    /** How many users are present (over all nodes). */
+    count: number;
+    /** Set when `members` is only the first page: send `members` with `after` = this for the next one. */
+    next?: string;
 }
 
 export interface Left {
@@ -95,6 +100,33 @@ export interface Presence {
     room: string;
     user: string;
     event: 'joined' | 'left';
+}
+
+/**
+ * Presence of a large room (more users than `switchboard.presence.large-room`), instead of `presence` frames: at most
+ * one per room per second (per node), with the count and who arrived and left since the room's previous one.
+ */
+export interface Occupancy {
+    type: 'occupancy';
+    room: string;
+    count: number;
+    joined: string[];
+    left: string[];
+    /**
+     * More users changed than a frame names (`switchboard.presence.occupancy-names`, 50): `joined` and `left` are
+     * empty and a kept member list is incomplete (re-page with `members` if you need it).
+     */
+    truncated: boolean;
+}
+
+/** Reply to `members`: one page of the users present, sorted. */
+export interface Members {
+    type: 'members';
+    room: string;
+    members: string[];
+    count: number;
+    /** The `after` of the next page; absent on the last page. */
+    next?: string;
 }
 
 export interface Typing {
@@ -165,6 +197,16 @@ export interface HistoryCommand {
     limit?: number;
 }
 
+/** A page of a joined room's members (the reply is `members`). */
+export interface MembersCommand {
+    type: 'members';
+    room: string;
+    /** The `next` of the previous page (`joined` or `members`); omit for the first page. */
+    after?: string;
+    /** 1-200, server default `switchboard.presence.page-size` (100). */
+    limit?: number;
+}
+
 /** On both endpoints: answered with `pong` carrying the same `ref`. */
 export interface PingCommand {
     type: 'ping';
@@ -172,7 +214,7 @@ export interface PingCommand {
 }
 
 export type ChatCommand = JoinCommand | LeaveCommand | PostCommand | TypingCommand | DirectCommand | HistoryCommand
-    | PingCommand;
+    | MembersCommand | PingCommand;
 
 /** Commands kept until the server acks them, re-sent once after every reconnect. */
 export type QueuedCommand = PostCommand | DirectCommand;
@@ -192,6 +234,8 @@ export interface ChatEventMap extends BaseEventMap {
     message: Message;
     ack: Ack;
     presence: Presence;
+    occupancy: Occupancy;
+    members: Members;
     typing: Typing;
     direct: Direct;
     history: History;
@@ -321,4 +365,6 @@ export declare class SwitchboardClient extends ReconnectingClient<ChatEventMap> 
     typing(room: string, active: boolean): boolean;
     /** Asks for older messages (a `history` event follows); not queued. */
     history(room: string, before?: number, limit?: number): boolean;
+    /** Asks for a page of a joined room's members (a `members` event follows); not queued. */
+    members(room: string, after?: string, limit?: number): boolean;
 }

@@ -28,7 +28,7 @@
  * Types for editors: `switchboard-client.d.ts` beside this file.
  *
  * {@link SwitchboardClient} is the chat client for `/ws/chat`. Events: welcome, joined, left, message, ack,
- * presence, typing, direct, history, pong, error, state. It rejoins the rooms it was asked to join after every
+ * presence, occupancy, members, typing, direct, history, pong, error, state. It rejoins the rooms it was asked to join after every
  * reconnect, with `since` set to the highest room sequence number it has seen there (so `joined.history` holds
  * only what was posted meanwhile, whichever node it reconnected to), and keeps `post`/`direct` commands in an outbox until the server acks them, re-sending them once after
  * every reconnect (their `clientId` never changes, so the server's de-duplication makes the retries idempotent).
@@ -194,8 +194,8 @@ export class EventStreamSocket {
 const STABLE_AFTER = 10_000;
 /** Dead-connection timeout (ms) until a `welcome` says the server's heartbeat timeout. */
 const DEFAULT_DEAD_AFTER = 45_000;
-const CHAT_EVENTS = ['welcome', 'joined', 'left', 'message', 'ack', 'presence', 'typing', 'direct', 'history',
-    'pong', 'error'];
+const CHAT_EVENTS = ['welcome', 'joined', 'left', 'message', 'ack', 'presence', 'occupancy', 'members', 'typing',
+    'direct', 'history', 'pong', 'error'];
 
 /**
  * Types: the frames, options and states are declared once, in `switchboard-client.d.ts` (an import of this module
@@ -207,6 +207,8 @@ const CHAT_EVENTS = ['welcome', 'joined', 'left', 'message', 'ack', 'presence', 
  * @typedef {import('./switchboard-client.js').Joined} Joined
  * @typedef {import('./switchboard-client.js').Ack} Ack
  * @typedef {import('./switchboard-client.js').Presence} Presence
+ * @typedef {import('./switchboard-client.js').Occupancy} Occupancy
+ * @typedef {import('./switchboard-client.js').Members} Members
  * @typedef {import('./switchboard-client.js').Typing} Typing
  * @typedef {import('./switchboard-client.js').Direct} Direct
  * @typedef {import('./switchboard-client.js').History} History
@@ -663,6 +665,17 @@ export class SwitchboardClient extends ReconnectingClient {
      */
     history(room, before, limit) {
         return this._sendIfReady({ type: 'history', room, before, limit });
+    }
+
+    /**
+     * Asks for a page of a joined room's members, sorted; the reply is a `members` event. Not queued.
+     * @param {string} room
+     * @param {string} [after] the `next` of the previous page (`joined` or `members`); omit for the first page
+     * @param {number} [limit] 1-200, server default 100
+     * @returns {boolean} whether it was sent
+     */
+    members(room, after, limit) {
+        return this._sendIfReady({ type: 'members', room, after, limit });
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.switchboard.cluster;
 
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
 import io.lettuce.core.ScriptOutputType;
 import io.switchboard.broker.SharedStateUnavailable;
 import io.switchboard.presence.control.Presence;
@@ -32,6 +34,9 @@ import java.util.logging.Logger;
  * A node whose entries were swept while it lived (paused longer than its lease, or Redis restarted) enters them
  * again at its next renewal; users for whom that is a new arrival are announced again.
  *
+ * <p>Besides the users hash, a sorted set of the users' names per room (all scores 0, so ordered by name) serves
+ * pages of large rooms' member lists ({@code ZRANGE BYLEX}), changed by the same scripts.
+ *
  * <p>While Redis cannot be reached, arrivals and departures are decided by this node's connections alone and the
  * member list is this node's (a warning says so, once a minute at most).
  */
@@ -39,16 +44,20 @@ public final class RedisPresence implements Presence {
 
     private static final Logger LOG = Logger.getLogger(RedisPresence.class.getName());
 
-    /** KEYS: conns, users, rooms, node entries, node lease, nodes; ARGV: field, user, room, entry, node, lease ms. */
+    /**
+     * KEYS: conns, users, rooms, node entries, node lease, nodes, names; ARGV: field, user, room, entry, node, lease
+     * ms.
+     */
     private static final String ENTER = "if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end "
             + "redis.call('SADD', KEYS[3], ARGV[3]) redis.call('SADD', KEYS[4], ARGV[4]) "
             + "redis.call('SET', KEYS[5], '1', 'PX', ARGV[6]) redis.call('SADD', KEYS[6], ARGV[5]) "
-            + "if redis.call('HINCRBY', KEYS[2], ARGV[2], 1) == 1 then return 1 end return 0";
-    /** KEYS: conns, users, rooms, node entries; ARGV: field, user, room, entry. */
+            + "if redis.call('HINCRBY', KEYS[2], ARGV[2], 1) == 1 then redis.call('ZADD', KEYS[7], 0, ARGV[2]) "
+            + "return 1 end return 0";
+    /** KEYS: conns, users, rooms, node entries, names; ARGV: field, user, room, entry. */
     private static final String LEAVE = "if redis.call('HDEL', KEYS[1], ARGV[1]) == 0 then return 0 end "
             + "redis.call('SREM', KEYS[4], ARGV[4]) "
             + "if redis.call('HINCRBY', KEYS[2], ARGV[2], -1) > 0 then return 0 end "
-            + "redis.call('HDEL', KEYS[2], ARGV[2]) "
+            + "redis.call('HDEL', KEYS[2], ARGV[2]) redis.call('ZREM', KEYS[5], ARGV[2]) "
             + "if redis.call('HLEN', KEYS[2]) == 0 then redis.call('SREM', KEYS[3], ARGV[3]) end return 1";
     /** KEYS: node lease, nodes, node entries; ARGV: node, lease ms. Returns how many entries the node has. */
     private static final String RENEW = "redis.call('SET', KEYS[1], '1', 'PX', ARGV[2]) "
@@ -65,6 +74,7 @@ public final class RedisPresence implements Presence {
             + "   local user = redis.call('HGET', conns, field) "
             + "   if user then redis.call('HDEL', conns, field) local users = p .. 'presence:users:' .. room "
             + "    if redis.call('HINCRBY', users, user, -1) <= 0 then redis.call('HDEL', users, user) "
+            + "     redis.call('ZREM', p .. 'presence:names:' .. room, user) "
             + "     if redis.call('HLEN', users) == 0 then redis.call('SREM', p .. 'presence:rooms', room) end "
             + "     table.insert(gone, room) table.insert(gone, user) end end end "
             + "  redis.call('DEL', entries) redis.call('SREM', KEYS[1], node) end end return gone";
@@ -225,6 +235,34 @@ public final class RedisPresence implements Presence {
         }
     }
 
+    /** Users present over the cluster: one {@code HLEN}; this node's own while Redis cannot be reached. */
+    @Override
+    public int count(String room) {
+        try {
+            Long users = node.call(redis -> redis.hlen(usersKey(room)));
+            return users == null ? 0 : users.intValue();
+        } catch (SharedStateUnavailable e) {
+            warn(e);
+            return members(room).size();
+        }
+    }
+
+    /** One {@code ZRANGE BYLEX} of the room's names; from this node's own while Redis cannot be reached. */
+    @Override
+    public List<String> page(String room, String after, int limit) {
+        try {
+            return node.call(redis -> redis.zrangebylex(
+                    namesKey(room),
+                    after == null
+                            ? Range.unbounded()
+                            : Range.from(Range.Boundary.excluding(after), Range.Boundary.unbounded()),
+                    Limit.create(0, limit)));
+        } catch (SharedStateUnavailable e) {
+            warn(e);
+            return Presence.super.page(room, after, limit);
+        }
+    }
+
     @Override
     public Map<String, Integer> occupancy() {
         Map<String, Integer> result = new TreeMap<>();
@@ -260,7 +298,8 @@ public final class RedisPresence implements Presence {
                     node.key("presence", "rooms"),
                     entriesKey(node.nodeId()),
                     aliveKey(),
-                    node.key("presence", "nodes")
+                    node.key("presence", "nodes"),
+                    namesKey(room)
                 },
                 node.nodeId() + "/" + connection,
                 user,
@@ -275,7 +314,9 @@ public final class RedisPresence implements Presence {
         Long last = node.call(redis -> redis.eval(
                 LEAVE,
                 ScriptOutputType.INTEGER,
-                new String[] {connsKey(room), usersKey(room), node.key("presence", "rooms"), entriesKey(nodeId)},
+                new String[] {
+                    connsKey(room), usersKey(room), node.key("presence", "rooms"), entriesKey(nodeId), namesKey(room)
+                },
                 nodeId + "/" + connection,
                 user,
                 room,
@@ -296,6 +337,10 @@ public final class RedisPresence implements Presence {
 
     private String usersKey(String room) {
         return prefix + "presence:users:" + room;
+    }
+
+    private String namesKey(String room) {
+        return prefix + "presence:names:" + room;
     }
 
     private String entriesKey(String nodeId) {

@@ -20,6 +20,11 @@ public class SwitchboardConfig {
     private final Duration strikeWindow = Duration.ofSeconds(integer("switchboard.limits.strike-window", 60));
     private final int maxPendingFrames = integer("switchboard.limits.max-pending-frames", 4_096);
     private final int historySize = integer("switchboard.chat.history-size", 50);
+    private final int largeRoom = integer("switchboard.presence.large-room", 200);
+    private final int memberPageSize = Math.max(1, Math.min(200, integer("switchboard.presence.page-size", 100)));
+    private final int occupancyNames = Math.max(0, Math.min(200, integer("switchboard.presence.occupancy-names", 50)));
+    private final Duration occupancyInterval =
+            Duration.ofMillis(Math.max(100, integer("switchboard.presence.occupancy-interval-ms", 1_000)));
     private final Duration notificationRetention =
             Duration.ofDays(integer("switchboard.notifications.retention-days", 30));
     private final Duration purgeInterval = Duration.ofSeconds(integer("switchboard.notifications.purge-interval", 300));
@@ -98,6 +103,36 @@ public class SwitchboardConfig {
     /** Messages a client receives from a room's history when it joins. */
     public int historySize() {
         return historySize;
+    }
+
+    /**
+     * Users present in a room above which the room is large: its members get {@code occupancy} frames (the count
+     * and the batched changes, at most one per {@link #occupancyInterval()}) instead of one {@code presence} frame
+     * per arrival or departure, and {@code joined} carries only the first page of the member list.
+     */
+    public int largeRoom() {
+        return largeRoom;
+    }
+
+    /**
+     * Users in the first page of a large room's member list in {@code joined} and the default page of
+     * {@code members} (1 to 200).
+     */
+    public int memberPageSize() {
+        return memberPageSize;
+    }
+
+    /**
+     * The most users one {@code occupancy} frame names as joined or left (0 to 200); when more changed it names none
+     * and is {@code truncated}.
+     */
+    public int occupancyNames() {
+        return occupancyNames;
+    }
+
+    /** The shortest time between two {@code occupancy} frames of one room from one node (100 ms at least). */
+    public Duration occupancyInterval() {
+        return occupancyInterval;
     }
 
     /** How long a notification stays in a user's inbox (read or not) before it is purged. */

@@ -103,6 +103,33 @@ class RedisPresenceTest {
         assertEquals(List.of(), a.expire(), "announced once");
         assertEquals(List.of("alice", "carol"), a.members("lobby"));
         assertEquals(Map.of("lobby", 2), a.occupancy());
+        assertEquals(List.of("alice", "carol"), a.page("lobby", null, 10), "the swept users are out of the pages");
+        assertEquals(0, a.count("kitchen"));
+    }
+
+    @Test
+    void aLargeRoomOverBothNodesIsCountedAndPagedInNameOrderWithEveryoneOnce() {
+        List<String> everyone = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            String user = String.format("u%02d", i);
+            everyone.add(user);
+            (i % 2 == 0 ? a : b).enter("big", user, "c" + i);
+        }
+        b.enter("big", "u04", "second-tab");
+        assertEquals(30, a.count("big"));
+        assertEquals(30, b.count("big"));
+        List<String> seen = new ArrayList<>();
+        List<String> page = a.page("big", null, 7);
+        while (!page.isEmpty()) {
+            seen.addAll(page);
+            page = (seen.size() % 2 == 0 ? a : b).page("big", page.get(page.size() - 1), 7);
+        }
+        assertEquals(everyone, seen);
+        assertEquals(List.of("u10", "u11"), b.page("big", "u09x", 2), "a cursor need not be a member");
+        a.leave("big", "u00", "c0");
+        b.leave("big", "u04", "second-tab");
+        assertEquals(List.of("u01", "u02", "u03", "u04"), b.page("big", null, 4), "u04 is still there on node A");
+        assertEquals(29, b.count("big"));
     }
 
     @Test

@@ -390,6 +390,8 @@ class ChatIT extends DeployedTest {
                 "{\"type\":\"typing\",\"room\":\"lobby\",\"active\":\"maybe\"}|invalid_field",
                 "{\"type\":\"post\",\"room\":\"never-joined\",\"text\":\"hi\",\"clientId\":\"c2\"}|not_joined",
                 "{\"type\":\"leave\",\"room\":\"never-joined\"}|not_joined",
+                "{\"type\":\"members\",\"room\":\"never-joined\"}|not_joined",
+                "{\"type\":\"members\",\"room\":\"lobby\",\"limit\":0}|invalid_field",
                 "{\"type\":\"ping\",\"ref\":\"tg\"} x|malformed_json",
                 "{\"type\":\"history\",\"room\":\"lobby\",\"limit\":1.5}|invalid_field",
                 "{\"type\":\"history\",\"room\":\"lobby\",\"limit\":1e400}|invalid_field",
@@ -635,6 +637,79 @@ class ChatIT extends DeployedTest {
     private JsonObject history() {
         return json(Servers.get(http, "/api/rooms/" + room + "/messages", Credentials.bearer("alice")))
                 .asJsonObject();
+    }
+
+    /**
+     * The IT servers make rooms of more than 24 users large, with pages of 10 ({@code it.jvm.props} in the pom): the
+     * 25th user's arrival reaches the others as one {@code occupancy} frame with the count, not as {@code presence};
+     * their {@code joined} has the first page and a cursor, and {@code members} pages through everyone exactly once.
+     */
+    @Test
+    void aRoomAboveTheThresholdGetsOccupancyCountsAndAPagedMemberList() {
+        int threshold = 24;
+        List<WsClient> crowd = new ArrayList<>();
+        List<String> everyone = new ArrayList<>();
+        try (WsClient alice = WsClient.chat(ws, "alice")) {
+            alice.join(room);
+            everyone.add("alice");
+            for (int i = 1; i < threshold; i++) {
+                String name = String.format("m%02d-%s", i, tag);
+                WsClient member = WsClient.chat(ws, name);
+                crowd.add(member);
+                everyone.add(name);
+                JsonObject joined = member.join(room);
+                assertEquals(i + 1, joined.getInt("count"));
+                assertFalse(joined.containsKey("next"), "a room of " + (i + 1) + " lists everyone");
+            }
+            String last = everyone.get(everyone.size() - 1);
+            alice.expect("presence", p -> last.equals(p.getString("user")));
+
+            String newcomer = "zz-" + tag;
+            everyone.add(newcomer);
+            try (WsClient zed = WsClient.chat(ws, newcomer)) {
+                JsonObject joined = zed.join(room);
+                assertEquals(threshold + 1, joined.getInt("count"));
+                List<String> seen = new ArrayList<>(strings(joined.getJsonArray("members")));
+                assertEquals(10, seen.size(), "the first page only");
+                String next = joined.getString("next");
+                int pages = 1;
+                while (next != null) {
+                    zed.send(
+                            "{\"type\":\"members\",\"room\":\"" + room + "\",\"after\":\"" + next + "\",\"limit\":10}");
+                    JsonObject page = zed.expect("members");
+                    assertEquals(threshold + 1, page.getInt("count"));
+                    seen.addAll(strings(page.getJsonArray("members")));
+                    next = page.getString("next", null);
+                    pages++;
+                }
+                assertEquals(3, pages, "25 members in pages of 10");
+                assertEquals(everyone.stream().sorted().toList(), seen, "everyone once, in name order");
+
+                JsonObject occupancy = nextOccupancyWithoutPresenceOf(alice, newcomer);
+                assertEquals(threshold + 1, occupancy.getInt("count"));
+                assertEquals(List.of(newcomer), strings(occupancy.getJsonArray("joined")));
+                assertFalse(occupancy.getBoolean("truncated"));
+            }
+            JsonObject departure = nextOccupancyWithoutPresenceOf(alice, newcomer);
+            assertEquals(threshold, departure.getInt("count"));
+            assertEquals(List.of(newcomer), strings(departure.getJsonArray("left")));
+        } finally {
+            crowd.forEach(WsClient::close);
+        }
+    }
+
+    /** The next {@code occupancy} frame; fails on a {@code presence} frame about {@code user} before it. */
+    private static JsonObject nextOccupancyWithoutPresenceOf(WsClient client, String user) {
+        while (true) {
+            JsonObject frame = client.next();
+            String type = frame.getString("type");
+            assertFalse(
+                    "presence".equals(type) && user.equals(frame.getString("user")),
+                    "a large room announces no single arrival or departure: " + frame);
+            if ("occupancy".equals(type)) {
+                return frame;
+            }
+        }
     }
 
     private static JsonValue json(HttpResponse<String> response) {

@@ -22,6 +22,7 @@ import jakarta.validation.constraints.Size;
             @JsonbSubtype(alias = "typing", type = ChatCommand.Typing.class),
             @JsonbSubtype(alias = "direct", type = ChatCommand.Direct.class),
             @JsonbSubtype(alias = "history", type = ChatCommand.History.class),
+            @JsonbSubtype(alias = "members", type = ChatCommand.Members.class),
             @JsonbSubtype(alias = "ping", type = ChatCommand.Ping.class)
         })
 public sealed interface ChatCommand extends ClientMessage {
@@ -72,6 +73,16 @@ public sealed interface ChatCommand extends ClientMessage {
     record History(
             @NotNull @Fields.RoomName String room,
             Long before,
+            @Fields.PageLimit Integer limit) implements ChatCommand {}
+
+    /**
+     * {@code {"type":"members","room":"lobby","after":"bob","limit":100}}: a page of the users present in a joined
+     * room, sorted, whose names sort after {@code after} (the {@code next} of the previous page; absent: from the
+     * first). The reply is {@code members}.
+     */
+    record Members(
+            @NotNull @Fields.RoomName String room,
+            @Fields.UserName String after,
             @Fields.PageLimit Integer limit) implements ChatCommand {}
 
     /** {@code {"type":"ping"}}: an application-level ping for clients that cannot send ping frames. */

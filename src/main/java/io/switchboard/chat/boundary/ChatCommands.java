@@ -21,6 +21,7 @@ public class ChatCommands {
             .on(ChatCommand.Typing.class, (chat, c, typing) -> chat.typing(c, typing.room(), typing.active()))
             .on(ChatCommand.Direct.class, (chat, c, dm) -> chat.direct(c, dm.to(), dm.text(), dm.clientId()))
             .on(ChatCommand.History.class, (chat, c, page) -> chat.history(c, page.room(), page.before(), page.limit()))
+            .on(ChatCommand.Members.class, (chat, c, page) -> chat.members(c, page.room(), page.after(), page.limit()))
             .on(ChatCommand.Ping.class, (chat, c, ping) -> c.send(ChatCodec.encode(new ChatEvent.Pong(ping.ref()))));
 
     @Inject

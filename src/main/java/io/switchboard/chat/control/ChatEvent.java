@@ -15,6 +15,8 @@ import java.util.List;
             @JsonbSubtype(alias = "message", type = ChatEvent.Message.class),
             @JsonbSubtype(alias = "ack", type = ChatEvent.Ack.class),
             @JsonbSubtype(alias = "presence", type = ChatEvent.Presence.class),
+            @JsonbSubtype(alias = "occupancy", type = ChatEvent.Occupancy.class),
+            @JsonbSubtype(alias = "members", type = ChatEvent.Members.class),
             @JsonbSubtype(alias = "typing", type = ChatEvent.Typing.class),
             @JsonbSubtype(alias = "direct", type = ChatEvent.Direct.class),
             @JsonbSubtype(alias = "history", type = ChatEvent.History.class),
@@ -24,9 +26,18 @@ public sealed interface ChatEvent {
 
     /**
      * Reply to {@code join}: the room's recent history (oldest first; with {@code since}, only messages after that
-     * sequence number) and the users present, including you.
+     * sequence number) and the users present, including you, sorted: all of them, or in a large room the first page,
+     * with {@code next} (absent when the list is complete) to ask for the rest with {@code members}. {@code count}
+     * is how many users are present.
      */
-    record Joined(String room, List<Message> history, List<String> members) implements ChatEvent {}
+    record Joined(String room, List<Message> history, List<String> members, int count, String next)
+            implements ChatEvent {
+
+        /** A small room's reply: every member. */
+        public Joined(String room, List<Message> history, List<String> members) {
+            this(room, history, members, members.size(), null);
+        }
+    }
 
     /** Reply to {@code leave}. */
     record Left(String room) implements ChatEvent {}
@@ -54,6 +65,20 @@ public sealed interface ChatEvent {
             return new Presence(room, user, "left");
         }
     }
+
+    /**
+     * A large room's presence, instead of one {@code presence} frame per change: how many users are present, and
+     * who arrived and who left since the room's previous {@code occupancy} frame (at most one per room per interval
+     * from each node). {@code truncated} when there were more changes than the frame names.
+     */
+    record Occupancy(String room, int count, List<String> joined, List<String> left, boolean truncated)
+            implements ChatEvent {}
+
+    /**
+     * Reply to {@code members}: a page of the users present, sorted, after the {@code after} asked for; {@code next}
+     * asks for the page after this one, absent on the last page.
+     */
+    record Members(String room, List<String> members, int count, String next) implements ChatEvent {}
 
     /** Someone in the room started or stopped typing. */
     record Typing(String room, String user, boolean active) implements ChatEvent {}

@@ -56,6 +56,9 @@ public class ChatService {
     @Inject
     Metrics metrics;
 
+    @Inject
+    LargeRooms largeRooms;
+
     /** Typing in a joined room: relayed to the room's other users, never stored. */
     public void typing(Connection connection, String room, boolean active) {
         requireJoined(connection, room);
@@ -83,15 +86,22 @@ public class ChatService {
                         ErrorCode.FORBIDDEN, "room '" + room + "' is private and you are not a member");
             }
             if (presence.enter(room, connection.userId(), connection.id())) {
-                broker.publish(
-                        Publication.toRoom(room, Json.write(ChatEvent.Presence.joined(room, connection.userId()))));
+                largeRooms.arrived(room, connection.userId());
             }
             subscriptions.subscribe(new Topic.Room(room), connection);
             ChatHistory.Page recent =
                     history.page(room, since == null ? 0 : Math.max(0, since), null, config.historySize());
-            connection.send(Json.write(new ChatEvent.Joined(room, views(recent.messages()), presence.members(room))));
+            ChatEvent.Members present = largeRooms.firstPage(room);
+            connection.send(Json.write(new ChatEvent.Joined(
+                    room, views(recent.messages()), present.members(), present.count(), present.next())));
             return null;
         });
+    }
+
+    /** A page of a joined room's members, sorted, after {@code after} (null: the first page). */
+    public void members(Connection connection, String room, String after, Integer limit) {
+        requireJoined(connection, room);
+        connection.send(Json.write(largeRooms.page(room, after, limit == null ? config.memberPageSize() : limit)));
     }
 
     public void leave(Connection connection, String room) {
@@ -197,18 +207,16 @@ public class ChatService {
     void heartbeat(@Observes HeartbeatTicked tick) {
         presence.renew(tick.alive().stream().map(Connection::id).toList());
         for (Presence.Departure departure : presence.expire()) {
-            broker.publish(Publication.toRoom(
-                    departure.room(), Json.write(ChatEvent.Presence.left(departure.room(), departure.userId()))));
+            largeRooms.departed(departure.room(), departure.userId());
         }
         for (Presence.Arrival arrival : presence.reinstated()) {
-            broker.publish(Publication.toRoom(
-                    arrival.room(), Json.write(ChatEvent.Presence.joined(arrival.room(), arrival.userId()))));
+            largeRooms.arrived(arrival.room(), arrival.userId());
         }
     }
 
     private void departed(String room, Connection connection) {
         if (presence.leave(room, connection.userId(), connection.id())) {
-            broker.publish(Publication.toRoom(room, Json.write(ChatEvent.Presence.left(room, connection.userId()))));
+            largeRooms.departed(room, connection.userId());
         }
     }
 

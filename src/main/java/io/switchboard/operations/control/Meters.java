@@ -36,6 +36,8 @@ public final class Meters {
             "message",
             "ack",
             "presence",
+            "occupancy",
+            "members",
             "typing",
             "direct",
             "history",

@@ -11,16 +11,25 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentNavigableMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * Presence of a single node: room → user → connection → lease deadline. Leases last twice the heartbeat timeout;
- * the heartbeat renews them for live connections. Chosen by {@code ClusterMode} when cluster mode is off.
+ * the heartbeat renews them for live connections. Chosen by {@code ClusterMode} when cluster mode is off. Users are
+ * kept sorted and counted per room, so a count is O(1) and a page of a large room's members costs its size.
  */
 public class InMemoryPresence implements Presence {
 
-    private final Map<String, Map<String, Map<String, Long>>> rooms = new ConcurrentHashMap<>();
+    private final Map<String, Room> rooms = new ConcurrentHashMap<>();
     private final long ttlNanos;
     private final Ticker ticker;
+
+    /** One room's users (sorted) and how many there are; changed only inside {@code rooms.compute}. */
+    private static final class Room {
+        final ConcurrentNavigableMap<String, Map<String, Long>> users = new ConcurrentSkipListMap<>();
+        volatile int size;
+    }
 
     /**
      * @param ttl how long a lease lasts without renewal
@@ -39,12 +48,15 @@ public class InMemoryPresence implements Presence {
     @Override
     public boolean enter(String room, String userId, String connectionId) {
         boolean[] first = {false};
-        rooms.compute(room, (r, users) -> {
-            Map<String, Map<String, Long>> map = users == null ? new ConcurrentHashMap<>() : users;
-            Map<String, Long> leases = map.computeIfAbsent(userId, u -> new ConcurrentHashMap<>());
+        rooms.compute(room, (r, found) -> {
+            Room state = found == null ? new Room() : found;
+            Map<String, Long> leases = state.users.computeIfAbsent(userId, u -> new ConcurrentHashMap<>());
             first[0] = leases.isEmpty();
+            if (first[0]) {
+                state.size++;
+            }
             leases.put(connectionId, deadline());
-            return map;
+            return state;
         });
         return first[0];
     }
@@ -52,13 +64,14 @@ public class InMemoryPresence implements Presence {
     @Override
     public boolean leave(String room, String userId, String connectionId) {
         boolean[] last = {false};
-        rooms.computeIfPresent(room, (r, users) -> {
-            Map<String, Long> leases = users.get(userId);
+        rooms.computeIfPresent(room, (r, state) -> {
+            Map<String, Long> leases = state.users.get(userId);
             if (leases != null && leases.remove(connectionId) != null && leases.isEmpty()) {
-                users.remove(userId);
+                state.users.remove(userId);
+                state.size--;
                 last[0] = true;
             }
-            return users.isEmpty() ? null : users;
+            return state.users.isEmpty() ? null : state;
         });
         return last[0];
     }
@@ -68,7 +81,8 @@ public class InMemoryPresence implements Presence {
         Set<String> alive = connectionIds instanceof Set<String> set ? set : new HashSet<>(connectionIds);
         long deadline = deadline();
         rooms.values()
-                .forEach(users -> users.values()
+                .forEach(state -> state.users
+                        .values()
                         .forEach(leases ->
                                 leases.replaceAll((connection, old) -> alive.contains(connection) ? deadline : old)));
     }
@@ -78,16 +92,17 @@ public class InMemoryPresence implements Presence {
         long now = ticker.nanos();
         List<Departure> departures = new ArrayList<>();
         for (String room : List.copyOf(rooms.keySet())) {
-            rooms.computeIfPresent(room, (r, users) -> {
-                users.entrySet().removeIf(user -> {
+            rooms.computeIfPresent(room, (r, state) -> {
+                state.users.entrySet().removeIf(user -> {
                     user.getValue().values().removeIf(deadline -> deadline - now < 0);
                     if (user.getValue().isEmpty()) {
                         departures.add(new Departure(room, user.getKey()));
+                        state.size--;
                         return true;
                     }
                     return false;
                 });
-                return users.isEmpty() ? null : users;
+                return state.users.isEmpty() ? null : state;
             });
         }
         return departures;
@@ -95,14 +110,30 @@ public class InMemoryPresence implements Presence {
 
     @Override
     public List<String> members(String room) {
-        Map<String, Map<String, Long>> users = rooms.get(room);
-        return users == null ? List.of() : users.keySet().stream().sorted().toList();
+        Room state = rooms.get(room);
+        return state == null ? List.of() : List.copyOf(state.users.keySet());
+    }
+
+    @Override
+    public int count(String room) {
+        Room state = rooms.get(room);
+        return state == null ? 0 : state.size;
+    }
+
+    @Override
+    public List<String> page(String room, String after, int limit) {
+        Room state = rooms.get(room);
+        if (state == null) {
+            return List.of();
+        }
+        return (after == null ? state.users : state.users.tailMap(after, false))
+                .keySet().stream().limit(limit).toList();
     }
 
     @Override
     public Map<String, Integer> occupancy() {
         Map<String, Integer> result = new TreeMap<>();
-        rooms.forEach((room, users) -> result.put(room, users.size()));
+        rooms.forEach((room, state) -> result.put(room, state.size));
         return result;
     }
 

@@ -25,6 +25,22 @@ public interface Presence {
     /** The users present in a room, sorted. */
     List<String> members(String room);
 
+    /** How many users are present in a room. */
+    default int count(String room) {
+        return members(room).size();
+    }
+
+    /**
+     * A page of the users present in a room, sorted: at most {@code limit} of those whose names sort after
+     * {@code after} ({@code null}: from the first).
+     */
+    default List<String> page(String room, String after, int limit) {
+        return members(room).stream()
+                .filter(user -> after == null || user.compareTo(after) > 0)
+                .limit(limit)
+                .toList();
+    }
+
     /** Rooms with anyone present, and how many users each. */
     Map<String, Integer> occupancy();
 

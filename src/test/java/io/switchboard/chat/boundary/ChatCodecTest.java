@@ -36,6 +36,12 @@ class ChatCodecTest {
         assertEquals(
                 new ChatCommand.History("lobby", 12L, 5),
                 ChatCodec.COMMANDS.decode("{\"type\":\"history\",\"room\":\"lobby\",\"before\":12,\"limit\":5}"));
+        assertEquals(
+                new ChatCommand.Members("lobby", "bob", 50),
+                ChatCodec.COMMANDS.decode("{\"type\":\"members\",\"room\":\"lobby\",\"after\":\"bob\",\"limit\":50}"));
+        assertEquals(
+                new ChatCommand.Members("lobby", null, null),
+                ChatCodec.COMMANDS.decode("{\"type\":\"members\",\"room\":\"lobby\"}"));
     }
 
     @Test
@@ -47,6 +53,12 @@ class ChatCodecTest {
         assertTrue(json.contains("\"ts\":\"2026-01-02T03:04:05Z\""), json);
         String joined = ChatCodec.encode(new ChatEvent.Joined("lobby", List.of(), List.of("alice")));
         assertTrue(joined.contains("\"type\":\"joined\"") && joined.contains("\"members\":[\"alice\"]"), joined);
+        assertTrue(
+                joined.contains("\"count\":1") && !joined.contains("next"), "a complete list has no cursor: " + joined);
+        String occupancy = ChatCodec.encode(new ChatEvent.Occupancy("lobby", 10_000, List.of("ann"), List.of(), true));
+        assertEquals(
+                "{\"type\":\"occupancy\",\"count\":10000,\"joined\":[\"ann\"],\"left\":[],\"room\":\"lobby\",\"truncated\":true}",
+                occupancy);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -208,6 +220,9 @@ class ChatCodecTest {
                 "{\"type\":\"typing\",\"room\":\"r\"}|MISSING_FIELD|field 'active' is required",
                 "{\"type\":\"direct\",\"to\":\"bad name!\",\"text\":\"hi\",\"clientId\":\"c\"}|INVALID_FIELD|field 'to' must be 1-32 letters, digits, '.', '-' or '_'",
                 "{\"type\":\"history\",\"room\":\"r\",\"limit\":0}|INVALID_FIELD|field 'limit' must be between 1 and 200",
+                "{\"type\":\"members\"}|MISSING_FIELD|field 'room' is required",
+                "{\"type\":\"members\",\"room\":\"r\",\"limit\":201}|INVALID_FIELD|field 'limit' must be between 1 and 200",
+                "{\"type\":\"members\",\"room\":\"r\",\"after\":\"no spaces\"}|INVALID_FIELD|field 'after' must be 1-32 letters, digits, '.', '-' or '_'",
                 "{\"type\":\"ping\",\"ref\":\"p\\u0007\"}|INVALID_FIELD|field 'ref' must be a single line without control characters: found U+0007 at character 2",
                 // several fields wrong: the first in the record's order is named
                 "{\"type\":\"post\",\"room\":\"-x\",\"text\":\"\\u0000\"}|INVALID_FIELD|field 'room' must be 1-64 letters, digits, '.', '-' or '_' starting with a letter or digit",

@@ -76,4 +76,32 @@ class InMemoryPresenceTest {
         assertEquals(List.of(new Presence.Departure("lobby", "ghost")), presence.expire(), "only c2 lapsed");
         assertEquals(List.of("alice"), presence.members("lobby"));
     }
+
+    @Test
+    void aLargeRoomIsCountedAndPagedInNameOrderWithEveryoneExactlyOnce() {
+        withTimeoutSeconds(60);
+        for (int i = 0; i < 250; i++) {
+            presence.enter("big", String.format("u%03d", i), "c" + i);
+        }
+        presence.enter("big", "u007", "second-tab");
+        assertEquals(250, presence.count("big"));
+        assertEquals(0, presence.count("empty"));
+        List<String> seen = new java.util.ArrayList<>();
+        String after = null;
+        for (List<String> page = presence.page("big", null, 100);
+                !page.isEmpty();
+                page = presence.page("big", after, 100)) {
+            seen.addAll(page);
+            after = page.get(page.size() - 1);
+        }
+        assertEquals(presence.members("big"), seen, "pages in name order, no one twice, no one missing");
+        assertEquals(List.of("u001", "u002"), presence.page("big", "u000", 2));
+        assertEquals(List.of("u100"), presence.page("big", "u099x", 1), "a cursor need not be a member");
+        presence.leave("big", "u000", "c0");
+        clock.advance(Duration.ofSeconds(121));
+        presence.renew(List.of("c1"));
+        presence.expire();
+        assertEquals(1, presence.count("big"), "the count follows departures and lapsed leases");
+        assertEquals(Map.of("big", 1), presence.occupancy());
+    }
 }
