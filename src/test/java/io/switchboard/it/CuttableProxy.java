@@ -73,8 +73,11 @@ final class CuttableProxy implements AutoCloseable {
         });
     }
 
-    /** Kills the connections that were open during the cut and forwards new ones again. */
+    /** Kills the connections that were open during the cut and forwards new ones again; nothing when not cut. */
     void restore() {
+        if (!cut) {
+            return; // not cut: the open connections are healthy ones
+        }
         open.removeIf(socket -> {
             reset(socket);
             return true;
