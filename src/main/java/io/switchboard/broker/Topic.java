@@ -9,6 +9,12 @@ public sealed interface Topic {
     /** The connections that joined a chat room. */
     record Room(String name) implements Topic {}
 
+    /**
+     * A room's connections, for the message at position {@code seq} of the room's gapless sequence; delivered by the
+     * room streams, which repair gaps from the history and drop what a connection already has.
+     */
+    record RoomMessage(String room, long seq) implements Topic {}
+
     /** Every connection of one user. */
     record User(String userId) implements Topic {}
 

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
  *
  * <pre>
  * P node-a R room-1 ~\n{"type":"message",...}     publication to a room
+ * P node-a M room-1 7 ~\n{"type":"message",...}   message 7 of a room
  * P node-a I alice 42 ~\n{...}                   notification 42 of alice
  * P node-a S TOKEN ~\n{"type":"join",...}          a POST for the event stream TOKEN
  * C node-a 17\n                                   canary 17 of node-a
@@ -36,6 +37,8 @@ final class Envelope {
         Topic topic = publication.topic();
         if (topic instanceof Topic.Room room) {
             out.append("R ").append(enc(room.name()));
+        } else if (topic instanceof Topic.RoomMessage message) {
+            out.append("M ").append(enc(message.room())).append(' ').append(message.seq());
         } else if (topic instanceof Topic.User user) {
             out.append("U ").append(enc(user.userId()));
         } else if (topic instanceof Topic.Everyone) {
@@ -69,6 +72,7 @@ final class Envelope {
         int i = 3;
         Topic topic = switch (f[2]) {
             case "R" -> new Topic.Room(dec(f[i++]));
+            case "M" -> new Topic.RoomMessage(dec(f[i++]), Long.parseLong(f[i++]));
             case "U" -> new Topic.User(dec(f[i++]));
             case "E" -> {
                 i++;

@@ -170,6 +170,15 @@ public final class ProblemMappers {
             if (e instanceof WebApplicationException web) {
                 return new Http().toResponse(web);
             }
+            if (databaseUnavailable(e)) {
+                LOG.log(Level.WARNING, "REST request failed, the database is unavailable: {0}", e.toString());
+                return Response.fromResponse(Problem.response(
+                                Response.Status.SERVICE_UNAVAILABLE,
+                                "the database is unavailable; nothing was changed; try again shortly",
+                                null))
+                        .header("Retry-After", "2")
+                        .build();
+            }
             LOG.log(Level.WARNING, "REST request failed", e);
             return Problem.response(
                     Response.Status.INTERNAL_SERVER_ERROR,
@@ -213,5 +222,37 @@ public final class ProblemMappers {
             }
             return problem.build();
         }
+    }
+
+    /**
+     * Whether a failure comes from the database being out of reach (refused, reset, timed out, no connection from the
+     * pool) rather than from a bug: a connection-class SQL state ({@code 08...}, or {@code 57P..} for a server shut
+     * down), a transient or recoverable SQL exception, or a socket error, anywhere in the chain of causes.
+     */
+    static boolean databaseUnavailable(Throwable failure) {
+        int depth = 0;
+        for (Throwable t = failure; t != null && depth < 32; t = t.getCause(), depth++) {
+            if (t instanceof java.sql.SQLTransientException
+                    || t instanceof java.sql.SQLRecoverableException
+                    || t instanceof java.sql.SQLNonTransientConnectionException
+                    || t instanceof java.net.SocketException
+                    || t instanceof java.net.SocketTimeoutException
+                    || t instanceof java.io.EOFException) {
+                return true;
+            }
+            if (t instanceof java.sql.SQLException sql) {
+                String state = sql.getSQLState();
+                if (state != null && (state.startsWith("08") || state.startsWith("57P"))) {
+                    return true;
+                }
+                if (sql.getNextException() != null && databaseUnavailable(sql.getNextException())) {
+                    return true;
+                }
+            }
+            if (t.getClass().getName().startsWith("jakarta.resource.")) {
+                return true; // the connection pool could not allocate a connection
+            }
+        }
+        return false;
     }
 }

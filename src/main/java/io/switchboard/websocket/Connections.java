@@ -141,11 +141,11 @@ public class Connections {
                         message.ref()));
                 return;
             }
-            connection.process(() -> handle(connection, handler));
+            connection.process(() -> handle(connection, handler, message.ref()));
         });
     }
 
-    private void handle(Connection connection, Consumer<Connection> handler) {
+    private void handle(Connection connection, Consumer<Connection> handler, String ref) {
         try {
             handler.accept(connection);
         } catch (InvalidMessage e) {
@@ -153,7 +153,7 @@ public class Connections {
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Handling a message of " + connection + " failed", e);
             connection.sendError(new InvalidMessage(
-                    ErrorCode.INTERNAL_ERROR, "the server could not process the message; it was not accepted"));
+                    ErrorCode.INTERNAL_ERROR, "the server could not process the message; it was not accepted", ref));
         }
     }
 

@@ -122,6 +122,7 @@ class RedisClusterTest {
         List<Publication> sent = List.of(
                 Publication.toRoom("room 1/é", "{\"type\":\"message\",\"text\":\"line\\nbreak\"}"),
                 Publication.toRoom("room-1", "{\"type\":\"typing\"}").except("alice smith"),
+                new Publication(new Topic.RoomMessage("room 1/é", 7), "{\"type\":\"message\",\"seq\":7}"),
                 Publication.toUser("bob", "{\"type\":\"direct\"}"),
                 new Publication(new Topic.Everyone(), "{\"type\":\"announcement\"}"),
                 new Publication(new Topic.Inbox("carol", 42), "{\"type\":\"notification\",\"seq\":42}"),

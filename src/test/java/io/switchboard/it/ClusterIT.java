@@ -25,7 +25,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.LongStream;
 import org.jboss.arquillian.container.test.api.ContainerController;
 import org.jboss.arquillian.container.test.api.Deployer;
@@ -52,8 +54,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * resumes with {@code since} and gets exactly what was missed. With the bus (Redis) between them: with alice on A
  * and bob on B, room messages, typing, direct messages, presence (one list, each change announced once), a
  * notification, a one-time ticket, a revocation (4003) and the connections-per-user limit work across the nodes;
- * and when node B's JVM is killed (SIGKILL), its users leave A's lists once within two heartbeat intervals while A
- * keeps delivering.
+ * and failures: node B's Redis connections reset and refused for a while (a Redis restart or a killed subscriber,
+ * as B sees it: B is not ready meanwhile, then delivers everything it missed once and in order), PostgreSQL
+ * unreachable for both nodes (internal_error and 503 at once, readiness down, all well again after), and node B's
+ * JVM killed (SIGKILL) mid-traffic: its users leave A's lists once within two heartbeat intervals while A keeps
+ * delivering, and a user who moves from B to A with {@code since} ends with every message and notification once.
+ * node-b reaches Redis, and both nodes PostgreSQL, through {@link CuttableProxy}s this class starts on ports the
+ * build reserves, so that the machine's Redis and PostgreSQL are never stopped.
  *
  * <p>Without PostgreSQL on {@code it.postgresql.url} the class is skipped with a {@code SKIPPED:} line; with the
  * environment variable {@code CI} set it runs and fails instead.
@@ -84,7 +91,24 @@ class ClusterIT {
     /** What a loaded build machine may add to it (a node's renewal or sweep delayed, the bus). */
     private static final Duration LOADED_MACHINE_SLACK = Duration.ofSeconds(2);
 
+    /** How long a failure test waits for the cluster to notice a failure or its end (canary: 1 s, timeout 3 s). */
+    private static final Duration FAILURE_NOTICED = Duration.ofSeconds(20);
+    /**
+     * How long a client may wait for an answer while PostgreSQL refuses connections: at once on WildFly; on Payara
+     * EclipseLink retries a read that failed for a communication error (3 times, a second apart), so a chat message
+     * of several reads takes up to about 10 s (measured 10.2 s); the documented bound is 15 s.
+     */
+    private static final Duration DB_FAILURE_ANSWER = Duration.ofSeconds(15);
+    /** Traffic while node-b dies: this many room posts and notifications, one pair every TRAFFIC_PACE. */
+    private static final int TRAFFIC = 60;
+
+    private static final Duration TRAFFIC_PACE = Duration.ofMillis(100);
+
     private static volatile boolean nodeBKilled;
+    /** node-b's way to Redis (-Dswitchboard.cluster.redis-uri in arquillian.xml), which a test cuts. */
+    private static CuttableProxy redisOfNodeB;
+    /** Both nodes' way to PostgreSQL (SWITCHBOARD_DB_URL in pom.xml), which a test cuts. */
+    private static CuttableProxy database;
 
     @ArquillianResource
     ContainerController controller;
@@ -109,9 +133,32 @@ class ClusterIT {
         ClusterDatabase.recreate();
     }
 
+    @BeforeAll
+    static void proxies() {
+        URI redis = URI.create(System.getProperty("it.cluster.jvm.props", "")
+                .replaceAll(".*-Dswitchboard\\.cluster\\.redis-uri=(\\S+).*", "$1"));
+        redisOfNodeB = new CuttableProxy(
+                Integer.getInteger("it.redis.proxy.port", 16379),
+                redis.getHost() == null ? "127.0.0.1" : redis.getHost(),
+                redis.getPort() < 0 ? 6379 : redis.getPort());
+        URI postgresql = URI.create("tcp://" + System.getProperty("it.postgresql.server", "127.0.0.1:5432"));
+        database = new CuttableProxy(
+                Integer.getInteger("it.db.proxy.port", 15432), postgresql.getHost(), postgresql.getPort());
+    }
+
     @AfterAll
     static void dropDatabase() throws SQLException {
         ClusterDatabase.drop();
+    }
+
+    @AfterAll
+    static void closeProxies() {
+        if (redisOfNodeB != null) {
+            redisOfNodeB.close();
+        }
+        if (database != null) {
+            database.close();
+        }
     }
 
     @Test
@@ -509,8 +556,129 @@ class ClusterIT {
     }
 
     @Test
+    @Order(12)
+    void whenNodeBLosesRedisMidStreamItIsNotReadyAndThenDeliversEveryMissedNotificationAndMessageOnceInOrder(
+            @ArquillianResource @OperateOnDeployment(ON_A) URL a,
+            @ArquillianResource @OperateOnDeployment(ON_B) URL b) {
+        String user = "bus-cut-" + RUN;
+        String room = "bus-cut-" + RUN;
+        try (WsClient inboxOnB = WsClient.notifications(Servers.ws(b), user, 0);
+                WsClient carolOnB = WsClient.chat(Servers.ws(b), "carol-bus-" + RUN);
+                WsClient daveOnA = WsClient.chat(Servers.ws(a), "dave-bus-" + RUN)) {
+            inboxOnB.expect("replayed");
+            carolOnB.join(room);
+            daveOnA.join(room);
+            publish(Servers.http(a), user, "before");
+            assertEquals(1, inboxOnB.expect("notification").getJsonNumber("seq").longValue());
+            daveOnA.post(room, "before", "bus-0");
+            assertEquals(1, carolOnB.expect("message").getJsonNumber("seq").longValue());
+
+            redisOfNodeB.down(); // as a Redis restart (or CLIENT KILL) looks to node-b: connections reset, then refused
+            long cut = System.nanoTime();
+            JsonObject notReady = awaitReadiness(b, 503);
+            System.out.println("ClusterIT: node-b's Redis connections cut; readiness 503 after "
+                    + (System.nanoTime() - cut) / 1_000_000 + " ms: " + notReady);
+            assertEquals("DOWN", check(notReady, "bus").getString("status"), notReady.toString());
+            assertEquals("UP", check(notReady, "database").getString("status"), notReady.toString());
+            assertEquals(200, Servers.get(Servers.http(a), "/api/health/ready").statusCode(), "A's bus works");
+            for (int i = 2; i <= 4; i++) { // stored on A, published on the bus node-b does not hear
+                publish(Servers.http(a), user, "while cut " + i);
+                daveOnA.post(room, "while cut " + i, "bus-" + i);
+            }
+
+            redisOfNodeB.restore();
+            long restored = System.nanoTime();
+            for (int i = 2; i <= 4; i++) {
+                JsonObject missed = inboxOnB.expect("notification");
+                assertEquals(i, missed.getJsonNumber("seq").longValue(), missed.toString());
+                assertEquals("while cut " + i, missed.getString("title"));
+                JsonObject message = carolOnB.expect("message");
+                assertEquals(i, message.getJsonNumber("seq").longValue(), message.toString());
+                assertEquals("bus-" + i, message.getString("clientId"));
+            }
+            System.out.println("ClusterIT: node-b's Redis back; the missed notifications and messages arrived after "
+                    + (System.nanoTime() - restored) / 1_000_000 + " ms");
+            awaitReadiness(b, 200);
+            await("node-b issues tickets again (its Redis commands work)")
+                    .atMost(FAILURE_NOTICED)
+                    .pollInterval(Duration.ofMillis(250))
+                    .ignoreException(IllegalStateException.class) // 503 while not
+                    .until(() -> !Servers.ticket(Servers.ws(b), "ticket-after-" + RUN)
+                            .isEmpty());
+
+            publish(Servers.http(a), user, "after");
+            JsonObject live = inboxOnB.expect("notification");
+            assertEquals(5, live.getJsonNumber("seq").longValue(), "no duplicate before the live one: " + live);
+            daveOnA.post(room, "after", "bus-5");
+            JsonObject next = carolOnB.expect("message");
+            assertEquals(5, next.getJsonNumber("seq").longValue(), "no duplicate before the live one: " + next);
+        } finally {
+            redisOfNodeB.restore();
+        }
+    }
+
+    @Test
+    @Order(13)
+    void whilePostgreSqlIsUnreachableClientsGetInternalErrorsAnd503sAtOnceAndDeliveryResumesWhenItIsBack(
+            @ArquillianResource @OperateOnDeployment(ON_A) URL a,
+            @ArquillianResource @OperateOnDeployment(ON_B) URL b) {
+        String user = "db-cut-" + RUN;
+        String room = "db-cut-" + RUN;
+        try (WsClient inboxOnB = WsClient.notifications(Servers.ws(b), user, 0);
+                WsClient aliceOnA = WsClient.chat(Servers.ws(a), "alice-db-" + RUN);
+                WsClient bobOnB = WsClient.chat(Servers.ws(b), "bob-db-" + RUN)) {
+            inboxOnB.expect("replayed");
+            aliceOnA.join(room);
+            bobOnB.join(room);
+            aliceOnA.post(room, "before", "db-1");
+            assertEquals(1, bobOnB.expect("message").getJsonNumber("seq").longValue());
+
+            database.down(); // as a stopped PostgreSQL looks: connections reset, new ones refused
+            try {
+                long sent = System.nanoTime();
+                aliceOnA.send("{\"type\":\"post\",\"room\":\"" + room + "\",\"text\":\"lost?\",\"clientId\":\"db-2\"}");
+                JsonObject error = aliceOnA.expect("error", f -> "db-2".equals(f.getString("ref", null)));
+                long postMs = (System.nanoTime() - sent) / 1_000_000;
+                assertEquals("internal_error", error.getString("code"), error.toString());
+                sent = System.nanoTime();
+                HttpResponse<String> refused = Servers.post(
+                        Servers.http(a),
+                        "/api/notifications",
+                        "{\"user\":\"" + user + "\",\"title\":\"lost?\"}",
+                        Credentials.bearer("ops", "publisher"));
+                long publishMs = (System.nanoTime() - sent) / 1_000_000;
+                assertEquals(503, refused.statusCode(), refused.body());
+                assertTrue(
+                        refused.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"),
+                        refused.headers().toString());
+                assertTrue(refused.headers().firstValue("Retry-After").isPresent(), "Retry-After");
+                JsonObject notReady = awaitReadiness(a, 503);
+                assertEquals("DOWN", check(notReady, "database").getString("status"), notReady.toString());
+                System.out.println("ClusterIT: PostgreSQL cut; post answered internal_error after " + postMs
+                        + " ms, REST publish 503 after " + publishMs + " ms; readiness " + notReady);
+                assertTrue(postMs <= DB_FAILURE_ANSWER.toMillis(), "answered after " + postMs + " ms");
+                assertTrue(publishMs <= DB_FAILURE_ANSWER.toMillis(), "answered after " + publishMs + " ms");
+                assertTrue(bobOnB.receivesNo("message", Duration.ofMillis(200)), "nothing was stored or sent");
+            } finally {
+                database.restore();
+            }
+            awaitReadiness(a, 200);
+            awaitReadiness(b, 200);
+            JsonObject retried = aliceOnA.post(room, "lost?", "db-2"); // as a client retries an unacknowledged post
+            assertFalse(retried.getBoolean("duplicate"), retried.toString());
+            JsonObject message = bobOnB.expect("message");
+            assertEquals(2, message.getJsonNumber("seq").longValue(), message.toString());
+            assertEquals("db-2", message.getString("clientId"));
+            publish(Servers.http(a), user, "after");
+            JsonObject notification = inboxOnB.expect("notification");
+            assertEquals(1, notification.getJsonNumber("seq").longValue());
+            assertEquals("after", notification.getString("title"));
+        }
+    }
+
+    @Test
     @Order(50)
-    void whenNodeBIsKilledItsUsersLeaveEveryListOnAOnceWithinTwoHeartbeatIntervalsAndAKeepsDelivering(
+    void whenNodeBIsKilledMidTrafficItsUsersLeaveAOnceAndMoveToAWithNothingLostOrTwice(
             @ArquillianResource @OperateOnDeployment(ON_A) URL a, @ArquillianResource @OperateOnDeployment(ON_B) URL b)
             throws Exception {
         String room = "crash-" + RUN;
@@ -518,11 +686,18 @@ class ClusterIT {
         String dave = "dave-crash-" + RUN;
         String carol = "carol-crash-" + RUN;
         String erin = "erin-crash-" + RUN; // on both nodes: B's death does not make her leave
+        String traffic = "traffic-" + RUN; // where frank on A posts, and carol on B reads, while B dies
+        ScheduledExecutorService pace = Executors.newSingleThreadScheduledExecutor();
         try (WsClient aliceOnA = WsClient.chat(Servers.ws(a), alice);
                 WsClient daveOnA = WsClient.chat(Servers.ws(a), dave);
-                WsClient erinOnA = WsClient.chat(Servers.ws(a), erin)) {
+                WsClient erinOnA = WsClient.chat(Servers.ws(a), erin);
+                WsClient frankOnA = WsClient.chat(Servers.ws(a), "frank-crash-" + RUN)) {
             WsClient carolOnB = WsClient.chat(Servers.ws(b), carol);
             WsClient erinOnB = WsClient.chat(Servers.ws(b), erin);
+            WsClient carolsInboxOnB = WsClient.notifications(Servers.ws(b), carol, 0);
+            carolsInboxOnB.expect("replayed");
+            carolOnB.join(traffic);
+            frankOnA.join(traffic);
             aliceOnA.join(room);
             daveOnA.join(room);
             erinOnB.join(room);
@@ -530,6 +705,31 @@ class ClusterIT {
             assertEquals(List.of(alice, carol, dave, erin), members(carolOnB.join(room)));
             assertPresenceOnce(aliceOnA, carol, "joined");
             daveOnA.expect("presence", f -> carol.equals(f.getString("user")));
+
+            // traffic on A: a room post and a notification to carol every TRAFFIC_PACE, before, during and after
+            CountDownLatch flowing = new CountDownLatch(TRAFFIC / 6);
+            CountDownLatch trafficDone = new CountDownLatch(TRAFFIC);
+            AtomicReference<Throwable> trafficFailed = new AtomicReference<>();
+            pace.scheduleWithFixedDelay(
+                    () -> {
+                        long n = TRAFFIC - trafficDone.getCount() + 1;
+                        if (n > TRAFFIC || trafficFailed.get() != null) {
+                            return;
+                        }
+                        try {
+                            frankOnA.post(traffic, "traffic " + n, "traffic-" + n);
+                            publish(Servers.http(a), carol, "traffic " + n);
+                        } catch (RuntimeException | AssertionError e) {
+                            trafficFailed.set(e);
+                            throw e;
+                        }
+                        flowing.countDown();
+                        trafficDone.countDown();
+                    },
+                    0,
+                    TRAFFIC_PACE.toMillis(),
+                    TimeUnit.MILLISECONDS);
+            assertTrue(flowing.await(30, TimeUnit.SECONDS), "traffic flows; failed: " + trafficFailed.get());
 
             long pid = NodeProcess.kill9(b, NODE_B);
             long killed = System.nanoTime();
@@ -554,9 +754,62 @@ class ClusterIT {
                     "still here",
                     aliceOnA.expect("message", f -> "after-crash".equals(f.getString("clientId")))
                             .getString("text"));
+
+            // carol moves to A as the JavaScript client does: join with since, notifications with since
+            List<Long> messages = seqs(carolOnB.drain(), "message");
+            List<Long> notifications = seqs(carolsInboxOnB.drain(), "notification");
             carolOnB.abort();
             erinOnB.abort();
+            carolsInboxOnB.abort();
+            long lastMessage = messages.isEmpty() ? 0 : messages.get(messages.size() - 1);
+            long lastNotification = notifications.isEmpty() ? 0 : notifications.get(notifications.size() - 1);
+            System.out.println("ClusterIT: carol had messages up to " + lastMessage + " and notifications up to "
+                    + lastNotification + " when node-b died; moving to node-a");
+            try (WsClient carolOnA = WsClient.chat(Servers.ws(a), carol);
+                    WsClient carolsInboxOnA = WsClient.notifications(Servers.ws(a), carol, lastNotification)) {
+                carolOnA.send(Json.createObjectBuilder()
+                        .add("type", "join")
+                        .add("room", traffic)
+                        .add("since", lastMessage)
+                        .build()
+                        .toString());
+                List<Long> caughtUp = new ArrayList<>(seqs(
+                        carolOnA.expect("joined", f -> traffic.equals(f.getString("room")))
+                                .getJsonArray("history")
+                                .getValuesAs(JsonObject.class),
+                        null));
+                while (!caughtUp.isEmpty() && caughtUp.get(0) > lastMessage + 1) { // more than a page missed
+                    carolOnA.send("{\"type\":\"history\",\"room\":\"" + traffic + "\",\"before\":" + caughtUp.get(0)
+                            + ",\"limit\":" + HISTORY_SIZE + "}");
+                    List<Long> older = seqs(
+                            carolOnA.expect("history").getJsonArray("messages").getValuesAs(JsonObject.class), null);
+                    caughtUp.addAll(
+                            0, older.stream().filter(n -> n > lastMessage).toList());
+                }
+                messages.addAll(caughtUp);
+                assertTrue(trafficDone.await(60, TimeUnit.SECONDS), "traffic ends; failed: " + trafficFailed.get());
+                while (messages.get(messages.size() - 1) < TRAFFIC) {
+                    messages.add(carolOnA.expect("message").getJsonNumber("seq").longValue());
+                }
+                while (notifications.isEmpty() || notifications.get(notifications.size() - 1) < TRAFFIC) {
+                    JsonObject frame = carolsInboxOnA.expect("notification", f -> true);
+                    notifications.add(frame.getJsonNumber("seq").longValue());
+                }
+                List<Long> all = LongStream.rangeClosed(1, TRAFFIC).boxed().toList();
+                assertEquals(all, messages, "every room message once, in order, over both connections");
+                assertEquals(all, notifications, "every notification once, in order, over both connections");
+            }
+        } finally {
+            pace.shutdownNow();
         }
+    }
+
+    /** The sequence numbers of the frames of one type (null: messages of a history), in order. */
+    private static List<Long> seqs(List<JsonObject> frames, String type) {
+        return new ArrayList<>(frames.stream()
+                .filter(f -> type == null || type.equals(f.getString("type", null)))
+                .map(f -> f.getJsonNumber("seq").longValue())
+                .toList());
     }
 
     @Test
@@ -574,6 +827,27 @@ class ClusterIT {
         }
         deployer.undeploy(ON_A);
         controller.stop(NODE_A);
+    }
+
+    /** Polls a node's readiness until it answers {@code status}; returns its MicroProfile Health body. */
+    private static JsonObject awaitReadiness(URL node, int status) {
+        AtomicReference<HttpResponse<String>> last = new AtomicReference<>();
+        await("readiness " + status + " on " + node)
+                .atMost(FAILURE_NOTICED)
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> {
+                    last.set(Servers.get(Servers.http(node), "/api/health/ready"));
+                    return last.get().statusCode() == status;
+                });
+        return Servers.json(last.get());
+    }
+
+    /** One named check of a health body. */
+    private static JsonObject check(JsonObject health, String name) {
+        return health.getJsonArray("checks").getValuesAs(JsonObject.class).stream()
+                .filter(c -> name.equals(c.getString("name")))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no check " + name + " in " + health));
     }
 
     /** The next presence change of this user and kind, and no second one. */

@@ -17,9 +17,10 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * A TCP forwarder on 127.0.0.1 between a browser and the server, whose network can be cut like a pulled cable:
- * {@link #cut()} silently drops every byte of the open connections (no FIN, no RST: only a heartbeat notices) and
- * refuses new ones; {@link #restore()} kills the old connections and forwards new ones again.
+ * A TCP forwarder on 127.0.0.1 between a browser and the server (or a node and Redis or PostgreSQL), whose network
+ * can be cut like a pulled cable: {@link #cut()} silently drops every byte of the open connections (no FIN, no RST:
+ * only a heartbeat notices) and refuses new ones; {@link #down()} resets them and refuses new ones, as a server that
+ * was stopped or restarted would; {@link #restore()} kills the old connections and forwards new ones again.
  */
 final class CuttableProxy implements AutoCloseable {
 
@@ -37,12 +38,19 @@ final class CuttableProxy implements AutoCloseable {
 
     /** Forwards to the host and port of {@code server}. */
     CuttableProxy(URI server) {
+        this(0, server.getHost(), server.getPort());
+    }
+
+    /** Listens on {@code port} of 127.0.0.1 (0: any free one) and forwards to {@code host}:{@code targetPort}. */
+    CuttableProxy(int port, String host, int targetPort) {
         try {
-            listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+            listener = new ServerSocket();
+            listener.setReuseAddress(true);
+            listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        target = new InetSocketAddress(server.getHost(), server.getPort());
+        target = new InetSocketAddress(host, targetPort);
         threads.execute(this::accept);
     }
 
@@ -56,8 +64,20 @@ final class CuttableProxy implements AutoCloseable {
         cut = true;
     }
 
-    /** Kills the connections that were open during the cut and forwards new ones again. */
+    /** From now on the open connections are reset and new ones refused (reset at once), until {@link #restore()}. */
+    void down() {
+        cut = true;
+        open.removeIf(socket -> {
+            reset(socket);
+            return true;
+        });
+    }
+
+    /** Kills the connections that were open during the cut and forwards new ones again; nothing when not cut. */
     void restore() {
+        if (!cut) {
+            return; // not cut: the open connections are healthy ones
+        }
         open.removeIf(socket -> {
             reset(socket);
             return true;

@@ -10,8 +10,11 @@ import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Chat messages and rooms in the database. Each method is one transaction: when it returns, it is durable. */
 @ApplicationScoped
@@ -75,5 +78,28 @@ public class ChatHistory {
         List<ChatMessage> page = new ArrayList<>(newestFirst.subList(0, Math.min(limit, newestFirst.size())));
         Collections.reverse(page);
         return new Page(page, more);
+    }
+
+    /** A room's messages with {@code after < seq < before}, oldest first, at most {@code limit} (gap repair). */
+    public List<ChatMessage> between(String room, long after, long before, int limit) {
+        return em.createNamedQuery(ChatMessage.ROOM_OLDEST_FIRST, ChatMessage.class)
+                .setParameter("room", room)
+                .setParameter("after", after)
+                .setParameter("before", before)
+                .setMaxResults(limit)
+                .getResultList();
+    }
+
+    /** The last sequence number given out in each of these rooms (committed: numbers are given in commit order). */
+    public Map<String, Long> lastSeqs(Collection<String> rooms) {
+        if (rooms.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, Long> last = new HashMap<>();
+        em.createQuery("SELECT r.name, r.lastSeq FROM ChatRoom r WHERE r.name IN :rooms", Object[].class)
+                .setParameter("rooms", rooms)
+                .getResultList()
+                .forEach(row -> last.put((String) row[0], row[1] == null ? 0L : ((Number) row[1]).longValue()));
+        return last;
     }
 }

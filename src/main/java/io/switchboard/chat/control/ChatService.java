@@ -42,6 +42,9 @@ public class ChatService {
     Presence presence;
 
     @Inject
+    RoomStreams streams;
+
+    @Inject
     Subscriptions subscriptions;
 
     @Inject
@@ -88,12 +91,19 @@ public class ChatService {
             if (presence.enter(room, connection.userId(), connection.id())) {
                 largeRooms.arrived(room, connection.userId());
             }
-            subscriptions.subscribe(new Topic.Room(room), connection);
-            ChatHistory.Page recent =
-                    history.page(room, since == null ? 0 : Math.max(0, since), null, config.historySize());
-            ChatEvent.Members present = largeRooms.firstPage(room);
-            connection.send(Json.write(new ChatEvent.Joined(
-                    room, views(recent.messages()), present.members(), present.count(), present.next())));
+            streams.join(connection, room, () -> {
+                long after = since == null ? 0 : Math.max(0, since);
+                ChatHistory.Page recent = history.page(room, after, null, config.historySize());
+                ChatEvent.Members present = largeRooms.firstPage(room);
+                connection.send(Json.write(new ChatEvent.Joined(
+                        room, views(recent.messages()), present.members(), present.count(), present.next())));
+                // the newest message is the room's last number (numbers are given in commit order)
+                List<ChatMessage> page = recent.messages();
+                if (!page.isEmpty()) {
+                    return page.get(page.size() - 1).getSeq();
+                }
+                return after == 0 ? 0 : history.lastSeqs(List.of(room)).getOrDefault(room, 0L);
+            });
             return null;
         });
     }
@@ -124,7 +134,8 @@ public class ChatService {
         ChatHistory.Stored stored = inRoom(room, () -> {
             ChatHistory.Stored result = history.store(room, null, connection.userId(), clientId, text);
             if (!result.duplicate()) {
-                broker.publish(Publication.toRoom(room, Json.write(view(result.message()))));
+                ChatMessage m = result.message();
+                broker.publish(new Publication(new Topic.RoomMessage(room, m.getSeq()), Json.write(view(m))));
             }
             return result;
         });

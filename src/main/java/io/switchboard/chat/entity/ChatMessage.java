@@ -36,10 +36,15 @@ import java.time.Instant;
         name = ChatMessage.ROOM_NEWEST_FIRST,
         query = "SELECT m FROM ChatMessage m WHERE m.room = :room AND m.seq > :after AND m.seq < :before"
                 + " ORDER BY m.seq DESC")
+@NamedQuery(
+        name = ChatMessage.ROOM_OLDEST_FIRST,
+        query = "SELECT m FROM ChatMessage m WHERE m.room = :room AND m.seq > :after AND m.seq < :before"
+                + " ORDER BY m.seq")
 public class ChatMessage {
 
     public static final String BY_CLIENT_ID = "ChatMessage.byClientId";
     public static final String ROOM_NEWEST_FIRST = "ChatMessage.roomNewestFirst";
+    public static final String ROOM_OLDEST_FIRST = "ChatMessage.roomOldestFirst";
 
     @Id
     @GeneratedValue(strategy = GenerationType.SEQUENCE, generator = "SB_CHAT_MESSAGE_SEQ")

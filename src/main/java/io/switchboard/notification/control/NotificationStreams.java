@@ -1,5 +1,6 @@
 package io.switchboard.notification.control;
 
+import io.switchboard.broker.GaplessStream;
 import io.switchboard.broker.Publication;
 import io.switchboard.broker.PublicationsMayBeMissed;
 import io.switchboard.broker.Topic;
@@ -35,7 +36,6 @@ import java.util.logging.Logger;
 public class NotificationStreams implements TopicHandler {
 
     private static final Logger LOG = Logger.getLogger(NotificationStreams.class.getName());
-    private static final int PAGE = 200;
 
     private final Map<Connection, Stream> streams = new ConcurrentHashMap<>();
 
@@ -54,12 +54,31 @@ public class NotificationStreams implements TopicHandler {
     @Inject
     Metrics metrics;
 
-    /** Where a connection's stream stands: the last sequence number it was sent. */
-    private static final class Stream {
-        long lastSent;
+    /** A connection's stream: its place in the user's sequence, and what it replays from. */
+    private final class Stream {
+        final GaplessStream<InboxEntry> position;
+        final Connection connection;
+        Instant now;
 
-        Stream(long lastSent) {
-            this.lastSent = lastSent;
+        Stream(Connection connection, long lastSent) {
+            this.connection = connection;
+            this.position = new GaplessStream<>(lastSent, InboxEntry::getSeq);
+        }
+
+        /** Storage's entries between two numbers, as of the instant of the call that reads them. */
+        List<InboxEntry> stored(long after, long before, int limit) {
+            return inbox.between(connection.userId(), after, before, limit, now);
+        }
+
+        void sendStored(InboxEntry entry) {
+            connection.send(Json.write(view(entry.getNotification(), entry.getSeq(), entry.isRead())));
+            metrics.meters().notificationReplayed();
+        }
+
+        /** Sends everything up to {@code lastStored}; holds the stream's lock. */
+        boolean catchUp(long lastStored, Instant at) {
+            now = at;
+            return position.catchUp(lastStored, this::stored, this::sendStored);
         }
     }
 
@@ -70,12 +89,14 @@ public class NotificationStreams implements TopicHandler {
     public void open(Connection connection, long since) {
         String user = connection.userId();
         knownUsers.ensure(List.of(user));
-        Stream stream = new Stream(Math.min(since, inbox.lastSeq(user)));
+        long lastStored = inbox.lastSeq(user);
+        Stream stream = new Stream(connection, Math.min(since, lastStored));
         streams.put(connection, stream);
         synchronized (stream) {
             Instant now = clock.instant();
-            replay(connection, stream, Long.MAX_VALUE, now);
-            connection.send(Json.write(new NotificationEvent.Replayed(stream.lastSent, inbox.unread(user, now))));
+            stream.catchUp(lastStored, now);
+            connection.send(
+                    Json.write(new NotificationEvent.Replayed(stream.position.last(), inbox.unread(user, now))));
         }
     }
 
@@ -99,15 +120,11 @@ public class NotificationStreams implements TopicHandler {
                 continue;
             }
             synchronized (stream) {
-                if (seq <= stream.lastSent) {
-                    continue; // already sent by a replay
+                stream.now = clock.instant();
+                if (stream.position.offer(seq, stream::stored, stream::sendStored)) {
+                    connection.send(publication.payload());
+                    metrics.meters().notificationDelivered();
                 }
-                if (seq > stream.lastSent + 1) {
-                    replay(connection, stream, seq, clock.instant());
-                }
-                connection.send(publication.payload());
-                metrics.meters().notificationDelivered();
-                stream.lastSent = seq;
             }
         }
     }
@@ -134,9 +151,7 @@ public class NotificationStreams implements TopicHandler {
             for (Map.Entry<Connection, Stream> entry : user.getValue()) {
                 Stream stream = entry.getValue();
                 synchronized (stream) {
-                    if (stream.lastSent < last) {
-                        replay(entry.getKey(), stream, last + 1, now);
-                        stream.lastSent = Math.max(stream.lastSent, last);
+                    if (stream.catchUp(last, now)) {
                         behind.add(entry.getKey());
                     }
                 }
@@ -156,19 +171,6 @@ public class NotificationStreams implements TopicHandler {
 
     void closed(@Observes ConnectionClosed closed) {
         streams.remove(closed.connection());
-    }
-
-    /** Sends the stream's unexpired entries after its last sequence and before {@code before}. Holds the stream's lock. */
-    private void replay(Connection connection, Stream stream, long before, Instant now) {
-        List<InboxEntry> page;
-        do {
-            page = inbox.between(connection.userId(), stream.lastSent, before, PAGE, now);
-            for (InboxEntry entry : page) {
-                connection.send(Json.write(view(entry.getNotification(), entry.getSeq(), entry.isRead())));
-                metrics.meters().notificationReplayed();
-                stream.lastSent = entry.getSeq();
-            }
-        } while (page.size() == PAGE);
     }
 
     public static NotificationEvent.Notification view(Notification n, long seq, boolean read) {
