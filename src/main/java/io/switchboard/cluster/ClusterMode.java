@@ -68,10 +68,15 @@ public class ClusterMode {
                     config.connectionsPerUser(),
                     (int) (config.userMessagesPerSecond() * RATE_WINDOW.toSeconds()),
                     RATE_WINDOW,
-                    lease.compareTo(Duration.ofSeconds(10)) < 0 ? Duration.ofSeconds(10) : lease);
+                    lease.compareTo(Duration.ofSeconds(10)) < 0 ? Duration.ofSeconds(10) : lease,
+                    ticker);
             // renewed every lease period, swept by the others one period after it lapsed: gone within 2 intervals
             presence = new RedisPresence(
-                    node, config.keyPrefix(), config.leaseRenewal().multipliedBy(3), InMemoryPresence.ttl(config));
+                    node,
+                    config.keyPrefix(),
+                    config.leaseRenewal().multipliedBy(3),
+                    InMemoryPresence.ttl(config),
+                    ticker);
         } else {
             broker = new InMemoryBroker(delivery);
             tickets = new InMemoryTicketStore();
