@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fan-out benchmark of Switchboard on one server.
 #
-# Usage: bench/run.sh payara|wildfly|none [--port=8080] [benchmark options...]
+# Usage: bench/run.sh payara|wildfly|node-ws|payara-bare|wildfly-bare|none [--port=8080] [benchmark options...]
 #   payara   starts Payara Micro with target/switchboard.war on 127.0.0.1:PORT, runs the benchmark, stops the server
 #   wildfly  starts WildFly (a throw-away copy of target/wildfly-*/standalone) with the WAR as ROOT.war, same
 #   node-ws  starts the peer, a plain broadcast server on Node's ws (bench/peer, installed from npm), same client
@@ -27,7 +27,7 @@ payara_version=6.2025.10
 wildfly_version=39.0.1.Final
 m2=${MAVEN_REPO:-$HOME/.m2/repository}
 
-usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 64; }
+usage() { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 64; }
 [ $# -ge 1 ] || usage
 server=$1; shift
 case $server in payara|wildfly|payara-bare|wildfly-bare|node-ws|none) ;; -h|--help) usage ;; *) echo "unknown server '$server'" >&2; usage ;; esac
