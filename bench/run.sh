@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Fan-out benchmark of Switchboard on one server.
 #
-# Usage: bench/run.sh payara|wildfly|none [--port=8080] [benchmark options...]
+# Usage: bench/run.sh payara|wildfly|node-ws|payara-bare|wildfly-bare|none [--port=8080] [benchmark options...]
 #   payara   starts Payara Micro with target/switchboard.war on 127.0.0.1:PORT, runs the benchmark, stops the server
 #   wildfly  starts WildFly (a throw-away copy of target/wildfly-*/standalone) with the WAR as ROOT.war, same
 #   node-ws  starts the peer, a plain broadcast server on Node's ws (bench/peer, installed from npm), same client
+#   payara-bare, wildfly-bare  the same server with bench/bare's WAR instead: a plain @ServerEndpoint broadcast peer
+#            (container defaults), to compare a Switchboard connection with the container's own, e.g. --mode=idle
 #   none     runs the benchmark against a server that is already running (give --url, default ws://127.0.0.1:PORT/ws/chat)
 # --db=postgresql puts the server's default datasource on PostgreSQL (127.0.0.1:5432, a database made for the run and
 # dropped after it, server-config's postgresql scripts); default: the embedded H2.
@@ -27,10 +29,10 @@ payara_version=6.2025.10
 wildfly_version=39.0.1.Final
 m2=${MAVEN_REPO:-$HOME/.m2/repository}
 
-usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 64; }
+usage() { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 64; }
 [ $# -ge 1 ] || usage
 server=$1; shift
-case $server in payara|wildfly|node-ws|none) ;; -h|--help) usage ;; *) echo "unknown server '$server'" >&2; usage ;; esac
+case $server in payara|wildfly|payara-bare|wildfly-bare|node-ws|none) ;; -h|--help) usage ;; *) echo "unknown server '$server'" >&2; usage ;; esac
 
 port=8080
 url=
@@ -59,7 +61,11 @@ done
 [[ $port =~ ^[0-9]+$ ]] && [ "$port" -ge 1024 ] && [ "$port" -le 60000 ] || { echo "--port must be 1024-60000" >&2; exit 64; }
 case $mode in fanout|churn|idle|storm) ;; *) echo "--mode must be fanout, churn, idle or storm" >&2; exit 64 ;; esac
 case $db in h2|postgresql) ;; *) echo "--db must be h2 or postgresql" >&2; exit 64 ;; esac
-[ "$db" = h2 ] || [ "$server" = payara ] || [ "$server" = wildfly ] || { echo "--db applies to the servers run.sh starts, not to 'none'" >&2; exit 64; }
+[ "$db" = h2 ] || [ "$server" = payara ] || [ "$server" = wildfly ] || { echo "--db applies to Switchboard on the servers run.sh starts" >&2; exit 64; }
+# payara-bare / wildfly-bare: the container (started exactly as for Switchboard) with the bare peer's WAR
+label_server=$server
+bare=
+case $server in *-bare) bare=1; server=${server%-bare} ;; esac
 [ -n "$url" ] || url="ws://127.0.0.1:$port/ws/chat"
 case $url in
     ws://127.0.0.1[:/]*|ws://localhost[:/]*|ws://\[::1\][:/]*) ;;
@@ -107,7 +113,7 @@ cleanup() {
     fi
     if [ -n "$tmp" ] && [ -d "$tmp" ]; then
         mkdir -p "$here/target"
-        [ -f "$tmp/server.log" ] && cp "$tmp/server.log" "$here/target/server-$server.log" && log "server log: bench/target/server-$server.log"
+        [ -f "$tmp/server.log" ] && cp "$tmp/server.log" "$here/target/server-${label_server:-$server}.log" && log "server log: bench/target/server-${label_server:-$server}.log"
         rm -rf "$tmp"
     fi
     exit "$status"
@@ -119,6 +125,10 @@ trap 'exit 143' TERM
 # ---------------------------------------------------------------------------------------------- the server
 if [ "$server" = payara ] || [ "$server" = wildfly ]; then
     war="$root/target/switchboard.war"
+    if [ -n "$bare" ]; then
+        war="$here/bare/target/bare.war"
+        [ -f "$war" ] || (cd "$here/bare" && timeout 600 mvn -B -q package)
+    fi
     if [ ! -f "$war" ]; then
         log "building the WAR (target/switchboard.war is missing)"
         (cd "$root" && timeout 900 mvn -B -q -f pom.xml package -DskipTests)
@@ -303,7 +313,7 @@ if [ "$server" != none ]; then
 fi
 
 # ---------------------------------------------------------------------------------------------- the benchmark
-label=$server
+label=$label_server
 has_label=
 for arg in "${bench_args[@]}"; do case $arg in --label=*) has_label=1 ;; esac; done
 [ -n "$has_label" ] || bench_args+=("--label=$label")

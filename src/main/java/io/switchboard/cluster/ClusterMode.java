@@ -72,11 +72,16 @@ public class ClusterMode {
                     config.connectionsPerUser(),
                     (int) (config.userMessagesPerSecond() * RATE_WINDOW.toSeconds()),
                     RATE_WINDOW,
-                    atLeast10s);
+                    atLeast10s,
+                    ticker);
             streams = new RedisStreamDirectory(node, atLeast10s);
             // renewed every lease period, swept by the others one period after it lapsed: gone within 2 intervals
             presence = new RedisPresence(
-                    node, config.keyPrefix(), config.leaseRenewal().multipliedBy(3), InMemoryPresence.ttl(config));
+                    node,
+                    config.keyPrefix(),
+                    config.leaseRenewal().multipliedBy(3),
+                    InMemoryPresence.ttl(config),
+                    ticker);
         } else {
             broker = new InMemoryBroker(delivery);
             tickets = new InMemoryTicketStore();

@@ -4,6 +4,7 @@ import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.ScriptOutputType;
 import io.switchboard.broker.SharedStateUnavailable;
+import io.switchboard.config.Ticker;
 import io.switchboard.presence.control.Presence;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -87,7 +88,8 @@ public final class RedisPresence implements Presence {
     private final Map<String, Local> local = new ConcurrentHashMap<>();
 
     private final List<Arrival> reinstated = new ArrayList<>();
-    private long lastWarning = System.nanoTime() - Duration.ofMinutes(2).toNanos();
+    private final Ticker ticker;
+    private long lastWarning;
 
     private static final class Local {
         final String user;
@@ -105,6 +107,13 @@ public final class RedisPresence implements Presence {
      * @param connectionTtl how long one of this node's connections stays without renewal (as on a single node)
      */
     public RedisPresence(RedisNode node, String prefix, Duration lease, Duration connectionTtl) {
+        this(node, prefix, lease, connectionTtl, Ticker.SYSTEM);
+    }
+
+    /** @param ticker what this node's connection deadlines and the warnings' spacing are measured on */
+    public RedisPresence(RedisNode node, String prefix, Duration lease, Duration connectionTtl, Ticker ticker) {
+        this.ticker = ticker;
+        this.lastWarning = ticker.nanos() - Duration.ofMinutes(2).toNanos();
         this.node = node;
         this.prefix = prefix;
         this.lease = lease;
@@ -198,7 +207,7 @@ public final class RedisPresence implements Presence {
 
     @Override
     public List<Departure> expire() {
-        long now = System.nanoTime();
+        long now = ticker.nanos();
         List<Departure> departures = new ArrayList<>();
         try {
             local.forEach((connection, mine) -> {
@@ -352,11 +361,11 @@ public final class RedisPresence implements Presence {
     }
 
     private long deadline() {
-        return System.nanoTime() + connectionTtlNanos;
+        return ticker.nanos() + connectionTtlNanos;
     }
 
     private synchronized void warn(SharedStateUnavailable e) {
-        long now = System.nanoTime();
+        long now = ticker.nanos();
         if (now - lastWarning > Duration.ofMinutes(1).toNanos()) {
             lastWarning = now;
             LOG.log(

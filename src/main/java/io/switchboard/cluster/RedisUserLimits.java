@@ -2,6 +2,7 @@ package io.switchboard.cluster;
 
 import io.lettuce.core.ScriptOutputType;
 import io.switchboard.broker.SharedStateUnavailable;
+import io.switchboard.config.Ticker;
 import io.switchboard.websocket.Connection;
 import io.switchboard.websocket.UserLimits;
 import java.time.Duration;
@@ -54,8 +55,8 @@ public final class RedisUserLimits implements UserLimits {
     private final Duration window;
     private final Duration lease;
     private final Map<String, Long> blockedUntil = new ConcurrentHashMap<>();
-    private final AtomicLong lastWarning =
-            new AtomicLong(System.nanoTime() - Duration.ofMinutes(2).toNanos());
+    private final Ticker ticker;
+    private final AtomicLong lastWarning;
 
     /**
      * @param messagesPerWindow messages one user may send over all nodes within {@code window}
@@ -68,6 +69,20 @@ public final class RedisUserLimits implements UserLimits {
             int messagesPerWindow,
             Duration window,
             Duration lease) {
+        this(node, local, connectionsPerUser, messagesPerWindow, window, lease, Ticker.SYSTEM);
+    }
+
+    /** @param ticker what the rate limit's blocks and the warnings' spacing are measured on */
+    public RedisUserLimits(
+            RedisNode node,
+            UserLimits local,
+            int connectionsPerUser,
+            int messagesPerWindow,
+            Duration window,
+            Duration lease,
+            Ticker ticker) {
+        this.ticker = ticker;
+        this.lastWarning = new AtomicLong(ticker.nanos() - Duration.ofMinutes(2).toNanos());
         this.node = node;
         this.local = local;
         this.connectionsPerUser = connectionsPerUser;
@@ -113,7 +128,7 @@ public final class RedisUserLimits implements UserLimits {
         }
         Long until = blockedUntil.get(user);
         if (until != null) {
-            if (System.nanoTime() - until < 0) {
+            if (ticker.nanos() - until < 0) {
                 return false;
             }
             blockedUntil.remove(user, until);
@@ -129,7 +144,7 @@ public final class RedisUserLimits implements UserLimits {
                         if (reply.get(0) > messagesPerWindow) {
                             blockedUntil.put(
                                     user,
-                                    System.nanoTime()
+                                    ticker.nanos()
                                             + Duration.ofMillis(Math.max(1, reply.get(1)))
                                                     .toNanos());
                         }
@@ -169,7 +184,7 @@ public final class RedisUserLimits implements UserLimits {
     }
 
     private void warn(String what, SharedStateUnavailable e) {
-        long now = System.nanoTime();
+        long now = ticker.nanos();
         long last = lastWarning.get();
         if (now - last > Duration.ofMinutes(1).toNanos() && lastWarning.compareAndSet(last, now)) {
             LOG.log(

@@ -1,6 +1,5 @@
 package io.switchboard.websocket;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
@@ -31,28 +30,29 @@ final class CoalescingSendQueue extends FlushingSendQueue {
             return true;
         }
         int frames = 1;
-        ByteBuffer buffer;
-        if (queue.isEmpty()) {
-            buffer = ByteBuffer.wrap(first.wire()); // the frame's bytes are never changed: no copy needed
-        } else {
+        byte[] buffer = first.wire(); // shared by every receiver of the frame, never changed: no copy needed
+        int bytes = buffer.length;
+        if (!queue.isEmpty()) {
             List<byte[]> batch = new ArrayList<>();
-            batch.add(first.wire());
-            int bytes = first.wire().length;
+            batch.add(buffer);
             OutboundFrame frame;
             while (bytes < BATCH_BYTES && (frame = queue.poll()) != null) {
                 byte[] wire = frame.wire();
                 batch.add(wire);
                 bytes += wire.length;
             }
-            buffer = ByteBuffer.allocate(bytes);
-            batch.forEach(buffer::put);
-            buffer.flip();
+            buffer = new byte[bytes];
+            int at = 0;
+            for (byte[] wire : batch) {
+                System.arraycopy(wire, 0, buffer, at, wire.length);
+                at += wire.length;
+            }
             frames = batch.size();
         }
         pending.addAndGet(-frames);
         try {
             if (!close.closedHere()) {
-                sender.writeFrames(buffer);
+                sender.writeFrames(buffer, bytes);
             }
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, "Write failed: {0}", e.toString());

@@ -89,6 +89,7 @@ public class ConnectionLifecycle {
                 FrameGuard.onOpen(session, config.maxTextMessageBytes(), reason -> refuseFrames(session, reason));
         session.setMaxTextMessageBufferSize(config.maxTextMessageBytes());
         session.setMaxBinaryMessageBufferSize(config.maxBinaryMessageBytes());
+        TyrusIdleTimeout.skipNoOpTasks(session); // Payara: no task per message for the idle timeout that is off
         session.setMaxIdleTimeout(0); // the heartbeat decides when a silent connection is dead
         Identity identity;
         try {

@@ -2,6 +2,7 @@ package io.switchboard.websocket;
 
 import io.switchboard.operations.control.Meters;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -20,6 +21,8 @@ final class Fanout {
         long started = System.nanoTime();
         List<ScheduledExecutorService> loops = new ArrayList<>(4);
         List<List<Connection>> groups = new ArrayList<>(4);
+        // sized for an even spread over two loops, so that a room's group list does not grow copy by copy per post
+        int groupSize = receivers instanceof Collection<?> all ? all.size() / 2 + 16 : 16;
         for (Connection connection : receivers) {
             if (exceptUser != null && exceptUser.equals(connection.userId())) {
                 continue;
@@ -30,7 +33,7 @@ final class Fanout {
             }
             if (group == loops.size()) {
                 loops.add(connection.loop());
-                groups.add(new ArrayList<>());
+                groups.add(new ArrayList<>(groupSize));
             }
             groups.get(group).add(connection);
         }

@@ -33,6 +33,14 @@ public interface FrameSender {
     void send(String text, SendHandler done);
 
     /**
+     * As {@link #send(String, SendHandler)}, from the frame's bytes where the container takes them: encoded once per
+     * frame, not once per receiver.
+     */
+    default void send(OutboundFrame frame, SendHandler done) {
+        send(frame.text(), done);
+    }
+
+    /**
      * Whether the container queues frames itself, in order, so that a new frame may be handed over before the last
      * one's completion; otherwise the caller keeps one frame in flight.
      */
@@ -46,8 +54,11 @@ public interface FrameSender {
         return false;
     }
 
-    /** Writes complete frames (see {@link OutboundFrame#wire()}) as they are, without waiting for the socket. */
-    default void writeFrames(ByteBuffer frames) {
+    /**
+     * Writes complete frames (see {@link OutboundFrame#wire()}), the first {@code length} bytes of {@code frames}, as
+     * they are, without waiting for the socket. The bytes may be shared with other connections: they are not changed.
+     */
+    default void writeFrames(byte[] frames, int length) {
         throw new UnsupportedOperationException();
     }
 
@@ -97,7 +108,11 @@ public interface FrameSender {
                 return tyrus;
             }
         }
-        return new Standard(session, implementation.startsWith("io.undertow."));
+        if (implementation.startsWith("io.undertow.")) {
+            FrameSender undertow = Undertow.sender(session);
+            return undertow != null ? undertow : new Standard(session, true);
+        }
+        return new Standard(session, false);
     }
 
     /**
@@ -213,12 +228,12 @@ public interface FrameSender {
         }
 
         @Override
-        public void writeFrames(ByteBuffer frames) {
+        public void writeFrames(byte[] frames, int length) {
             try {
                 if (direct != null) {
-                    direct.write(frames);
+                    direct.write(frames, length);
                 } else {
-                    lastWrite = (Future<?>) sendRaw.invokeExact(webSocket, frames);
+                    lastWrite = (Future<?>) sendRaw.invokeExact(webSocket, ByteBuffer.wrap(frames, 0, length));
                 }
             } catch (RuntimeException | Error e) {
                 throw e;
@@ -233,8 +248,8 @@ public interface FrameSender {
                 return false;
             }
             try {
-                direct.write(ByteBuffer.wrap(
-                        OutboundFrame.close(reason.getCloseCode().getCode(), reason.getReasonPhrase())));
+                byte[] close = OutboundFrame.close(reason.getCloseCode().getCode(), reason.getReasonPhrase());
+                direct.write(close, close.length);
                 direct.close();
                 return true;
             } catch (RuntimeException | Error e) {
@@ -251,6 +266,126 @@ public interface FrameSender {
             }
             Future<?> last = lastWrite;
             return last != null && !last.isDone();
+        }
+    }
+
+    /**
+     * Undertow's own channel under the session (WildFly): {@code WebSockets.sendText(ByteBuffer, channel, callback,
+     * handler, sendTimeout)}, the call its standard async remote makes after encoding the text to UTF-8 for each
+     * receiver (a new byte array per frame and receiver, a quarter of WildFly's allocation in a broadcast); here the
+     * payload is the frame's bytes, encoded once for all receivers. Undertow still queues and frames it (extensions
+     * included) and completes it as before; the completion callback is one object shared by all connections, with
+     * the connection's {@link SendHandler} as the context Undertow passes back.
+     */
+    final class Undertow implements FrameSender {
+        private static final SendResult OK = new SendResult();
+        /** For a channel class: {@code WebSockets.sendText (ByteBuffer, Object channel, Object callback, Object, long)}. */
+        private static final ClassValue<Object[]> SEND = new ClassValue<>() {
+            @Override
+            protected Object[] computeValue(Class<?> channelType) {
+                try {
+                    ClassLoader loader = channelType.getClassLoader();
+                    Class<?> channel = Class.forName("io.undertow.websockets.core.WebSocketChannel", false, loader);
+                    Class<?> callback = Class.forName("io.undertow.websockets.core.WebSocketCallback", false, loader);
+                    MethodHandle send = MethodHandles.publicLookup()
+                            .findStatic(
+                                    Class.forName("io.undertow.websockets.core.WebSockets", false, loader),
+                                    "sendText",
+                                    MethodType.methodType(
+                                            void.class, ByteBuffer.class, channel, callback, Object.class, long.class))
+                            .asType(MethodType.methodType(
+                                    void.class,
+                                    ByteBuffer.class,
+                                    Object.class,
+                                    Object.class,
+                                    Object.class,
+                                    long.class));
+                    Object completion = java.lang.reflect.Proxy.newProxyInstance(
+                            loader, new Class<?>[] {callback}, (proxy, method, args) -> {
+                                switch (method.getName()) {
+                                    case "complete" -> ((SendHandler) args[1]).onResult(OK);
+                                    case "onError" ->
+                                        ((SendHandler) args[1]).onResult(new SendResult((Throwable) args[2]));
+                                    case "hashCode" -> {
+                                        return System.identityHashCode(proxy);
+                                    }
+                                    case "equals" -> {
+                                        return proxy == args[0];
+                                    }
+                                    case "toString" -> {
+                                        return "Switchboard send completion";
+                                    }
+                                    default -> {}
+                                }
+                                return null;
+                            });
+                    return new Object[] {send, completion};
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException("cannot reach Undertow's WebSockets: " + e, e);
+                }
+            }
+        };
+
+        private final Session session;
+        private final Object channel;
+        private final MethodHandle send;
+        private final Object completion;
+        private final long timeout;
+
+        private Undertow(Session session, Object channel) {
+            this.session = session;
+            this.channel = channel;
+            Object[] handles = SEND.get(channel.getClass());
+            this.send = (MethodHandle) handles[0];
+            this.completion = handles[1];
+            this.timeout = session.getAsyncRemote().getSendTimeout();
+        }
+
+        static FrameSender sender(Session session) {
+            try {
+                Object channel =
+                        session.getClass().getMethod("getWebSocketChannel").invoke(session);
+                return channel == null ? null : new Undertow(session, channel);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                LOG.log(
+                        Level.WARNING,
+                        "Undertow pre-encoded send path unavailable, using the standard async remote: {0}",
+                        e.toString());
+                return null;
+            }
+        }
+
+        @Override
+        public void send(String text, SendHandler done) {
+            session.getAsyncRemote().sendText(text, done);
+        }
+
+        @Override
+        public void send(OutboundFrame frame, SendHandler done) {
+            byte[] wire = frame.wire();
+            int header = OutboundFrame.headerLength(wire);
+            try {
+                send.invokeExact(
+                        ByteBuffer.wrap(wire, header, wire.length - header),
+                        channel,
+                        completion,
+                        (Object) done,
+                        timeout);
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable e) {
+                done.onResult(new SendResult(e));
+            }
+        }
+
+        @Override
+        public boolean pipelined() {
+            return true;
+        }
+
+        @Override
+        public String path() {
+            return "pre-encoded text to the Undertow channel (container queue)";
         }
     }
 }

@@ -3,7 +3,6 @@ package io.switchboard.websocket;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import java.nio.ByteBuffer;
 import java.util.Locale;
 
 /**
@@ -16,7 +15,8 @@ import java.util.Locale;
 final class GrizzlyConnection {
     private static final String SERVLET_WRITER = "org.glassfish.tyrus.servlet.TyrusServletWriter";
     /**
-     * For a Grizzly connection class: {@code Buffers.wrap (Object memoryManager, ByteBuffer) Object},
+     * For a Grizzly connection class: {@code Buffers.wrap (Object memoryManager, byte[], int offset, int length) Object}
+     * (on Payara's heap memory manager one buffer object around the shared bytes, no {@code ByteBuffer} in between),
      * {@code Writer.write (Object writer, Object connection, Object message, CompletionHandler null) void} and
      * {@code connection.getAsyncWriteQueue().isEmpty() (Object connection) boolean}.
      */
@@ -34,8 +34,8 @@ final class GrizzlyConnection {
             lookup.findStatic(
                             Class.forName("org.glassfish.grizzly.memory.Buffers", false, loader),
                             "wrap",
-                            MethodType.methodType(buffer, memory, ByteBuffer.class))
-                    .asType(MethodType.methodType(Object.class, Object.class, ByteBuffer.class)),
+                            MethodType.methodType(buffer, memory, byte[].class, int.class, int.class))
+                    .asType(MethodType.methodType(Object.class, Object.class, byte[].class, int.class, int.class)),
             MethodHandles.insertArguments(
                             lookup.findVirtual(
                                     writer, "write", MethodType.methodType(void.class, connection, message, handler)),
@@ -124,8 +124,8 @@ final class GrizzlyConnection {
      * Queues complete frames on the connection, without a future or completion handler: a failed write closes
      * the connection, which the endpoint hears of.
      */
-    void write(ByteBuffer frames) throws Throwable {
-        Object message = (Object) wrap.invokeExact(memory, frames);
+    void write(byte[] frames, int length) throws Throwable {
+        Object message = (Object) wrap.invokeExact(memory, frames, 0, length);
         write.invokeExact(queueWriter, connection, message);
     }
 

@@ -89,6 +89,12 @@ public final class OutboundFrame {
         return bytes;
     }
 
+    /** The length of the header of a frame made by {@link #encode} (no mask): 2, 4 or 10 bytes. */
+    static int headerLength(byte[] frame) {
+        int length = frame[1] & 0x7F;
+        return length < 126 ? 2 : length == 126 ? 4 : 10;
+    }
+
     /** A Close frame with {@code code} and {@code reason} (cut to the 123 bytes a control frame leaves for it). */
     static byte[] close(int code, String reason) {
         byte[] text = reason == null ? new byte[0] : reason.getBytes(StandardCharsets.UTF_8);

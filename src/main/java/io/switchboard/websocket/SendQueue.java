@@ -1,6 +1,7 @@
 package io.switchboard.websocket;
 
 import jakarta.websocket.CloseReason;
+import jakarta.websocket.SendHandler;
 import jakarta.websocket.SendResult;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -26,6 +27,8 @@ abstract class SendQueue {
     protected final Queue<OutboundFrame> queue = new ConcurrentLinkedQueue<>();
     protected final AtomicInteger pending = new AtomicInteger();
     private final int maxPending;
+    /** The completion of every frame handed to the container: one object per connection, not one per frame. */
+    private final SendHandler handler = this::sent;
 
     SendQueue(FrameSender sender, ScheduledExecutorService loop, CloseProtocol close, int maxPending) {
         this.sender = sender;
@@ -79,7 +82,7 @@ abstract class SendQueue {
     /** Hands one frame to the container's queue; its completion counts it off. */
     protected final void dispatch(OutboundFrame frame) {
         try {
-            sender.send(frame.text(), this::sent);
+            sender.send(frame, handler);
         } catch (RuntimeException e) {
             sent(new SendResult(e));
         }

@@ -201,10 +201,11 @@ class ChatIT extends DeployedTest {
 
     @Test
     void eachServerSendsThroughItsFastPath() {
-        // a Payara update that moved Grizzly's fields would fall back to Tyrus' raw frames silently: this notices
+        // a Payara update that moved Grizzly's fields would fall back to Tyrus' raw frames silently, a WildFly update
+        // that changed Undertow's WebSockets to the standard async remote: this notices
         String expected = "payara".equals(System.getProperty("switchboard.server"))
                 ? "CoalescingSendQueue: pre-encoded frames to the Grizzly connection's write queue"
-                : "PipelinedSendQueue: the standard async remote (container queue)";
+                : "PipelinedSendQueue: pre-encoded text to the Undertow channel (container queue)";
         try (WsClient alice = WsClient.connect(ws, "/ws/chat", "alice")) {
             String id = alice.expect("welcome").getString("connectionId");
             HttpResponse<String> path = Servers.get(http, "/api/test/send-path?connection=" + id);

@@ -321,7 +321,7 @@ class ConnectionTest {
                     }
 
                     @Override
-                    public void writeFrames(java.nio.ByteBuffer frames) {}
+                    public void writeFrames(byte[] frames, int length) {}
 
                     @Override
                     public boolean writing() {
