@@ -1035,6 +1035,29 @@ public final class FanOutBench {
                 p999,
                 max,
                 latency.getTotalCount());
+        if (memberUrls.size() > 1) {
+            // members spread over several nodes: the publishers' node delivers directly, the others over the bus
+            for (int node = 0; node < memberUrls.size(); node++) {
+                Histogram onNode = new Histogram(MAX_LATENCY_MICROS, 2);
+                for (Member m : joined) {
+                    if (Integer.parseInt(m.name.substring(1)) % memberUrls.size() == node) {
+                        synchronized (m) {
+                            onNode.add(m.latencyMicros);
+                        }
+                    }
+                }
+                System.out.printf(
+                        Locale.ROOT,
+                        "  members on %s (%s): p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  (%d samples)%n",
+                        memberUrls.get(node),
+                        memberUrls.get(node).equals(url) ? "the publishers' node" : "across the bus",
+                        ms(onNode, 50),
+                        ms(onNode, 90),
+                        ms(onNode, 99),
+                        ms(onNode, 99.9),
+                        onNode.getTotalCount());
+            }
+        }
         System.out.printf(
                 Locale.ROOT,
                 "post -> ack (ms) p50 %.2f  p99 %.2f  max %.2f  (publisher's own post to its ack: server time + 2 hops)%n",
