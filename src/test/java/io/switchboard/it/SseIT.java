@@ -238,7 +238,9 @@ class SseIT extends DeployedTest {
             // it keeps talking (typing), so the heartbeat never finds it silent: only the send queue limit can close it
             String typing = "{\"type\":\"typing\",\"room\":\"" + room + "\",\"active\":true}";
             talk.scheduleAtFixedRate(() -> Servers.post(http, "/api/sse/" + token, typing), 0, 300, MILLISECONDS);
-            for (int i = 0; i < 12; i++) {
+            // several MB fit in the socket buffers before the send queue fills; each poster waits for its ack, so on a
+            // loaded machine (round trips of ~400 ms) it takes many posters to get there within the limits below
+            for (int i = 0; i < 24; i++) {
                 WsClient poster = WsClient.chat(ws, user("poster" + i));
                 poster.join(room);
                 posters.add(poster);
@@ -250,7 +252,7 @@ class SseIT extends DeployedTest {
                 String name = "p" + i;
                 posted.add(CompletableFuture.supplyAsync(() -> {
                     int n = 0;
-                    long deadline = System.nanoTime() + SECONDS.toNanos(40);
+                    long deadline = System.nanoTime() + SECONDS.toNanos(60);
                     while (!closed.get() && System.nanoTime() < deadline && n < 600) {
                         poster.post(room, name + ":" + n + ":" + text, name + "-" + n + "-" + room);
                         if (++n >= 30) {
@@ -261,7 +263,7 @@ class SseIT extends DeployedTest {
                 }));
             }
             Awaitility.await("the stream that is not read is closed")
-                    .atMost(Duration.ofSeconds(50))
+                    .atMost(Duration.ofSeconds(90))
                     .pollInterval(Duration.ofMillis(250))
                     .until(() -> Servers.post(http, "/api/sse/" + token, "{\"type\":\"ping\"}")
                                     .statusCode()
