@@ -8,7 +8,7 @@ import java.util.logging.Logger;
 
 /**
  * Frames handed to the sender a batch at a time, on the connection's send loop, for a sender that writes without
- * blocking and says when the container still holds earlier writes (an event stream on Payara): while it does, frames
+ * blocking and says when the container still holds earlier writes (an event stream): while it does, frames
  * stay queued here, where they count towards the slow-consumer limit.
  */
 final class BatchingSendQueue extends FlushingSendQueue {
@@ -29,9 +29,9 @@ final class BatchingSendQueue extends FlushingSendQueue {
         if (frame == null) {
             return true;
         }
-        List<String> batch = new ArrayList<>(Math.min(BATCH_FRAMES, queue.size() + 1));
+        List<OutboundFrame> batch = new ArrayList<>(Math.min(BATCH_FRAMES, queue.size() + 1));
         do {
-            batch.add(frame.text());
+            batch.add(frame);
         } while (batch.size() < BATCH_FRAMES && (frame = queue.poll()) != null);
         pending.addAndGet(-batch.size());
         try {
