@@ -15,6 +15,11 @@ final class BatchingSendQueue extends FlushingSendQueue {
 
     private static final Logger LOG = Logger.getLogger(BatchingSendQueue.class.getName());
     private static final int BATCH_FRAMES = 256;
+    /**
+     * At most about this many payload bytes per batch: what a batch hands over no longer counts as pending, so a
+     * client that does not read holds at most one batch more than the slow-consumer limit.
+     */
+    private static final int BATCH_BYTES = 65_536;
 
     BatchingSendQueue(FrameSender sender, ScheduledExecutorService loop, CloseProtocol close, int maxPending) {
         super(sender, loop, close, maxPending);
@@ -30,9 +35,11 @@ final class BatchingSendQueue extends FlushingSendQueue {
             return true;
         }
         List<OutboundFrame> batch = new ArrayList<>(Math.min(BATCH_FRAMES, queue.size() + 1));
+        int bytes = 0;
         do {
             batch.add(frame);
-        } while (batch.size() < BATCH_FRAMES && (frame = queue.poll()) != null);
+            bytes += frame.payloadBytes();
+        } while (batch.size() < BATCH_FRAMES && bytes < BATCH_BYTES && (frame = queue.poll()) != null);
         pending.addAndGet(-batch.size());
         try {
             if (!close.closedHere()) {
