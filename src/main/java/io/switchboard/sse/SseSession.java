@@ -1,6 +1,7 @@
 package io.switchboard.sse;
 
 import io.switchboard.websocket.FrameSender;
+import io.switchboard.websocket.OutboundFrame;
 import io.switchboard.websocket.PeerSession;
 import io.switchboard.websocket.Protocol;
 import jakarta.websocket.CloseReason;
@@ -118,9 +119,15 @@ public final class SseSession implements Session, FrameSender.Source, PeerSessio
                 }
 
                 @Override
-                public void sendBatch(List<String> frames) {
+                public void sendBatch(List<OutboundFrame> frames) {
+                    if (stream.writesEncoded()) {
+                        byte[] events = EventBytes.of(frames, numbered);
+                        stream.writeEncoded(events, events.length);
+                        return;
+                    }
                     List<OutboundSseEvent> events = new ArrayList<>(frames.size());
-                    for (String text : frames) {
+                    for (OutboundFrame frame : frames) {
+                        String text = frame.text();
                         events.add(stream.frame(text, numbered ? eventId(text) : null));
                     }
                     stream.writeNow(events);
@@ -133,7 +140,9 @@ public final class SseSession implements Session, FrameSender.Source, PeerSessio
 
                 @Override
                 public String path() {
-                    return "Server-Sent Events (batches on the send loop)";
+                    return stream.writesEncoded()
+                            ? "Server-Sent Events (pre-encoded batches on the send loop)"
+                            : "Server-Sent Events (batches on the send loop)";
                 }
             };
         }

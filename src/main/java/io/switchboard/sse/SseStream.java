@@ -1,5 +1,6 @@
 package io.switchboard.sse;
 
+import io.switchboard.websocket.ResteasyOutput;
 import jakarta.json.Json;
 import jakarta.websocket.CloseReason;
 import jakarta.ws.rs.core.MediaType;
@@ -9,6 +10,7 @@ import jakarta.ws.rs.sse.SseEventSink;
 import java.time.Duration;
 import java.util.List;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -25,6 +27,9 @@ import java.util.logging.Logger;
 /**
  * The write side of one Server-Sent Events stream: events are written one after the other, in the order they were
  * handed over, on a writer thread, never on the caller's (the JAX-RS sinks may block while the client does not read).
+ * Where the sink's writes cannot block, frames are instead written in batches by the connection's send loop: through
+ * the sink on Payara ({@link #writeNow}), as pre-encoded bytes to RESTEasy's output under the sink on WildFly
+ * ({@link #writeEncoded}); the {@code stream} event, pings and the {@code close} event still take the writer.
  * A close writes the {@code close} event after everything handed over before it and then ends the response; a close
  * that cannot be written within {@link #CLOSE_AT_THE_LATEST} (a client that does not read) ends it anyway.
  */
@@ -50,6 +55,10 @@ final class SseStream {
     private volatile boolean held = true;
     /** Whether the container still holds earlier writes for the socket (unknown: never). */
     private volatile BooleanSupplier containerWriting = () -> false;
+    /** RESTEasy's output under the sink, where frames go as pre-encoded bytes ({@link #writeEncoded}); or null. */
+    private final ResteasyOutput encoded;
+    /** The last {@link #writeEncoded}, until the container has handed it to the socket. */
+    private volatile CompletableFuture<?> lastEncoded;
 
     /**
      * @param writers runs the writes (a task per burst of events; any thread pool)
@@ -62,6 +71,7 @@ final class SseStream {
         this.writers = writers;
         this.timer = timer;
         this.onEnd = onEnd;
+        this.encoded = ResteasyOutput.of(sink).orElse(null);
     }
 
     /** Whether the stream is still open: no close was asked for, and it has not ended. */
@@ -80,7 +90,39 @@ final class SseStream {
      * batch at a time, instead of on a writer thread per stream.
      */
     boolean writesWithoutBlocking() {
-        return sink.getClass().getName().startsWith("org.glassfish.jersey.");
+        return encoded != null || sink.getClass().getName().startsWith("org.glassfish.jersey.");
+    }
+
+    /**
+     * Whether frames are written as pre-encoded {@code text/event-stream} bytes, several events per write
+     * ({@link #writeEncoded}: RESTEasy's output under the sink, WildFly), rather than one event each through the sink.
+     */
+    boolean writesEncoded() {
+        return encoded != null;
+    }
+
+    /**
+     * Writes complete events ({@link EventBytes}), the first {@code length} bytes of {@code events}, now, without
+     * waiting for the socket (only when {@link #writesEncoded} and not {@link #busy}); throws when the stream has ended
+     * or a write failed. Until the container has handed them to the socket the stream is {@link #busy}.
+     */
+    void writeEncoded(byte[] events, int length) {
+        Throwable failed = broken;
+        if (failed != null || ended.get()) {
+            throw new IllegalStateException("the event stream has ended", failed);
+        }
+        try {
+            CompletableFuture<?> written = encoded.write(events, length).toCompletableFuture();
+            lastEncoded = written;
+            written.whenComplete((ok, error) -> {
+                if (error != null) {
+                    broken = error;
+                }
+            });
+        } catch (RuntimeException e) {
+            broken = e;
+            throw e;
+        }
     }
 
     /** Tells whether the container still holds earlier writes of this stream for the socket (see {@link #busy}). */
@@ -94,7 +136,8 @@ final class SseStream {
      * reads slowly: the frames then wait in the connection's send queue, where they count as a slow consumer's).
      */
     boolean busy() {
-        return held || waiting.get() != 0 || containerWriting.getAsBoolean();
+        CompletableFuture<?> last = lastEncoded;
+        return held || waiting.get() != 0 || (last != null && !last.isDone()) || containerWriting.getAsBoolean();
     }
 
     /**

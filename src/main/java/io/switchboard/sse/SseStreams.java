@@ -202,7 +202,7 @@ public class SseStreams implements TopicHandler {
                 stream,
                 () -> connections.of(created[0]).ifPresent(Connection::touch));
         created[0] = session;
-        if (stream.writesWithoutBlocking()) {
+        if (stream.writesWithoutBlocking() && !stream.writesEncoded()) {
             containerWriteQueue(request.http()).ifPresent(stream::containerWriting);
         }
         session.getUserProperties().put(IdentityResolver.ESTABLISHED, identity);

@@ -8,13 +8,18 @@ import java.util.logging.Logger;
 
 /**
  * Frames handed to the sender a batch at a time, on the connection's send loop, for a sender that writes without
- * blocking and says when the container still holds earlier writes (an event stream on Payara): while it does, frames
+ * blocking and says when the container still holds earlier writes (an event stream): while it does, frames
  * stay queued here, where they count towards the slow-consumer limit.
  */
 final class BatchingSendQueue extends FlushingSendQueue {
 
     private static final Logger LOG = Logger.getLogger(BatchingSendQueue.class.getName());
     private static final int BATCH_FRAMES = 256;
+    /**
+     * At most about this many payload bytes per batch: what a batch hands over no longer counts as pending, so a
+     * client that does not read holds at most one batch more than the slow-consumer limit.
+     */
+    private static final int BATCH_BYTES = 65_536;
 
     BatchingSendQueue(FrameSender sender, ScheduledExecutorService loop, CloseProtocol close, int maxPending) {
         super(sender, loop, close, maxPending);
@@ -29,10 +34,12 @@ final class BatchingSendQueue extends FlushingSendQueue {
         if (frame == null) {
             return true;
         }
-        List<String> batch = new ArrayList<>(Math.min(BATCH_FRAMES, queue.size() + 1));
+        List<OutboundFrame> batch = new ArrayList<>(Math.min(BATCH_FRAMES, queue.size() + 1));
+        int bytes = 0;
         do {
-            batch.add(frame.text());
-        } while (batch.size() < BATCH_FRAMES && (frame = queue.poll()) != null);
+            batch.add(frame);
+            bytes += frame.payloadBytes();
+        } while (batch.size() < BATCH_FRAMES && bytes < BATCH_BYTES && (frame = queue.poll()) != null);
         pending.addAndGet(-batch.size());
         try {
             if (!close.closedHere()) {

@@ -63,7 +63,7 @@ public interface FrameSender {
     }
 
     /**
-     * Whether this sender takes several frames' texts in one call ({@link #sendBatch}) and writes them without
+     * Whether this sender takes several frames in one call ({@link #sendBatch}) and writes them without
      * blocking the caller (the connection's send loop), saying by {@link #writing} when the container still holds
      * earlier writes.
      */
@@ -72,7 +72,7 @@ public interface FrameSender {
     }
 
     /** Writes frames, in order, without waiting for the socket (see {@link #batches}); throws when that failed. */
-    default void sendBatch(java.util.List<String> frames) {
+    default void sendBatch(java.util.List<OutboundFrame> frames) {
         throw new UnsupportedOperationException();
     }
 

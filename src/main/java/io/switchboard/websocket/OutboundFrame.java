@@ -15,6 +15,7 @@ public final class OutboundFrame {
     private final String text;
     private final int type;
     private volatile byte[] wire;
+    private volatile byte[] utf8;
     private int payloadBytes = -1;
 
     public OutboundFrame(String text) {
@@ -85,6 +86,16 @@ public final class OutboundFrame {
         if (bytes == null) {
             bytes = encode(text.getBytes(StandardCharsets.UTF_8));
             wire = bytes;
+        }
+        return bytes;
+    }
+
+    /** The text's UTF-8, encoded once for all receivers (an event stream's {@code data:}); never to be changed. */
+    public byte[] utf8() {
+        byte[] bytes = utf8;
+        if (bytes == null) {
+            bytes = text.getBytes(StandardCharsets.UTF_8);
+            utf8 = bytes;
         }
         return bytes;
     }

@@ -39,7 +39,7 @@ abstract class SendQueue {
 
     /**
      * Coalesced raw writes where the sender takes them (Tyrus: the Grizzly connection, or Tyrus' raw frames), batches
-     * of frames where the sender writes them without blocking (an event stream on Payara),
+     * of frames where the sender writes them without blocking (an event stream),
      * several frames in flight where the container queues them (Undertow), else one frame in flight.
      */
     static SendQueue of(FrameSender sender, ScheduledExecutorService loop, CloseProtocol close, int maxPending) {

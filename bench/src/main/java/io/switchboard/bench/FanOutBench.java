@@ -123,7 +123,7 @@ public final class FanOutBench {
                 "                             (auto: warmup+seconds+setup-timeout+drain+30)",
                 "  --label=TEXT               first column of the printed results row (e.g. payara)",
                 "  --transport=ws             the members' transport: ws, or sse (the fallback: Server-Sent Events + POST,",
-                "                             over java.net.http); publishers always use WebSocket",
+                "                             read by --client: nio or jdk); publishers always use WebSocket",
                 "  --idle=false               true: connect and join the members, publish nothing, and report the server's",
                 "                             live heap per idle connection (needs --server-pid; run.sh --mode=idle sets both)",
                 "  --server-pid=PID           the server's process: its CPU time in the window (/proc), its heap (jcmd) in --idle mode",
@@ -328,12 +328,15 @@ public final class FanOutBench {
 
         long maxLatencyNanos;
         final AbstractHistogram latencyMicros;
+        /** The part of {@link #latencyMicros} sent in the window's second half: a growing backlog shows as a rise. */
+        final AbstractHistogram lateLatencyMicros;
 
         Member(String name, Run run, boolean measures) {
             this.name = name;
             this.run = run;
             // 2 significant digits: 1 % resolution in about 10 KB per member
             this.latencyMicros = measures ? new IntCountsHistogram(MAX_LATENCY_MICROS, 2) : null;
+            this.lateLatencyMicros = measures ? new IntCountsHistogram(MAX_LATENCY_MICROS, 2) : null;
             this.lastSeq = new long[measures ? run.publishers : 0];
             java.util.Arrays.fill(lastSeq, -1);
         }
@@ -448,7 +451,11 @@ public final class FanOutBench {
                     if (latency > maxLatencyNanos) {
                         maxLatencyNanos = latency;
                     }
-                    latencyMicros.recordValue(Math.min(latency / 1_000, MAX_LATENCY_MICROS));
+                    long micros = Math.min(latency / 1_000, MAX_LATENCY_MICROS);
+                    latencyMicros.recordValue(micros);
+                    if (sent >= windowStart + (windowEnd - windowStart) / 2) {
+                        lateLatencyMicros.recordValue(micros);
+                    }
                 }
                 if (received >= windowStart && received < windowEnd) {
                     receivedDuringWindow++;
@@ -641,7 +648,7 @@ public final class FanOutBench {
             throw new IllegalArgumentException("--transport must be ws or sse, was: " + transport);
         }
         boolean sse = transport.equals("sse");
-        boolean nio = clientKind.equals("nio") && !sse;
+        boolean nio = clientKind.equals("nio");
         int nioThreads = options.integer("nio-threads", 1, 64);
         int clientCount = nio ? 1 : options.integer("clients", 1, 64);
         int clientThreads = options.integer("client-threads", 1, 64);
@@ -683,7 +690,7 @@ public final class FanOutBench {
                 deadline);
         System.out.println(
                 nio
-                        ? "members use the nio client (" + nioThreads
+                        ? "members use the nio client" + (sse ? " over SSE + POST" : "") + " (" + nioThreads
                                 + " selector thread(s)); the publisher uses java.net.http"
                         : "members use java.net.http" + (sse ? " over SSE + POST" : "") + " (" + clientCount
                                 + " client(s) x " + clientThreads + " thread(s))");
@@ -732,7 +739,11 @@ public final class FanOutBench {
         }
         List<NioWebSocketClient> nioClients = new ArrayList<>();
         for (URI memberUrl : nio ? memberUrls : List.<URI>of()) {
-            nioClients.add(new NioWebSocketClient(memberUrl, nioThreads, run));
+            nioClients.add(
+                    sse
+                            ? new NioWebSocketClient(
+                                    memberUrl, nioThreads, run, SseMember.base(memberUrl), clients.get(0))
+                            : new NioWebSocketClient(memberUrl, nioThreads, run));
         }
         if (memberUrls.size() > 1) {
             System.out.println("members spread over " + memberUrls + "; publishers on " + url);
@@ -767,7 +778,7 @@ public final class FanOutBench {
             // each member is its own user: signed in, then a fresh ticket, then the connection, so no ticket waits
             Member member;
             Consumer<String> connectWithTicket;
-            if (sse) {
+            if (sse && !nio) {
                 SseMember sseMember = new SseMember(
                         "m" + i,
                         run,
@@ -901,6 +912,7 @@ public final class FanOutBench {
         }
         System.out.printf("publishing to %s: warm-up %d s, then measuring %d s%n", run.room, warmup, seconds);
         ServerCpu cpu = ServerCpu.of(options.string("server-pid"));
+        ServerCpu clientCpu = ServerCpu.of(Long.toString(ProcessHandle.current().pid()));
         boolean cpuStarted = false;
         long nextReport = start + TimeUnit.SECONDS.toNanos(5);
         long lastMessages = 0;
@@ -912,6 +924,9 @@ public final class FanOutBench {
                 cpuStarted = true;
                 if (cpu != null) {
                     cpu.windowStarts();
+                }
+                if (clientCpu != null) {
+                    clientCpu.windowStarts();
                 }
             }
             if (now() >= nextReport && now() < run.windowEnd) {
@@ -931,6 +946,9 @@ public final class FanOutBench {
         }
         if (cpu != null) {
             cpu.windowEnds();
+        }
+        if (clientCpu != null) {
+            clientCpu.windowEnds();
         }
         ticks.forEach(t -> t.cancel(false));
         ticker.shutdown();
@@ -957,6 +975,7 @@ public final class FanOutBench {
 
         // ---- results
         Histogram latency = new Histogram(MAX_LATENCY_MICROS, 2);
+        Histogram late = new Histogram(MAX_LATENCY_MICROS, 2);
         long received = 0;
         long receivedDuringWindow = 0;
         long outOfOrder = 0;
@@ -964,6 +983,7 @@ public final class FanOutBench {
         for (Member m : joined) {
             synchronized (m) {
                 latency.add(m.latencyMicros);
+                late.add(m.lateLatencyMicros);
                 received += m.inWindow;
                 receivedDuringWindow += m.receivedDuringWindow;
                 outOfOrder += m.outOfOrder;
@@ -988,6 +1008,8 @@ public final class FanOutBench {
                 ack.add(publisher.ackMicros);
             }
         }
+        Histogram early = latency.copy();
+        early.subtract(late);
         double deliveriesPerSecond = receivedDuringWindow / (double) seconds;
         // server CPU ms per 1,000 deliveries received in the window: what one delivery costs the server, all included
         double cpuSeconds = cpu == null ? Double.NaN : cpu.seconds();
@@ -1077,6 +1099,20 @@ public final class FanOutBench {
                 100 * cpuSeconds / seconds,
                 cpuPerThousand,
                 cpu == null ? " (no --server-pid: not measured)" : "");
+        double clientSeconds = clientCpu == null ? Double.NaN : clientCpu.seconds();
+        System.out.printf(
+                Locale.ROOT,
+                "client CPU       %.1f s in the window (%.0f %% of one core), %.3f ms per 1,000 deliveries (this JVM:"
+                        + " members, publishers, sign-in)%n",
+                clientSeconds,
+                100 * clientSeconds / seconds,
+                receivedDuringWindow == 0 ? Double.NaN : clientSeconds * 1e3 / (receivedDuringWindow / 1e3));
+        System.out.printf(
+                Locale.ROOT,
+                "backlog          p50 %.2f ms for messages sent in the window's first half, %.2f ms in its second"
+                        + " (a rise: the server or client does not keep up)%n",
+                Math.min(ms(early, 50), max),
+                Math.min(ms(late, 50), max));
         if (run.rateLimited.get() > 0) {
             System.out.println(
                     "note: " + run.rateLimited.get() + " message(s) refused as rate_limited. The benchmark measures"

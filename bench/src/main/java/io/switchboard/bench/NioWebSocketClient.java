@@ -5,6 +5,9 @@ import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.net.URI;
 import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
@@ -13,6 +16,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -31,6 +35,11 @@ import java.util.concurrent.TimeUnit;
  * buffer (grown for large frames such as {@code joined}, shrunk again afterwards); a {@code message} frame is
  * recognised and its embedded send time and sequence number are read from the bytes, so the steady-state receive
  * path allocates nothing. Client frames are masked, as RFC 6455 requires.
+ *
+ * <p>With a fallback base address ({@code --transport=sse}) the same threads read Server-Sent Events instead: the
+ * member opens {@code GET /api/sse/chat?ticket=} ({@code text/event-stream}), the body is de-chunked and split into
+ * lines in place, each {@code data:} line is handled like a WebSocket text frame, and the {@code join} is POSTed to
+ * the stream's token (java.net.http: once per member). So both transports are measured with equally cheap receivers.
  */
 final class NioWebSocketClient {
 
@@ -57,24 +66,44 @@ final class NioWebSocketClient {
     private static final byte[] JOINED = bytes("joined\"");
     private static final byte[] ERROR = bytes("error\"");
     private static final byte[] CLOSE_DONE = closePayload(1000, "bench done");
+    private static final byte[] DATA = bytes("data:");
+    private static final byte[] EVENT = bytes("event:");
 
     final FanOutBench.Run run;
     final InetSocketAddress address;
     final String hostHeader;
     final String pathPrefix;
     final byte[] joinFrame;
+    /** {@code http://host:port/CONTEXT/api/sse/} for members on the fallback transport; null for WebSocket. */
+    final URI sseBase;
+    /** Sends the fallback members' POSTs (their {@code join}). */
+    final HttpClient http;
+
     private final IoThread[] threads;
     private int next;
 
     NioWebSocketClient(URI url, int threadCount, FanOutBench.Run run) {
+        this(url, threadCount, run, null, null);
+    }
+
+    /**
+     * @param sseBase the fallback's base address ({@link SseMember#base}): members read event streams; null for
+     *     WebSocket
+     * @param http the client for the fallback members' POSTs (with {@code sseBase})
+     */
+    NioWebSocketClient(URI url, int threadCount, FanOutBench.Run run, URI sseBase, HttpClient http) {
         this.run = run;
         String host = url.getHost();
         String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
         int port = url.getPort() < 0 ? 80 : url.getPort();
         this.address = new InetSocketAddress(bare, port);
         this.hostHeader = host + ":" + port;
+        this.sseBase = sseBase;
+        this.http = http;
         String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
-        this.pathPrefix = path + (url.getRawQuery() == null ? "?" : "?" + url.getRawQuery() + "&") + "ticket=";
+        this.pathPrefix = sseBase != null
+                ? sseBase.getRawPath() + "chat?ticket="
+                : path + (url.getRawQuery() == null ? "?" : "?" + url.getRawQuery() + "&") + "ticket=";
         this.joinFrame = run.joinFrame.getBytes(StandardCharsets.UTF_8);
         this.threads = new IoThread[threadCount];
         for (int i = 0; i < threadCount; i++) {
@@ -233,6 +262,7 @@ final class NioWebSocketClient {
     /** One member connection, owned by its I/O thread. */
     static final class NioMember extends FanOutBench.Member {
         private static final int CONNECTING = 0, HANDSHAKE = 1, OPEN = 2, CLOSE_SENT = 3, CLOSED = 4;
+        private static final long CHUNK_SIZE = -1, CHUNK_END = -2;
 
         final NioWebSocketClient client;
         final IoThread io;
@@ -256,6 +286,18 @@ final class NioWebSocketClient {
         private boolean welcomed;
         volatile boolean everOpened;
         volatile boolean channelOpen;
+
+        // ---- event stream (client.sseBase != null)
+        /** The response body is chunked: {@link #in} holds chunk framing, {@link #events} the de-chunked bytes. */
+        private boolean chunked;
+        /** Bytes left of the current chunk; {@link #CHUNK_SIZE} while a size line is read, {@link #CHUNK_END} its CRLF. */
+        private long chunkLeft = CHUNK_SIZE;
+        /** De-chunked body bytes not yet split into lines. */
+        private ByteBuffer events;
+        /** The current event's name ({@code stream}, {@code close}), or null for a frame. */
+        private String event;
+        /** The stream's token, from its {@code stream} event: POSTs go there. */
+        private volatile String streamToken;
 
         NioMember(String name, NioWebSocketClient client, IoThread io) {
             super(name, client.run, true);
@@ -299,6 +341,17 @@ final class NioWebSocketClient {
         }
 
         private void sendHandshake() throws IOException {
+            if (client.sseBase != null) {
+                String request = "GET " + client.pathPrefix + URLEncoder.encode(ticket, StandardCharsets.UTF_8)
+                        + " HTTP/1.1\r\n"
+                        + "Host: " + client.hostHeader + "\r\n"
+                        + "Accept: text/event-stream\r\n"
+                        + "\r\n";
+                state = HANDSHAKE;
+                key.interestOps(SelectionKey.OP_READ);
+                write(ByteBuffer.wrap(request.getBytes(StandardCharsets.ISO_8859_1)));
+                return;
+            }
             byte[] nonce = new byte[16];
             ThreadLocalRandom.current().nextBytes(nonce);
             handshakeKey = Base64.getEncoder().encodeToString(nonce);
@@ -335,8 +388,18 @@ final class NioWebSocketClient {
             String head = new String(a, 0, headEnd, StandardCharsets.ISO_8859_1);
             String[] lines = head.split("\r\n");
             String[] status = lines[0].split(" ", 3);
-            if (status.length < 2 || !status[0].startsWith("HTTP/1.") || !status[1].equals("101")) {
+            boolean sse = client.sseBase != null;
+            if (status.length < 2 || !status[0].startsWith("HTTP/1.") || !status[1].equals(sse ? "200" : "101")) {
                 throw new IOException("handshake refused: " + lines[0]);
+            }
+            if (sse) {
+                for (int i = 1; i < lines.length; i++) {
+                    String line = lines[i].toLowerCase(Locale.ROOT);
+                    if (line.startsWith("transfer-encoding:") && line.contains("chunked")) {
+                        chunked = true;
+                    }
+                }
+                events = ByteBuffer.allocate(INITIAL_BUFFER);
             }
             String accept = null;
             for (int i = 1; i < lines.length; i++) {
@@ -352,7 +415,7 @@ final class NioWebSocketClient {
                     throw new IOException("the server chose extensions that were not offered: " + value);
                 }
             }
-            if (!expectedAccept(handshakeKey).equals(accept)) {
+            if (!sse && !expectedAccept(handshakeKey).equals(accept)) {
                 throw new IOException("handshake: wrong Sec-WebSocket-Accept " + accept);
             }
             System.arraycopy(a, headEnd, a, 0, end - headEnd);
@@ -380,7 +443,9 @@ final class NioWebSocketClient {
                 if (state == HANDSHAKE && !handshakeResponse()) {
                     continue;
                 }
-                if (state == OPEN || state == CLOSE_SENT) {
+                if ((state == OPEN || state == CLOSE_SENT) && client.sseBase != null) {
+                    body(received);
+                } else if (state == OPEN || state == CLOSE_SENT) {
                     frames(received);
                 }
                 if (n < room || state == CLOSED) {
@@ -536,7 +601,11 @@ final class NioWebSocketClient {
                 if (!welcomed) {
                     welcomed = true;
                     stage = "waiting for joined";
-                    send(OP_TEXT, client.joinFrame, 0, client.joinFrame.length);
+                    if (client.sseBase != null) {
+                        postJoin();
+                    } else {
+                        send(OP_TEXT, client.joinFrame, 0, client.joinFrame.length);
+                    }
                 }
             } else if (regionIs(a, at, end, JOINED)) {
                 joined.complete(null);
@@ -570,6 +639,147 @@ final class NioWebSocketClient {
                 i++;
             }
             record(sent, seq, received);
+        }
+
+        // ---- event stream
+
+        /** The response body read so far: de-chunked into {@link #events}, then split into lines. */
+        private void body(long received) throws IOException {
+            byte[] a = in.array();
+            int end = in.position();
+            if (!chunked) {
+                append(a, 0, end);
+                in.clear();
+                lines(received);
+                return;
+            }
+            int p = 0;
+            while (p < end) {
+                if (chunkLeft > 0) {
+                    int n = (int) Math.min(chunkLeft, end - p);
+                    append(a, p, n);
+                    p += n;
+                    chunkLeft -= n;
+                    if (chunkLeft == 0) {
+                        chunkLeft = CHUNK_END;
+                    }
+                } else if (chunkLeft == CHUNK_END) {
+                    if (end - p < 2) {
+                        break;
+                    }
+                    p += 2;
+                    chunkLeft = CHUNK_SIZE;
+                } else {
+                    int nl = p;
+                    while (nl < end && a[nl] != '\n') {
+                        nl++;
+                    }
+                    if (nl == end) {
+                        break;
+                    }
+                    long size = 0;
+                    for (int i = p; i < nl; i++) {
+                        int digit = Character.digit(a[i], 16);
+                        if (digit < 0) {
+                            break; // CR or a chunk extension
+                        }
+                        size = size * 16 + digit;
+                    }
+                    p = nl + 1;
+                    if (size == 0) {
+                        fail("stream ended", null);
+                        return;
+                    }
+                    chunkLeft = size;
+                }
+            }
+            int rest = end - p;
+            if (p > 0 && rest > 0) {
+                System.arraycopy(a, p, a, 0, rest);
+            }
+            in.position(rest);
+            lines(received);
+        }
+
+        private void append(byte[] a, int offset, int length) {
+            if (events.remaining() < length) {
+                ByteBuffer bigger = ByteBuffer.allocate(Math.max(events.capacity() * 2, events.position() + length));
+                bigger.put(events.array(), 0, events.position());
+                events = bigger;
+            }
+            events.put(a, offset, length);
+        }
+
+        /** Handles every complete line of {@link #events} and keeps the rest at its start. */
+        private void lines(long received) throws IOException {
+            byte[] a = events.array();
+            int end = events.position();
+            int p = 0;
+            for (int i = 0; i < end && state != CLOSED; i++) {
+                if (a[i] == '\n') {
+                    line(a, p, i > p && a[i - 1] == '\r' ? i - 1 : i, received);
+                    p = i + 1;
+                }
+            }
+            int rest = end - p;
+            if (rest == 0 && events.capacity() > SHRINK_ABOVE) {
+                events = ByteBuffer.allocate(INITIAL_BUFFER);
+                return;
+            }
+            if (p > 0 && rest > 0) {
+                System.arraycopy(a, p, a, 0, rest);
+            }
+            events.position(rest);
+        }
+
+        /** One line of the event stream: {@code data:} of a frame is handled as a WebSocket text frame would be. */
+        private void line(byte[] a, int from, int end, long received) throws IOException {
+            if (from == end) {
+                event = null; // the end of an event
+            } else if (regionIs(a, from, end, DATA)) {
+                int at = from + DATA.length;
+                if (at < end && a[at] == ' ') {
+                    at++;
+                }
+                if (event == null) {
+                    text(a, at, end - at, received);
+                } else if (event.equals("stream")) {
+                    String data = new String(a, at, end - at, StandardCharsets.UTF_8);
+                    int key = data.indexOf("\"stream\":\"");
+                    if (key >= 0) {
+                        int value = key + "\"stream\":\"".length();
+                        streamToken = data.substring(value, data.indexOf('"', value));
+                    }
+                } else if (event.equals("close")) {
+                    fail("closed by the server: " + new String(a, at, end - at, StandardCharsets.UTF_8), null);
+                }
+            } else if (regionIs(a, from, end, EVENT)) {
+                event = new String(a, from + EVENT.length, end - from - EVENT.length, StandardCharsets.UTF_8).trim();
+            }
+            // ": ping" comments and "id:" lines: nothing to do
+        }
+
+        /** POSTs the {@code join} to the stream's token; {@code joined} then comes on the stream. */
+        private void postJoin() {
+            String token = streamToken;
+            if (token == null) {
+                joined.completeExceptionally(new IllegalStateException("welcome came before the stream token"));
+                return;
+            }
+            HttpRequest post = HttpRequest.newBuilder(client.sseBase.resolve(token))
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .header("Content-Type", "application/json")
+                    .timeout(Duration.ofSeconds(10))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(client.joinFrame))
+                    .build();
+            client.http.sendAsync(post, HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
+                if (error != null) {
+                    joined.completeExceptionally(error);
+                } else if (response.statusCode() != 202) {
+                    joined.completeExceptionally(
+                            new IllegalStateException("join POST answered " + response.statusCode()));
+                }
+            });
         }
 
         // ---- writing
@@ -659,7 +869,9 @@ final class NioWebSocketClient {
 
         /** The end of the run: starts the close handshake, or drops a connection that never opened. */
         void closeGracefully() {
-            if (state == OPEN) {
+            if (client.sseBase != null) {
+                fail(null, null); // an event stream ends when its client goes; the server notices
+            } else if (state == OPEN) {
                 try {
                     send(OP_CLOSE, CLOSE_DONE, 0, CLOSE_DONE.length);
                     state = CLOSE_SENT;
