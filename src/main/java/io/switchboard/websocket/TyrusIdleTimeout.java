@@ -1,6 +1,7 @@
 package io.switchboard.websocket;
 
 import jakarta.websocket.Session;
+import jakarta.websocket.WebSocketContainer;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -23,12 +24,16 @@ import java.util.logging.Logger;
  * reading threads). Switchboard turns the container's idle timeout off (its heartbeat decides when a silent
  * connection is dead), and with a timeout of 0 the task does nothing when it runs. So each Tyrus session gets its
  * executor behind a filter that answers such a schedule (delay 0) with a finished future instead of scheduling it;
- * everything else goes to the container's executor as before.
+ * everything else goes to the container's executor as before. The container's executor is put behind the same filter
+ * at the first session, and its default idle timeout set to the sessions' 0: a session's constructor schedules the
+ * first task (a scan each, 12 % of Payara's CPU while 10,000 connections reconnected at once), before any session
+ * of Switchboard's is at hand.
  */
 final class TyrusIdleTimeout {
 
     private static final Logger LOG = Logger.getLogger(TyrusIdleTimeout.class.getName());
     private static final String IDLE_TASK = "$IdleTimeoutCommand";
+    private static final String CONTAINER_EXECUTOR = "managedScheduledExecutorService";
     /** The filter around each container executor (Tyrus has one per container: one entry). */
     private static final Map<ScheduledExecutorService, ScheduledExecutorService> FILTERS = new ConcurrentHashMap<>();
 
@@ -40,12 +45,25 @@ final class TyrusIdleTimeout {
             return;
         }
         try {
+            filterContainer(session.getContainer());
             Object service = Reflection.field(session, "service");
             if (service instanceof ScheduledExecutorService executor && !Proxy.isProxyClass(executor.getClass())) {
                 Reflection.set(session, "service", FILTERS.computeIfAbsent(executor, TyrusIdleTimeout::filter));
             }
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.log(Level.FINE, "Tyrus idle-timeout tasks not filtered: {0}", e.toString());
+        }
+    }
+
+    /** Sessions a Tyrus container makes from now on start with the filter ({@code BaseContainer}'s executor). */
+    private static void filterContainer(WebSocketContainer container) throws ReflectiveOperationException {
+        if (container.getDefaultMaxSessionIdleTimeout() != 0) {
+            container.setDefaultMaxSessionIdleTimeout(0); // every session is set to 0 at its opening anyway
+        }
+        if (Reflection.has(container, CONTAINER_EXECUTOR)
+                && Reflection.field(container, CONTAINER_EXECUTOR) instanceof ScheduledExecutorService executor
+                && !Proxy.isProxyClass(executor.getClass())) {
+            Reflection.set(container, CONTAINER_EXECUTOR, FILTERS.computeIfAbsent(executor, TyrusIdleTimeout::filter));
         }
     }
 

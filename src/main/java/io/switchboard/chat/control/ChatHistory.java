@@ -15,6 +15,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Chat messages and rooms in the database. Each method is one transaction: when it returns, it is durable. */
 @ApplicationScoped
@@ -56,6 +57,34 @@ public class ChatHistory {
         em.persist(message);
         em.flush();
         return new Stored(message, false);
+    }
+
+    /** A joiner's history: the newest messages after a number, and the room's last number it covers. */
+    public record Recent(List<ChatMessage> messages, long last) {}
+
+    /**
+     * A joiner's history: the newest messages of a room after sequence number {@code after}, at most {@code limit},
+     * oldest first, and the room's last number (the newest of them; with none, {@code after} 0 means the room has no
+     * messages yet, and otherwise the room's last number is read).
+     */
+    public Recent recent(String room, long after, int limit) {
+        List<ChatMessage> messages = page(room, after, null, limit).messages();
+        if (!messages.isEmpty()) {
+            return new Recent(messages, messages.get(messages.size() - 1).getSeq()); // numbers are in commit order
+        }
+        return new Recent(messages, after == 0 ? 0 : lastSeqs(List.of(room)).getOrDefault(room, 0L));
+    }
+
+    /**
+     * {@link #recent} of a public room, in one transaction with the look-up that shows it is public (a room never
+     * changes between public and private, so everyone may read it); empty when the room is private or not stored yet.
+     */
+    public Optional<Recent> recentOfPublicRoom(String room, long after, int limit) {
+        ChatRoom found = em.find(ChatRoom.class, room);
+        if (found == null || found.isPrivate()) {
+            return Optional.empty();
+        }
+        return Optional.of(recent(room, after, limit));
     }
 
     /** The newest messages of a room before sequence number {@code before} (exclusive; null for the newest). */

@@ -79,30 +79,33 @@ public class ChatService {
 
     /**
      * Enters a room: {@code joined} with recent history (only messages after sequence number {@code since}, when
-     * given) and who is present; the room sees the user join.
+     * given) and who is present; the room sees the user join. The database is read before the room's lock where it
+     * can be, so that joins into one room queue only for what must be in order (presence, the stream): a public
+     * room's history read ahead is sent unless the room's stream here is new or sent newer messages meanwhile; a
+     * private room's access (which may be withdrawn at any moment) and a room not stored yet are decided under the
+     * lock.
      */
     public void join(Connection connection, String room, Long since) {
+        long after = since == null ? 0 : Math.max(0, since);
+        int limit = config.historySize();
+        ChatHistory.Recent early =
+                history.recentOfPublicRoom(room, after, limit).orElse(null);
         inRoom(room, () -> {
-            Rooms.Access access = rooms.enter(room, connection.userId());
-            if (!access.read()) {
+            if (early == null && !rooms.enter(room, connection.userId()).read()) {
                 throw new InvalidMessage(
                         ErrorCode.FORBIDDEN, "room '" + room + "' is private and you are not a member");
             }
             if (presence.enter(room, connection.userId(), connection.id())) {
                 largeRooms.arrived(room, connection.userId());
             }
-            streams.join(connection, room, () -> {
-                long after = since == null ? 0 : Math.max(0, since);
-                ChatHistory.Page recent = history.page(room, after, null, config.historySize());
+            streams.join(connection, room, sent -> {
+                // a new stream has sent nothing: messages published before it reached no one here, so read again
+                ChatHistory.Recent recent =
+                        early != null && sent >= 0 && early.last() >= sent ? early : history.recent(room, after, limit);
                 ChatEvent.Members present = largeRooms.firstPage(room);
                 connection.send(Json.write(new ChatEvent.Joined(
                         room, views(recent.messages()), present.members(), present.count(), present.next())));
-                // the newest message is the room's last number (numbers are given in commit order)
-                List<ChatMessage> page = recent.messages();
-                if (!page.isEmpty()) {
-                    return page.get(page.size() - 1).getSeq();
-                }
-                return after == 0 ? 0 : history.lastSeqs(List.of(room)).getOrDefault(room, 0L);
+                return recent.last();
             });
             return null;
         });

@@ -22,7 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.LongSupplier;
+import java.util.function.LongUnaryOperator;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -105,18 +105,20 @@ public class RoomStreams implements TopicHandler {
 
     /**
      * Makes a connection a member of a room's stream: under the stream's lock (no message of the room reaches it in
-     * between) {@code sendJoined} sends the {@code joined} frame with its history and returns the last sequence number
-     * of the room it was sent (or knows of); the connection is then subscribed, and gets every message after that
-     * number once.
+     * between) {@code sendJoined} is given the last sequence number the stream has sent (-1 for a new stream, which
+     * has sent nothing), sends the {@code joined} frame with its history and returns the last sequence number of the
+     * room it was sent (or knows of); the connection is then subscribed, and gets every message after that number
+     * once. A history read before the lock is complete if it reaches the number given: what the stream sends later
+     * comes after it.
      */
-    public void join(Connection connection, String room, LongSupplier sendJoined) {
+    public void join(Connection connection, String room, LongUnaryOperator sendJoined) {
         while (true) {
             Room stream = rooms.computeIfAbsent(room, Room::new);
             synchronized (stream) {
                 if (stream.retired) {
                     continue;
                 }
-                long last = sendJoined.getAsLong();
+                long last = sendJoined.applyAsLong(stream.position == null ? -1 : stream.position.last());
                 subscriptions.subscribe(stream.topic, connection);
                 if (stream.position == null) {
                     stream.position = new GaplessStream<>(last, ChatMessage::getSeq);

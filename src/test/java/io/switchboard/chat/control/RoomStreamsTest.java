@@ -14,6 +14,7 @@ import io.switchboard.websocket.Connection;
 import io.switchboard.websocket.TestConnections;
 import java.lang.reflect.Field;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -101,7 +102,7 @@ class RoomStreamsTest {
 
     @Test
     void aMessageTheBusDroppedIsReadFromTheHistoryBeforeTheNextAndALateOneIsNotSentTwice() throws Exception {
-        streams.join(alice, ROOM, () -> 0);
+        streams.join(alice, ROOM, sent -> 0);
         Publication first = store(1);
         store(2); // dropped by the bus
         Publication third = store(3);
@@ -112,7 +113,7 @@ class RoomStreamsTest {
 
     @Test
     void aDroppedLastMessageIsSentAtTheNextCatchUp() throws Exception {
-        streams.join(alice, ROOM, () -> 0);
+        streams.join(alice, ROOM, sent -> 0);
         streams.deliver(store(1));
         store(2); // dropped, and no other follows
         assertEquals(List.of(1L), seqsSent(toAlice));
@@ -125,10 +126,10 @@ class RoomStreamsTest {
 
     @Test
     void aJoinerWhoseHistoryIsNewerThanTheStreamGetsOnlyWhatFollowsIt() throws Exception {
-        streams.join(alice, ROOM, () -> 0);
+        streams.join(alice, ROOM, sent -> 0);
         Publication first = store(1);
         Publication second = store(2);
-        streams.join(bob, ROOM, () -> 2); // his joined history held 1 and 2, still on their way to this node
+        streams.join(bob, ROOM, sent -> 2); // his joined history held 1 and 2, still on their way to this node
         streams.deliver(first);
         streams.deliver(second);
         streams.deliver(store(3));
@@ -138,7 +139,7 @@ class RoomStreamsTest {
 
     @Test
     void whileTheHistoryCannotBeReadAGapIsHeldBackAndRepairedInOrderLater() throws Exception {
-        streams.join(alice, ROOM, () -> 0);
+        streams.join(alice, ROOM, sent -> 0);
         streams.deliver(store(1));
         store(2); // dropped
         databaseDown.set(true);
@@ -153,12 +154,30 @@ class RoomStreamsTest {
 
     @Test
     void aRoomWithoutMembersHereKeepsNoStream() throws Exception {
-        streams.join(alice, ROOM, () -> 0);
+        streams.join(alice, ROOM, sent -> 0);
         streams.subscriptions.unsubscribe(new Topic.Room(ROOM), alice);
         streams.deliver(store(1)); // nobody here: the stream goes
-        streams.join(bob, ROOM, () -> 1); // a new one starts where bob's history ended
+        streams.join(bob, ROOM, sent -> 1); // a new one starts where bob's history ended
         streams.deliver(store(2));
         assertEquals(List.of(2L), seqsSent(toBob));
         assertEquals(List.of(), seqsSent(toAlice));
+    }
+
+    @Test
+    void aJoinerLearnsTheLastNumberTheStreamSentSoThatAHistoryReadBeforeTheLockCanBeChecked() throws Exception {
+        List<Long> told = new ArrayList<>();
+        streams.join(alice, ROOM, sent -> {
+            told.add(sent);
+            return 0;
+        });
+        streams.deliver(store(1));
+        streams.deliver(store(2));
+        streams.join(bob, ROOM, sent -> {
+            told.add(sent);
+            return sent; // his history reached what the stream sent
+        });
+        streams.deliver(store(3));
+        assertEquals(List.of(-1L, 2L), told, "a new stream has sent nothing, the next one had sent 1 and 2");
+        assertEquals(List.of(3L), seqsSent(toBob));
     }
 }
