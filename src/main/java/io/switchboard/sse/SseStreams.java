@@ -7,7 +7,6 @@ import io.switchboard.broker.TopicHandler;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.identity.Identity;
 import io.switchboard.identity.IdentityResolver;
-import io.switchboard.protocol.ClientMessage;
 import io.switchboard.protocol.Fields;
 import io.switchboard.rest.Problem;
 import io.switchboard.security.boundary.Authenticated;
@@ -18,7 +17,6 @@ import io.switchboard.websocket.Connection;
 import io.switchboard.websocket.Connections;
 import io.switchboard.websocket.HeartbeatTicked;
 import io.switchboard.websocket.ResponseWriteQueue;
-import io.switchboard.websocket.TextCodec;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -32,7 +30,6 @@ import jakarta.servlet.AsyncListener;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.websocket.CloseReason;
-import jakarta.websocket.DecodeException;
 import jakarta.websocket.Session;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -56,7 +53,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BiConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -112,7 +108,10 @@ public class SseStreams implements TopicHandler {
     /** An open stream: its session, its user, and what its endpoint does with a POSTed frame. */
     private record Stream(SseSession session, String user, Inbound inbound) {}
 
-    /** What an endpoint does with one POSTed frame of its stream: decode it and hand it to {@link Connections}. */
+    /**
+     * What an endpoint does with one POSTed frame of its stream: decode it and hand it to {@link Connections}, as its
+     * WebSocket endpoint's {@code @OnMessage} does ({@link io.switchboard.websocket.TextInbound}).
+     */
     public interface Inbound {
         void accept(Session session, String text);
     }
@@ -138,25 +137,6 @@ public class SseStreams implements TopicHandler {
         byToken.values().forEach(stream -> stream.session().close(going));
         writers.shutdown();
         timer.shutdown();
-    }
-
-    /**
-     * The inbound side of an endpoint: the same decoder and handling as its WebSocket endpoint's {@code @OnMessage}
-     * and {@code @OnError}.
-     */
-    public static <T extends ClientMessage> Inbound inbound(
-            TextCodec.TextDecoder<T> decoder, Connections connections, BiConsumer<Connection, T> handler) {
-        decoder.init(null);
-        return (session, text) -> {
-            T message;
-            try {
-                message = decoder.decode(text);
-            } catch (DecodeException e) {
-                connections.error(session, e);
-                return;
-            }
-            connections.onMessage(session, message, connection -> handler.accept(connection, message));
-        };
     }
 
     /**

@@ -6,6 +6,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -13,7 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * This node's open connections, by id and by user (the users online here are a gauge of the metrics); closes those
- * still open (1001) when the application stops.
+ * still open (1001) when the application stops. A user's connections here, a few at most
+ * ({@code switchboard.limits.connections-per-user}), are an immutable set replaced on each change.
  */
 @ApplicationScoped
 public class ConnectionRegistry {
@@ -31,8 +33,7 @@ public class ConnectionRegistry {
 
     void add(Connection connection) {
         byId.put(connection.id(), connection);
-        byUser.computeIfAbsent(connection.userId(), u -> ConcurrentHashMap.newKeySet())
-                .add(connection);
+        byUser.merge(connection.userId(), Set.of(connection), ConnectionRegistry::union);
     }
 
     /**
@@ -47,9 +48,10 @@ public class ConnectionRegistry {
         }
         boolean[] last = {false};
         byUser.computeIfPresent(connection.userId(), (user, set) -> {
-            set.remove(connection);
-            last[0] = set.isEmpty();
-            return last[0] ? null : set;
+            Set<Connection> rest = new HashSet<>(set);
+            rest.remove(connection);
+            last[0] = rest.isEmpty();
+            return last[0] ? null : Set.copyOf(rest);
         });
         return last[0] ? Removed.LAST_OF_USER : Removed.REMOVED;
     }
@@ -74,7 +76,13 @@ public class ConnectionRegistry {
 
     Collection<Connection> ofUser(String userId) {
         Set<Connection> set = byUser.get(userId);
-        return set == null ? List.of() : List.copyOf(set);
+        return set == null ? Set.of() : set;
+    }
+
+    private static Set<Connection> union(Set<Connection> a, Set<Connection> b) {
+        Set<Connection> both = new HashSet<>(a);
+        both.addAll(b);
+        return Set.copyOf(both);
     }
 
     /** The application stops: every connection still open is closed with 1001. */

@@ -15,6 +15,7 @@ import jakarta.websocket.DecodeException;
 import jakarta.websocket.Session;
 import java.util.Collection;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -70,6 +71,17 @@ public class Connections {
      */
     public void refuse(Session session, Meters.Refusal why, CloseReason reason) {
         lifecycle.refuse(session, why, reason);
+    }
+
+    /**
+     * What an endpoint does with its clients' text frames: decoded by {@code codec}, counted under the endpoint's
+     * {@code endpoint} tag ({@link Meters#ENDPOINTS}), handed to {@code handler} as {@link #onMessage} does. One for all
+     * the endpoint's connections (see {@link TextInbound}).
+     */
+    public <T extends ClientMessage> TextInbound<T> inbound(
+            TextCodec<T> codec, String endpoint, BiConsumer<Connection, T> handler) {
+        return new TextInbound<>(
+                codec, config.maxTextMessageBytes(), meters.inbound(endpoint, codec.aliases()), this, handler);
     }
 
     /** The registered connection of a session, if it was accepted and is not yet closed. */

@@ -10,7 +10,8 @@ final class Strikes {
     private final int max;
     private final long windowNanos;
     private final Ticker ticker;
-    private final ArrayDeque<Long> times = new ArrayDeque<>();
+    /** Made on the first strike: most connections never get one. */
+    private ArrayDeque<Long> times;
 
     Strikes(int max, Duration window, Ticker ticker) {
         this.max = max;
@@ -21,6 +22,9 @@ final class Strikes {
     /** Records one strike; true when the strikes inside the window now exceed the maximum. */
     synchronized boolean strike() {
         long now = ticker.nanos();
+        if (times == null) {
+            times = new ArrayDeque<>();
+        }
         while (!times.isEmpty() && now - times.peekFirst() > windowNanos) {
             times.pollFirst();
         }

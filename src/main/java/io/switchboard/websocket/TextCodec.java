@@ -1,25 +1,17 @@
 package io.switchboard.websocket;
 
-import io.switchboard.config.SwitchboardConfig;
-import io.switchboard.operations.control.Meters;
-import io.switchboard.operations.control.Metrics;
 import io.switchboard.protocol.Constraints;
 import io.switchboard.protocol.ErrorCode;
 import io.switchboard.protocol.InvalidMessage;
 import io.switchboard.protocol.Json;
 import io.switchboard.protocol.JsonRecords;
-import jakarta.enterprise.inject.spi.CDI;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.json.bind.JsonbException;
 import jakarta.json.bind.annotation.JsonbSubtype;
 import jakarta.json.bind.annotation.JsonbTypeInfo;
-import jakarta.websocket.DecodeException;
-import jakarta.websocket.Decoder;
-import jakarta.websocket.EndpointConfig;
 import java.lang.reflect.RecordComponent;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -30,7 +22,7 @@ import java.util.stream.Collectors;
  * JSON-B codec over a sealed interface of records whose {@link JsonbTypeInfo} names a {@code type} discriminator.
  * Decoding checks the JSON, the discriminator, the JSON type of each field and then, on the bound record, the Bean
  * Validation constraints of its components ({@link Constraints}), in that order, so a client learns exactly what was
- * wrong: a {@link DecodeException} caused by an {@link InvalidMessage} carries the error code.
+ * wrong: the {@link InvalidMessage} carries the error code. {@link TextInbound} decodes an endpoint's frames with it.
  *
  * @param <T> the sealed message interface
  */
@@ -127,63 +119,6 @@ public class TextCodec<T> {
     public static final class MessageTooBig extends RuntimeException {
         MessageTooBig(int maxBytes) {
             super("a message may have at most " + maxBytes + " bytes", null, false, false);
-        }
-    }
-
-    /**
-     * Base of a WebSocket {@link Decoder.Text} over a {@link TextCodec}: {@code willDecode} is cheap and accepts
-     * every text, so that bad input reaches {@code decode} and gets a precise error.
-     */
-    public abstract static class TextDecoder<T> implements Decoder.Text<T> {
-        private final TextCodec<T> codec;
-        private final String endpoint;
-        private int maxBytes = Integer.MAX_VALUE;
-        private Meters.Inbound meters;
-
-        /** @param endpoint the endpoint's {@code endpoint} tag in the metrics ({@link Meters#ENDPOINTS}) */
-        protected TextDecoder(TextCodec<T> codec, String endpoint) {
-            this.codec = codec;
-            this.endpoint = endpoint;
-        }
-
-        /**
-         * Not every container enforces the session's text buffer size on a single frame (Undertow does not); the
-         * endpoint's inbound meters, by message type.
-         */
-        @Override
-        public void init(EndpointConfig config) {
-            CDI<Object> cdi = CDI.current(); // one look-up per session: it is slow on Payara
-            maxBytes = cdi.select(SwitchboardConfig.class).get().maxTextMessageBytes();
-            meters = cdi.select(Metrics.class).get().meters().inbound(endpoint, codec.aliases());
-        }
-
-        @Override
-        public T decode(String text) throws DecodeException {
-            Meters.Inbound counted = meters;
-            if (text.length() > maxBytes / 3 && text.getBytes(StandardCharsets.UTF_8).length > maxBytes) {
-                if (counted != null) {
-                    counted.received(counted.invalid(), OutboundFrame.utf8Length(text));
-                }
-                throw new DecodeException(text, "message too big", new MessageTooBig(maxBytes));
-            }
-            try {
-                T message = codec.decode(text);
-                if (counted != null) {
-                    int type = codec.aliasIndex(message.getClass());
-                    counted.received(type < 0 ? counted.invalid() : type, OutboundFrame.utf8Length(text));
-                }
-                return message;
-            } catch (InvalidMessage e) {
-                if (counted != null) {
-                    counted.received(counted.invalid(), OutboundFrame.utf8Length(text));
-                }
-                throw new DecodeException(text, e.getMessage(), e);
-            }
-        }
-
-        @Override
-        public boolean willDecode(String text) {
-            return true;
         }
     }
 }

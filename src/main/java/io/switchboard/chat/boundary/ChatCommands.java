@@ -4,12 +4,17 @@ import io.switchboard.chat.control.ChatEvent;
 import io.switchboard.chat.control.ChatService;
 import io.switchboard.websocket.CommandHandlers;
 import io.switchboard.websocket.Connection;
+import io.switchboard.websocket.Connections;
+import io.switchboard.websocket.TextInbound;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.websocket.Session;
 
 /**
- * Dispatches each decoded {@link ChatCommand} to the {@link ChatService}. There is one handler per command type;
- * {@code ChatCommandsTest} checks that every type of the sealed interface has one.
+ * Decodes what clients send on {@code /ws/chat} (and its event stream) and dispatches each {@link ChatCommand} to the
+ * {@link ChatService}. There is one handler per command type; {@code ChatCommandsTest} checks that every type of the
+ * sealed interface has one.
  */
 @ApplicationScoped
 public class ChatCommands {
@@ -27,7 +32,22 @@ public class ChatCommands {
     @Inject
     ChatService chat;
 
-    public void dispatch(Connection connection, ChatCommand command) {
+    @Inject
+    Connections connections;
+
+    private TextInbound<ChatCommand> inbound;
+
+    @PostConstruct
+    void init() {
+        inbound = connections.inbound(ChatCodec.COMMANDS, "chat", this::dispatch);
+    }
+
+    /** A client's text frame: decoded and handled in order with its connection's others, or refused. */
+    public void receive(Session session, String text) {
+        inbound.accept(session, text);
+    }
+
+    void dispatch(Connection connection, ChatCommand command) {
         HANDLERS.dispatch(chat, connection, command);
     }
 }

@@ -15,21 +15,22 @@ import jakarta.websocket.server.ServerEndpoint;
 import java.nio.ByteBuffer;
 
 /**
- * The chat endpoint, one instance per connection: decode, hand to {@link ChatCommands}, done. Frames go out as text
- * encoded by {@link ChatCodec}, so no WebSocket encoder is registered.
+ * The chat endpoint, one instance per connection: hand each text frame to {@link ChatCommands}, which decodes and
+ * dispatches it, done. Frames go out as text encoded by {@link ChatCodec}, so no WebSocket encoder is registered, and
+ * no decoder either: containers make one per session. {@link Handshake} builds the instance (see
+ * {@link io.switchboard.websocket.EndpointConfigurator}).
  */
-@ServerEndpoint(
-        value = "/ws/chat",
-        subprotocols = Protocol.V1,
-        decoders = ChatCodec.Decoder.class,
-        configurator = Handshake.class)
+@ServerEndpoint(value = "/ws/chat", subprotocols = Protocol.V1, configurator = Handshake.class)
 public class ChatEndpoint {
 
-    @Inject
-    Connections connections;
+    private final Connections connections;
+    private final ChatCommands commands;
 
     @Inject
-    ChatCommands commands;
+    ChatEndpoint(Connections connections, ChatCommands commands) {
+        this.connections = connections;
+        this.commands = commands;
+    }
 
     @OnOpen
     public void open(Session session) {
@@ -37,8 +38,8 @@ public class ChatEndpoint {
     }
 
     @OnMessage
-    public void command(Session session, ChatCommand command) {
-        connections.onMessage(session, command, connection -> commands.dispatch(connection, command));
+    public void text(Session session, String text) {
+        commands.receive(session, text);
     }
 
     @OnMessage

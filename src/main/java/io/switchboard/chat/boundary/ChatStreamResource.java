@@ -1,7 +1,6 @@
 package io.switchboard.chat.boundary;
 
 import io.switchboard.sse.SseStreams;
-import io.switchboard.websocket.Connections;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -26,9 +25,6 @@ public class ChatStreamResource {
     SseStreams streams;
 
     @Inject
-    Connections connections;
-
-    @Inject
     ChatCommands commands;
 
     @GET
@@ -40,9 +36,6 @@ public class ChatStreamResource {
             @Context HttpServletResponse response,
             @Context SecurityContext security,
             @Context UriInfo uri) {
-        streams.open(
-                new SseStreams.Request(sink, sse, http, response, security, uri),
-                false,
-                SseStreams.inbound(new ChatCodec.Decoder(), connections, commands::dispatch));
+        streams.open(new SseStreams.Request(sink, sse, http, response, security, uri), false, commands::receive);
     }
 }

@@ -4,11 +4,16 @@ import io.switchboard.notification.control.Inbox;
 import io.switchboard.notification.control.NotificationEvent;
 import io.switchboard.websocket.CommandHandlers;
 import io.switchboard.websocket.Connection;
+import io.switchboard.websocket.Connections;
+import io.switchboard.websocket.TextInbound;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.websocket.Session;
 
 /**
- * Carries out what a client sends on {@code /ws/notifications}, for the connection's user. There is one handler per
+ * Decodes and carries out what a client sends on {@code /ws/notifications} (and its event stream), for the
+ * connection's user. There is one handler per
  * command type; {@code NotificationCommandsTest} checks that every type of the sealed interface has one.
  */
 @ApplicationScoped
@@ -50,7 +55,22 @@ public class NotificationCommands {
     @Inject
     Inbox inbox;
 
-    public void dispatch(Connection connection, NotificationCommand command) {
+    @Inject
+    Connections connections;
+
+    private TextInbound<NotificationCommand> inbound;
+
+    @PostConstruct
+    void init() {
+        inbound = connections.inbound(NotificationCodec.COMMANDS, "notifications", this::dispatch);
+    }
+
+    /** A client's text frame: decoded and handled in order with its connection's others, or refused. */
+    public void receive(Session session, String text) {
+        inbound.accept(session, text);
+    }
+
+    void dispatch(Connection connection, NotificationCommand command) {
         HANDLERS.dispatch(inbox, connection, command);
     }
 }

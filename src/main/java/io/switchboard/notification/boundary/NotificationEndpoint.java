@@ -20,23 +20,22 @@ import java.util.List;
 
 /**
  * The notification endpoint: {@code /ws/notifications?ticket=…&since=41} replays the user's notifications after
- * sequence 41, then streams new ones.
+ * sequence 41, then streams new ones. Text frames go to {@link NotificationCommands}, which decodes them (no WebSocket
+ * decoder: containers make one per session); {@link Handshake} builds the instance.
  */
-@ServerEndpoint(
-        value = "/ws/notifications",
-        subprotocols = Protocol.V1,
-        decoders = NotificationCodec.Decoder.class,
-        configurator = Handshake.class)
+@ServerEndpoint(value = "/ws/notifications", subprotocols = Protocol.V1, configurator = Handshake.class)
 public class NotificationEndpoint {
 
-    @Inject
-    Connections connections;
+    private final Connections connections;
+    private final NotificationStreams streams;
+    private final NotificationCommands commands;
 
     @Inject
-    NotificationStreams streams;
-
-    @Inject
-    NotificationCommands commands;
+    NotificationEndpoint(Connections connections, NotificationStreams streams, NotificationCommands commands) {
+        this.connections = connections;
+        this.streams = streams;
+        this.commands = commands;
+    }
 
     @OnOpen
     public void open(Session session) {
@@ -59,8 +58,8 @@ public class NotificationEndpoint {
     }
 
     @OnMessage
-    public void command(Session session, NotificationCommand command) {
-        connections.onMessage(session, command, connection -> commands.dispatch(connection, command));
+    public void text(Session session, String text) {
+        commands.receive(session, text);
     }
 
     @OnMessage

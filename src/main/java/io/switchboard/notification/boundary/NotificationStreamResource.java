@@ -3,7 +3,6 @@ package io.switchboard.notification.boundary;
 import io.switchboard.notification.control.NotificationStreams;
 import io.switchboard.rest.Problem;
 import io.switchboard.sse.SseStreams;
-import io.switchboard.websocket.Connections;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -32,9 +31,6 @@ public class NotificationStreamResource {
     SseStreams streams;
 
     @Inject
-    Connections connections;
-
-    @Inject
     NotificationCommands commands;
 
     @Inject
@@ -58,10 +54,7 @@ public class NotificationStreamResource {
                     "Last-Event-ID (or 'since') must be a sequence number (0 or more)",
                     "since"));
         }
-        streams.open(
-                        new SseStreams.Request(sink, sse, http, response, security, uri),
-                        true,
-                        SseStreams.inbound(new NotificationCodec.Decoder(), connections, commands::dispatch))
+        streams.open(new SseStreams.Request(sink, sse, http, response, security, uri), true, commands::receive)
                 .ifPresent(connection -> notifications.open(connection, after));
     }
 

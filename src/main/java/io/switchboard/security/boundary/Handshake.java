@@ -2,6 +2,7 @@ package io.switchboard.security.boundary;
 
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.security.control.Origins;
+import io.switchboard.websocket.EndpointConfigurator;
 import io.switchboard.websocket.FrameGuard;
 import jakarta.enterprise.inject.spi.CDI;
 import jakarta.servlet.http.HttpServletRequest;
@@ -16,9 +17,10 @@ import java.util.Optional;
  * ({@code switchboard.security.allowed-origins}), otherwise the container answers 403 and no socket opens, so a
  * page of another site cannot ride on the user's credentials (cross-site WebSocket hijacking). Requests without
  * an {@code Origin} come from non-browser clients and are left to authentication. An accepted handshake gets the
- * frame checks that must be in place before the first frame ({@link FrameGuard}).
+ * frame checks that must be in place before the first frame ({@link FrameGuard}). The connection's endpoint instance is
+ * then built without per-session injection ({@link EndpointConfigurator}).
  */
-public class Handshake extends ServerEndpointConfig.Configurator {
+public class Handshake extends EndpointConfigurator {
 
     /**
      * The origin this thread's handshake was refused for: {@link HandshakeFilter}, around the handshake request on the

@@ -78,6 +78,22 @@ class InMemoryPresenceTest {
     }
 
     @Test
+    void aUserStaysWhileOneOfTheirConnectionsIsRenewedAndDepartsWhenItLapsesToo() {
+        withTimeoutSeconds(60);
+        presence.enter("lobby", "bob", "c1");
+        presence.enter("lobby", "bob", "c2");
+        clock.advance(Duration.ofSeconds(100));
+        presence.renew(List.of("c2"));
+        clock.advance(Duration.ofSeconds(100));
+        assertEquals(List.of(), presence.expire(), "c1 lapsed, c2 still runs");
+        assertEquals(List.of("bob"), presence.members("lobby"));
+        assertFalse(presence.leave("lobby", "bob", "c1"), "c1's lease is gone already");
+        clock.advance(Duration.ofSeconds(100));
+        assertEquals(List.of(new Presence.Departure("lobby", "bob")), presence.expire());
+        assertEquals(0, presence.count("lobby"));
+    }
+
+    @Test
     void aLargeRoomIsCountedAndPagedInNameOrderWithEveryoneExactlyOnce() {
         withTimeoutSeconds(60);
         for (int i = 0; i < 250; i++) {
