@@ -285,13 +285,23 @@ public final class Connection {
         }
     }
 
+    /**
+     * Pings the client for the heartbeat, on the send loop, unless this side has closed the session already: Undertow
+     * drops the whole TCP connection when a ping comes after its Close frame was queued, before that Close frame is
+     * written, and the client then sees 1006 instead of the close code.
+     */
     void ping() {
         liveness.pinged();
-        try {
-            session.getAsyncRemote().sendPing(PING.duplicate());
-        } catch (IOException | RuntimeException e) {
-            LOG.log(Level.FINE, "Ping to {0} failed: {1}", new Object[] {id, e});
-        }
+        onLoop(() -> {
+            if (close.closedHere()) {
+                return;
+            }
+            try {
+                session.getAsyncRemote().sendPing(PING.duplicate());
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.FINE, "Ping to {0} failed: {1}", new Object[] {id, e});
+            }
+        });
     }
 
     Session session() {

@@ -162,8 +162,15 @@ class AdminIT extends DeployedTest {
             assertEquals(1012, late.closeCode(), "a new connection is refused while draining");
 
             List<Long> closedAt = new ArrayList<>();
-            for (WsClient client : clients) {
-                assertEquals(1012, client.closeCode());
+            for (int i = 0; i < clients.size(); i++) {
+                WsClient client = clients.get(i);
+                int index = i;
+                assertEquals(
+                        1012,
+                        client.closeCode(),
+                        () -> "connection " + index + " of " + names.get(index / perUser) + ", closed "
+                                + TimeUnit.NANOSECONDS.toMillis(client.closedAtNanos() - started)
+                                + " ms after the drain started, reason '" + client.closeReason() + "'");
                 assertTrue(client.closeReason().contains("retry-after="), client.closeReason());
                 closedAt.add(client.closedAtNanos() - started);
             }

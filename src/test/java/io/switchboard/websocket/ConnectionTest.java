@@ -343,4 +343,48 @@ class ConnectionTest {
             loop.shutdownNow();
         }
     }
+
+    @Test
+    void noHeartbeatPingFollowsTheCloseFrame() throws Exception {
+        // on Undertow a ping sent after the Close frame was queued drops the connection before that Close is written
+        List<String> events = java.util.Collections.synchronizedList(new ArrayList<>());
+        Map<String, Object> properties = new HashMap<>();
+        jakarta.websocket.RemoteEndpoint.Async remote = (jakarta.websocket.RemoteEndpoint.Async) Proxy.newProxyInstance(
+                Session.class.getClassLoader(),
+                new Class<?>[] {jakarta.websocket.RemoteEndpoint.Async.class},
+                (proxy, method, args) -> {
+                    if (!method.getName().equals("sendPing")) {
+                        throw new UnsupportedOperationException(method.getName());
+                    }
+                    events.add("ping");
+                    return null;
+                });
+        Session session = (Session) Proxy.newProxyInstance(
+                Session.class.getClassLoader(),
+                new Class<?>[] {Session.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "close" -> {
+                        events.add("close "
+                                + ((CloseReason) args[0]).getCloseCode().getCode());
+                        yield null;
+                    }
+                    case "getAsyncRemote" -> remote;
+                    case "getUserProperties" -> properties;
+                    case "isOpen" -> !events.stream().anyMatch(e -> e.startsWith("close"));
+                    case "getId" -> "s1";
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    case "equals" -> proxy == args[0];
+                    case "toString" -> "session";
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+        Connection connection = connection(session, new Identity("alice", "alice"), new HeldSender(true), 5, loop);
+
+        connection.ping();
+        connection.closeWhenFlushed(Close.SERVICE_RESTART.reason("server restarting"));
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> events.size() == 2);
+        connection.ping(); // the heartbeat's next round, before the connection is deregistered
+        settle();
+
+        assertEquals(List.of("ping", "close 1012"), events);
+    }
 }
