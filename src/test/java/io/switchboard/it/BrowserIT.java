@@ -35,6 +35,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.Alert;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
@@ -225,7 +226,14 @@ class BrowserIT extends DeployedTest {
         assertTrue(
                 !alice.driver().findElement(By.id("log")).getText().contains("older-05"),
                 "only the newest page at first");
-        alice.driver().findElement(By.id("log")).sendKeys(Keys.HOME); // the keyboard's way to scroll up
+        // as a reader sees it: the pane at its newest message first (pressed before the page scrolled it down, HOME
+        // would move nothing and load nothing), then the keyboard's way to scroll up
+        waitFor(alice)
+                .until(driver -> ((Number) ((JavascriptExecutor) driver)
+                                        .executeScript("return document.getElementById('log').scrollTop"))
+                                .intValue()
+                        > 0);
+        alice.driver().findElement(By.id("log")).sendKeys(Keys.HOME);
         waitFor(alice).until(textToBePresentInElementLocated(By.id("log"), "older-01"));
         alice.screenshot(SCREENSHOTS, "06-history-loaded");
         openRoom(alice, ROOM);
