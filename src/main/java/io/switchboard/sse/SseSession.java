@@ -139,6 +139,11 @@ public final class SseSession implements Session, FrameSender.Source, PeerSessio
                 }
 
                 @Override
+                public boolean whenWritten(Runnable wake) {
+                    return stream.whenNotBusy(wake);
+                }
+
+                @Override
                 public String path() {
                     return stream.writesEncoded()
                             ? "Server-Sent Events (pre-encoded batches on the send loop)"

@@ -59,6 +59,8 @@ final class SseStream {
     private final ResteasyOutput encoded;
     /** The last {@link #writeEncoded}, until the container has handed it to the socket. */
     private volatile CompletableFuture<?> lastEncoded;
+    /** Run whenever {@link #busy} may have turned false ({@link #whenNotBusy}). */
+    private volatile Runnable notBusy = () -> {};
 
     /**
      * @param writers runs the writes (a task per burst of events; any thread pool)
@@ -118,11 +120,24 @@ final class SseStream {
                 if (error != null) {
                     broken = error;
                 }
+                notBusy.run();
             });
         } catch (RuntimeException e) {
             broken = e;
             throw e;
         }
+    }
+
+    /**
+     * Asks to have {@code wake} run (on any thread) whenever {@link #busy} may have turned false; false when that cannot
+     * be told (the container's write queue is only looked at: the caller looks again itself).
+     */
+    boolean whenNotBusy(Runnable wake) {
+        if (encoded == null) {
+            return false;
+        }
+        notBusy = wake;
+        return true;
     }
 
     /** Tells whether the container still holds earlier writes of this stream for the socket (see {@link #busy}). */
@@ -275,7 +290,7 @@ final class SseStream {
         Runnable start = () -> {
             held = false;
             if (waiting.getAndIncrement() == 0) {
-                writers.execute(this::drain);
+                writers.execute(this::drain); // which wakes the send loop when done
             } else {
                 waiting.decrementAndGet();
             }
@@ -314,5 +329,6 @@ final class SseStream {
                 }
             }
         } while (waiting.decrementAndGet() != 0);
+        notBusy.run();
     }
 }

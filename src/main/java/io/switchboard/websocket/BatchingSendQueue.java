@@ -9,7 +9,10 @@ import java.util.logging.Logger;
 /**
  * Frames handed to the sender a batch at a time, on the connection's send loop, for a sender that writes without
  * blocking and says when the container still holds earlier writes (an event stream): while it does, frames
- * stay queued here, where they count towards the slow-consumer limit.
+ * stay queued here, where they count towards the slow-consumer limit. A frame is written by a flush queued behind
+ * the loop's waiting tasks, so a loop that falls behind writes the frames of several broadcasts in one batch (each
+ * write through a servlet response costs far more than the frame's bytes); a sender that says when its earlier writes
+ * are done is not polled.
  */
 final class BatchingSendQueue extends FlushingSendQueue {
 
@@ -21,8 +24,21 @@ final class BatchingSendQueue extends FlushingSendQueue {
      */
     private static final int BATCH_BYTES = 65_536;
 
+    private final boolean woken;
+
     BatchingSendQueue(FrameSender sender, ScheduledExecutorService loop, CloseProtocol close, int maxPending) {
         super(sender, loop, close, maxPending);
+        this.woken = sender.whenWritten(this::wake);
+    }
+
+    @Override
+    protected boolean flushesLater() {
+        return true;
+    }
+
+    @Override
+    protected boolean woken() {
+        return woken;
     }
 
     @Override

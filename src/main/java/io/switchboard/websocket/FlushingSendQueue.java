@@ -29,7 +29,39 @@ abstract class FlushingSendQueue extends SendQueue {
     @Override
     final void written() {
         if (flushScheduled.compareAndSet(false, true)) {
-            flush(); // on this connection's loop: no other flush of it runs now
+            if (!flushesLater()) {
+                flush(); // on this connection's loop: no other flush of it runs now
+                return;
+            }
+            try {
+                loop.execute(this::flush);
+            } catch (RejectedExecutionException e) {
+                flushScheduled.set(false); // shutting down
+            }
+        }
+    }
+
+    /**
+     * Whether a queued frame is written by a flush that runs after the tasks already waiting on the loop (the rest of
+     * the broadcast that queued it, and any broadcasts queued behind it), rather than at once: when the loop falls
+     * behind, the frames of all those broadcasts then go out in one write.
+     */
+    protected boolean flushesLater() {
+        return false;
+    }
+
+    /**
+     * Whether the sender says when its earlier writes are done ({@link FrameSender#whenWritten}), so that a flush
+     * that found it {@link FrameSender#writing} waits for that instead of trying again every millisecond.
+     */
+    protected boolean woken() {
+        return false;
+    }
+
+    /** The sender's earlier writes are done (any thread): flushes what is queued. */
+    protected final void wake() {
+        if (!queue.isEmpty() || close.closing()) {
+            scheduleFlush(0);
         }
     }
 
@@ -106,7 +138,11 @@ abstract class FlushingSendQueue extends SendQueue {
         }
         if (!write()) {
             flushScheduled.set(false);
-            scheduleFlush(1);
+            if (!woken()) {
+                scheduleFlush(1);
+            } else if (!sender.writing()) {
+                scheduleFlush(0); // the wake came while this flush ran: its scheduleFlush found one scheduled
+            }
             return;
         }
         flushScheduled.set(false);

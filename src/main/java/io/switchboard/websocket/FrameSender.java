@@ -82,6 +82,14 @@ public interface FrameSender {
     }
 
     /**
+     * Asks to have {@code wake} run (on any thread) whenever {@link #writing} may have turned false; false when this
+     * sender cannot tell, and the caller has to look again itself.
+     */
+    default boolean whenWritten(Runnable wake) {
+        return false;
+    }
+
+    /**
      * Writes a Close frame and closes the TCP connection right after it, without waiting for the client's Close;
      * false when this sender cannot, and the caller closes the session the standard way. For a session refused in
      * {@code @OnOpen} on Payara (see {@link UpgradeRequest}): a client's answering Close would otherwise reach the

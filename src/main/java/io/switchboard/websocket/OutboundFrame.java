@@ -16,6 +16,7 @@ public final class OutboundFrame {
     private final int type;
     private volatile byte[] wire;
     private volatile byte[] utf8;
+    private volatile byte[] event;
     private int payloadBytes = -1;
 
     public OutboundFrame(String text) {
@@ -96,6 +97,19 @@ public final class OutboundFrame {
         if (bytes == null) {
             bytes = text.getBytes(StandardCharsets.UTF_8);
             utf8 = bytes;
+        }
+        return bytes;
+    }
+
+    /**
+     * The frame as an event stream writes it ({@code data:} lines and a blank line), made by {@code encode} from
+     * {@link #utf8()} the first time a stream needs it and shared by all its receivers; never to be changed.
+     */
+    public byte[] event(java.util.function.UnaryOperator<byte[]> encode) {
+        byte[] bytes = event;
+        if (bytes == null) {
+            bytes = encode.apply(utf8());
+            event = bytes; // racy but idempotent
         }
         return bytes;
     }

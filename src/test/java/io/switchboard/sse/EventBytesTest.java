@@ -33,6 +33,19 @@ class EventBytesTest {
     }
 
     @Test
+    void aFrameIsEncodedOnceForAllItsStreamsNumberedOrNot() {
+        OutboundFrame frame = new OutboundFrame("{\"type\":\"notification\",\"seq\":7}");
+        assertEquals(
+                "data: {\"type\":\"notification\",\"seq\":7}\n\n",
+                new String(EventBytes.of(List.of(frame), false), StandardCharsets.UTF_8));
+        assertEquals(
+                "id: 7\ndata: {\"type\":\"notification\",\"seq\":7}\n\n",
+                new String(EventBytes.of(List.of(frame), true), StandardCharsets.UTF_8));
+        org.junit.jupiter.api.Assertions.assertSame(
+                EventBytes.of(List.of(frame), false), EventBytes.of(List.of(frame), false), "shared, not re-encoded");
+    }
+
+    @Test
     void aLineBreakInTheTextStartsAnotherDataLine() {
         assertEquals("data: {\"a\":\ndata: 1}\n\n", events(false, "{\"a\":\n1}"));
     }

@@ -301,6 +301,89 @@ class ConnectionTest {
         }
     }
 
+    /** A sender that takes frames a batch at a time (an event stream) and records the batches. */
+    private static final class BatchSender implements FrameSender {
+        final List<List<String>> batches = java.util.Collections.synchronizedList(new ArrayList<>());
+        final java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean();
+        final java.util.concurrent.atomic.AtomicInteger looked = new java.util.concurrent.atomic.AtomicInteger();
+        volatile Runnable wake;
+
+        @Override
+        public void send(String text, SendHandler done) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public boolean pipelined() {
+            return true;
+        }
+
+        @Override
+        public boolean batches() {
+            return true;
+        }
+
+        @Override
+        public void sendBatch(List<OutboundFrame> frames) {
+            batches.add(frames.stream().map(OutboundFrame::text).toList());
+        }
+
+        @Override
+        public boolean writing() {
+            looked.incrementAndGet();
+            return writing.get();
+        }
+
+        @Override
+        public boolean whenWritten(Runnable wake) {
+            this.wake = wake;
+            return true;
+        }
+    }
+
+    @Test
+    void aSendLoopThatFallsBehindWritesTheFramesQueuedMeanwhileInOneBatch() throws Exception {
+        BatchSender sender = new BatchSender();
+        Connection connection = connection(sender, 100, new AtomicReference<>());
+        java.util.concurrent.CountDownLatch busy = new java.util.concurrent.CountDownLatch(1);
+        loop.execute(() -> {
+            try {
+                busy.await(5, TimeUnit.SECONDS); // the loop is busy with other connections' work
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        for (int i = 1; i <= 5; i++) {
+            connection.send("{\"n\":" + i + "}");
+        }
+        busy.countDown();
+        settle();
+        settle();
+        assertEquals(List.of(List.of("{\"n\":1}", "{\"n\":2}", "{\"n\":3}", "{\"n\":4}", "{\"n\":5}")), sender.batches);
+    }
+
+    @Test
+    void framesWaitWhileTheContainerStillWritesAndGoOutWhenItSaysItIsDone() throws Exception {
+        BatchSender sender = new BatchSender();
+        AtomicReference<CloseReason> closed = new AtomicReference<>();
+        Connection connection = connection(sender, 100, closed);
+        sender.writing.set(true);
+        connection.send("{\"n\":1}");
+        connection.send("{\"n\":2}");
+        settle();
+        settle();
+        int looked = sender.looked.get();
+        org.awaitility.Awaitility.await("nothing is written, and the sender is not polled, while it writes")
+                .during(Duration.ofMillis(100))
+                .atMost(Duration.ofSeconds(2))
+                .until(() -> sender.batches.isEmpty() && sender.looked.get() == looked);
+        sender.writing.set(false);
+        sender.wake.run();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !sender.batches.isEmpty());
+        assertEquals(List.of(List.of("{\"n\":1}", "{\"n\":2}")), sender.batches);
+        assertNull(closed.get());
+    }
+
     @Test
     void aCloseOvertakesAFlushThatWaitsForAClientThatNeverReads() {
         AtomicReference<CloseReason> closed = new AtomicReference<>();
