@@ -125,7 +125,7 @@ public class ConnectionLifecycle {
                 session,
                 identity,
                 sender,
-                workers.sendLoopFor(session),
+                workers.nextSendLoop(),
                 workers.handlers(),
                 new Connection.Limits(
                         config.maxPendingFrames(),
