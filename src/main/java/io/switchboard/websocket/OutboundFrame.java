@@ -2,6 +2,7 @@ package io.switchboard.websocket;
 
 import io.switchboard.operations.control.Meters;
 import java.nio.charset.StandardCharsets;
+import java.util.function.UnaryOperator;
 
 /**
  * One text message for any number of receivers: the JSON text, and its complete RFC 6455 frame (unmasked, as a
@@ -105,7 +106,7 @@ public final class OutboundFrame {
      * The frame as an event stream writes it ({@code data:} lines and a blank line), made by {@code encode} from
      * {@link #utf8()} the first time a stream needs it and shared by all its receivers; never to be changed.
      */
-    public byte[] event(java.util.function.UnaryOperator<byte[]> encode) {
+    public byte[] event(UnaryOperator<byte[]> encode) {
         byte[] bytes = event;
         if (bytes == null) {
             bytes = encode.apply(utf8());

@@ -13,19 +13,27 @@ import io.switchboard.identity.Identity;
 import io.switchboard.operations.control.Meters;
 import io.switchboard.protocol.InvalidMessage;
 import jakarta.websocket.CloseReason;
+import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.SendHandler;
 import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -34,17 +42,28 @@ class ConnectionTest {
 
     /** A session stand-in that only records how it was closed. */
     private static Session session(AtomicReference<CloseReason> closed) {
+        return session(closed::set, () -> closed.get() == null, null);
+    }
+
+    /** A session stand-in that tells {@code onClose} how it was closed; {@code remote} may be null (none asked for). */
+    private static Session session(Consumer<CloseReason> onClose, BooleanSupplier open, RemoteEndpoint.Async remote) {
         Map<String, Object> properties = new HashMap<>();
         return (Session) Proxy.newProxyInstance(
                 Session.class.getClassLoader(),
                 new Class<?>[] {Session.class},
                 (proxy, method, args) -> switch (method.getName()) {
                     case "close" -> {
-                        closed.set(args == null ? null : (CloseReason) args[0]);
+                        onClose.accept(args == null ? null : (CloseReason) args[0]);
                         yield null;
                     }
+                    case "getAsyncRemote" -> {
+                        if (remote == null) {
+                            throw new UnsupportedOperationException(method.getName());
+                        }
+                        yield remote;
+                    }
                     case "getUserProperties" -> properties;
-                    case "isOpen" -> closed.get() == null;
+                    case "isOpen" -> open.getAsBoolean();
                     case "getId" -> "s1";
                     case "hashCode" -> System.identityHashCode(proxy);
                     case "equals" -> proxy == args[0];
@@ -197,7 +216,7 @@ class ConnectionTest {
             for (int i = 0; i < 4; i++) {
                 connection.reject(InvalidMessage.missing("room"));
             }
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> closed.get() != null);
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> closed.get() != null);
             assertEquals(1008, closed.get().getCloseCode().getCode());
             assertEquals(List.of(4), framesWrittenAtClose, "all four error frames went out before the close frame");
         } finally {
@@ -227,7 +246,7 @@ class ConnectionTest {
             String text = "{\"type\":\"message\",\"text\":\"héllo\"}";
             Connection.broadcast(receivers, "user0", new OutboundFrame(text), meters);
             Timer fanout = registry.get("switchboard.fanout").timer();
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> fanout.count() == 1);
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> fanout.count() == 1);
             Counter frames = registry.get("switchboard.frames.out")
                     .tags("endpoint", "chat", "type", "message")
                     .counter();
@@ -270,7 +289,7 @@ class ConnectionTest {
                     receivers.get(0).send("direct"); // handed over between two broadcasts, delivered between them
                 }
             }
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> {
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> {
                 synchronized (senders.get(9)) {
                     return senders.get(9).sent.size() == 100;
                 }
@@ -284,7 +303,7 @@ class ConnectionTest {
                     }
                 }
                 HeldSender sender = senders.get(i);
-                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> {
+                Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> {
                     synchronized (sender) {
                         return sender.sent.size() == expected.size();
                     }
@@ -303,9 +322,9 @@ class ConnectionTest {
 
     /** A sender that takes frames a batch at a time (an event stream) and records the batches. */
     private static final class BatchSender implements FrameSender {
-        final List<List<String>> batches = java.util.Collections.synchronizedList(new ArrayList<>());
-        final java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean();
-        final java.util.concurrent.atomic.AtomicInteger looked = new java.util.concurrent.atomic.AtomicInteger();
+        final List<List<String>> batches = Collections.synchronizedList(new ArrayList<>());
+        final AtomicBoolean writing = new AtomicBoolean();
+        final AtomicInteger looked = new AtomicInteger();
         volatile Runnable wake;
 
         @Override
@@ -345,7 +364,7 @@ class ConnectionTest {
     void aSendLoopThatFallsBehindWritesTheFramesQueuedMeanwhileInOneBatch() throws Exception {
         BatchSender sender = new BatchSender();
         Connection connection = connection(sender, 100, new AtomicReference<>());
-        java.util.concurrent.CountDownLatch busy = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch busy = new CountDownLatch(1);
         loop.execute(() -> {
             try {
                 busy.await(5, TimeUnit.SECONDS); // the loop is busy with other connections' work
@@ -373,13 +392,13 @@ class ConnectionTest {
         settle();
         settle();
         int looked = sender.looked.get();
-        org.awaitility.Awaitility.await("nothing is written, and the sender is not polled, while it writes")
+        Awaitility.await("nothing is written, and the sender is not polled, while it writes")
                 .during(Duration.ofMillis(100))
                 .atMost(Duration.ofSeconds(2))
                 .until(() -> sender.batches.isEmpty() && sender.looked.get() == looked);
         sender.writing.set(false);
         sender.wake.run();
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !sender.batches.isEmpty());
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !sender.batches.isEmpty());
         assertEquals(List.of(List.of("{\"n\":1}", "{\"n\":2}")), sender.batches);
         assertNull(closed.get());
     }
@@ -415,12 +434,12 @@ class ConnectionTest {
             Connection connection = connection(stuck, 100, closed);
             connection.closeWhenFlushed(Close.POLICY_VIOLATION.reason("too many invalid messages"));
             connection.send("waits behind the stuck write");
-            org.awaitility.Awaitility.await()
+            Awaitility.await()
                     .during(Duration.ofMillis(200))
                     .atMost(Duration.ofSeconds(2))
                     .until(() -> closed.get() == null); // still waiting for the socket
             connection.close(Close.HEARTBEAT_TIMEOUT);
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> closed.get() != null);
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> closed.get() != null);
             assertEquals(4000, closed.get().getCloseCode().getCode(), "the heartbeat's close is not swallowed");
         } finally {
             loop.shutdownNow();
@@ -430,41 +449,24 @@ class ConnectionTest {
     @Test
     void noHeartbeatPingFollowsTheCloseFrame() throws Exception {
         // on Undertow a ping sent after the Close frame was queued drops the connection before that Close is written
-        List<String> events = java.util.Collections.synchronizedList(new ArrayList<>());
-        Map<String, Object> properties = new HashMap<>();
-        jakarta.websocket.RemoteEndpoint.Async remote = (jakarta.websocket.RemoteEndpoint.Async) Proxy.newProxyInstance(
-                Session.class.getClassLoader(),
-                new Class<?>[] {jakarta.websocket.RemoteEndpoint.Async.class},
-                (proxy, method, args) -> {
+        List<String> events = Collections.synchronizedList(new ArrayList<>());
+        RemoteEndpoint.Async remote = (RemoteEndpoint.Async) Proxy.newProxyInstance(
+                Session.class.getClassLoader(), new Class<?>[] {RemoteEndpoint.Async.class}, (proxy, method, args) -> {
                     if (!method.getName().equals("sendPing")) {
                         throw new UnsupportedOperationException(method.getName());
                     }
                     events.add("ping");
                     return null;
                 });
-        Session session = (Session) Proxy.newProxyInstance(
-                Session.class.getClassLoader(),
-                new Class<?>[] {Session.class},
-                (proxy, method, args) -> switch (method.getName()) {
-                    case "close" -> {
-                        events.add("close "
-                                + ((CloseReason) args[0]).getCloseCode().getCode());
-                        yield null;
-                    }
-                    case "getAsyncRemote" -> remote;
-                    case "getUserProperties" -> properties;
-                    case "isOpen" -> !events.stream().anyMatch(e -> e.startsWith("close"));
-                    case "getId" -> "s1";
-                    case "hashCode" -> System.identityHashCode(proxy);
-                    case "equals" -> proxy == args[0];
-                    case "toString" -> "session";
-                    default -> throw new UnsupportedOperationException(method.getName());
-                });
+        Session session = session(
+                reason -> events.add("close " + reason.getCloseCode().getCode()),
+                () -> events.stream().noneMatch(e -> e.startsWith("close")),
+                remote);
         Connection connection = connection(session, new Identity("alice", "alice"), new HeldSender(true), 5, loop);
 
         connection.ping();
         connection.closeWhenFlushed(Close.SERVICE_RESTART.reason("server restarting"));
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> events.size() == 2);
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> events.size() == 2);
         connection.ping(); // the heartbeat's next round, before the connection is deregistered
         settle();
 
