@@ -53,6 +53,7 @@ public class SwitchboardConfig {
     private final Duration shutdownDrainWindow =
             Duration.ofMillis(integer("switchboard.drain.shutdown-window-ms", 2_000));
     private final boolean metricsEnabled = Boolean.parseBoolean(string("switchboard.metrics.enabled", "true"));
+    private final boolean sendOnIoThreads = Boolean.parseBoolean(string("switchboard.send.io-threads", "true"));
     private final String metricsToken = string("switchboard.metrics.token", "");
     private final Duration readinessTimeout = Duration.ofMillis(integer("switchboard.health.ready-timeout-ms", 2_000));
     private final String redisUri = string("switchboard.cluster.redis-uri", "");
@@ -253,6 +254,14 @@ public class SwitchboardConfig {
     /** Whether meters record and {@code /api/metrics} serves them (off: every meter is a no-op, 404). */
     public boolean metricsEnabled() {
         return metricsEnabled;
+    }
+
+    /**
+     * Whether, on WildFly, a connection's frames are queued and written on the I/O thread that owns its socket
+     * rather than on one of Switchboard's send loops (which hand each frame over to that thread).
+     */
+    public boolean sendOnIoThreads() {
+        return sendOnIoThreads;
     }
 
     /**

@@ -103,7 +103,14 @@ final class CloseProtocol {
     private void closeSession(CloseReason reason) {
         closedWith = reason;
         sessionClosed = true;
-        if (loop instanceof ScheduledExecutorService scheduled) {
+        if (loop instanceof IoThreadLoop io) {
+            ScheduledExecutorService closer = io.closer();
+            try {
+                closer.execute(() -> UpgradeRequest.whenFinished(upgradeFinished, closer, () -> closeNow(reason)));
+            } catch (RejectedExecutionException e) {
+                closeNow(reason); // shutting down
+            }
+        } else if (loop instanceof ScheduledExecutorService scheduled) {
             UpgradeRequest.whenFinished(upgradeFinished, scheduled, () -> closeNow(reason));
         } else {
             closeNow(reason);

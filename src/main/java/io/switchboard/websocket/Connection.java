@@ -334,7 +334,8 @@ public final class Connection {
 
     /** How frames reach this client: the send strategy and the container path under it (for the log and tests). */
     public String sendPath() {
-        return outbound.getClass().getSimpleName() + ": " + sender.path();
+        return outbound.getClass().getSimpleName() + ": " + sender.path()
+                + (loop instanceof IoThreadLoop ? ", on the socket's I/O thread" : "");
     }
 
     @Override

@@ -125,7 +125,7 @@ public class ConnectionLifecycle {
                 session,
                 identity,
                 sender,
-                workers.nextSendLoop(),
+                workers.sendLoopFor(session),
                 workers.handlers(),
                 new Connection.Limits(
                         config.maxPendingFrames(),

@@ -1,5 +1,6 @@
 package io.switchboard.websocket;
 
+import io.switchboard.config.SwitchboardConfig;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -7,6 +8,10 @@ import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.websocket.Session;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -29,8 +34,14 @@ public class Workers {
     @Resource(lookup = "java:comp/DefaultManagedThreadFactory")
     ManagedThreadFactory threads;
 
+    @Inject
+    SwitchboardConfig config;
+
     private ScheduledExecutorService[] sendLoops;
     private final AtomicInteger nextLoop = new AtomicInteger();
+    /** The send loops on the server's I/O threads (WildFly), one per thread. */
+    private final Map<Object, IoThreadLoop> ioLoops = new ConcurrentHashMap<>();
+
     private ExecutorService handlers;
 
     @PostConstruct
@@ -51,7 +62,19 @@ public class Workers {
         // delivering the event is what creates the bean
     }
 
-    /** The send loop for a new connection. */
+    /**
+     * The send loop for a new connection on {@code session}: on WildFly the I/O thread that owns its socket (no
+     * hand-over per frame, {@link IoThreadLoop}), else the next of Switchboard's own send loops.
+     */
+    public ScheduledExecutorService sendLoopFor(Session session) {
+        Object ioThread = config.sendOnIoThreads() ? IoThreadLoop.ioThreadOf(session) : null;
+        if (ioThread == null) {
+            return nextSendLoop();
+        }
+        return ioLoops.computeIfAbsent(ioThread, thread -> IoThreadLoop.on(thread, nextSendLoop()));
+    }
+
+    /** The next of Switchboard's own send loops, round robin. */
     public ScheduledExecutorService nextSendLoop() {
         return sendLoops[Math.floorMod(nextLoop.getAndIncrement(), sendLoops.length)];
     }
@@ -63,6 +86,7 @@ public class Workers {
 
     @PreDestroy
     void stop() {
+        ioLoops.values().forEach(IoThreadLoop::stop);
         for (ScheduledExecutorService loop : sendLoops) {
             loop.shutdownNow();
         }

@@ -205,7 +205,8 @@ class ChatIT extends DeployedTest {
         // that changed Undertow's WebSockets to the standard async remote: this notices
         String expected = "payara".equals(System.getProperty("switchboard.server"))
                 ? "CoalescingSendQueue: pre-encoded frames to the Grizzly connection's write queue"
-                : "PipelinedSendQueue: pre-encoded text to the Undertow channel (container queue)";
+                : "PipelinedSendQueue: pre-encoded text to the Undertow channel (container queue), on the socket's I/O"
+                        + " thread";
         try (WsClient alice = WsClient.connect(ws, "/ws/chat", "alice")) {
             String id = alice.expect("welcome").getString("connectionId");
             HttpResponse<String> path = Servers.get(http, "/api/test/send-path?connection=" + id);
