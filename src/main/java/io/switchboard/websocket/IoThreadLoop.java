@@ -7,7 +7,6 @@ import java.lang.invoke.MethodType;
 import java.util.List;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.Callable;
-import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -24,38 +23,25 @@ import java.util.concurrent.TimeUnit;
  */
 final class IoThreadLoop extends AbstractExecutorService implements ScheduledExecutorService {
 
-    /** For an I/O thread class: {@code execute(Runnable)}, {@code executeAfter(Runnable, long, TimeUnit)}. */
-    private static final ClassValue<MethodHandle[]> HANDLES = Reflection.perClass(type -> {
-        MethodHandles.Lookup lookup = MethodHandles.publicLookup();
-        Class<?> executor = Class.forName("org.xnio.XnioIoThread", false, type.getClassLoader());
-        return new MethodHandle[] {
-            lookup.findVirtual(executor, "execute", MethodType.methodType(void.class, Runnable.class))
-                    .asType(MethodType.methodType(void.class, Object.class, Runnable.class)),
-            lookup.findVirtual(
-                            executor,
-                            "executeAfter",
-                            MethodType.methodType(
-                                    Class.forName("org.xnio.XnioExecutor$Key", false, type.getClassLoader()),
-                                    Runnable.class,
-                                    long.class,
-                                    TimeUnit.class))
-                    .asType(MethodType.methodType(
-                            Object.class, Object.class, Runnable.class, long.class, TimeUnit.class))
-        };
+    /** For an I/O thread class: its {@code execute(Runnable)}, as {@code (Object, Runnable)void}. */
+    private static final ClassValue<MethodHandle[]> EXECUTE = Reflection.perClass(type -> new MethodHandle[] {
+        MethodHandles.publicLookup()
+                .findVirtual(
+                        Class.forName("org.xnio.XnioIoThread", false, type.getClassLoader()),
+                        "execute",
+                        MethodType.methodType(void.class, Runnable.class))
+                .asType(MethodType.methodType(void.class, Object.class, Runnable.class))
     });
 
     private final Object thread;
     private final ScheduledExecutorService closer;
     private final MethodHandle execute;
-    private final MethodHandle executeAfter;
     private volatile boolean stopped;
 
     private IoThreadLoop(Object thread, ScheduledExecutorService closer) {
         this.thread = thread;
         this.closer = closer;
-        MethodHandle[] handles = HANDLES.get(thread.getClass());
-        this.execute = handles[0];
-        this.executeAfter = handles[1];
+        this.execute = EXECUTE.get(thread.getClass())[0];
     }
 
     /** The I/O thread of the Undertow channel under {@code session}; null when there is none to reach. */
@@ -66,7 +52,7 @@ final class IoThreadLoop extends AbstractExecutorService implements ScheduledExe
         try {
             Object channel = session.getClass().getMethod("getWebSocketChannel").invoke(session);
             Object thread = channel.getClass().getMethod("getIoThread").invoke(channel);
-            HANDLES.get(thread.getClass());
+            EXECUTE.get(thread.getClass());
             return thread;
         } catch (ReflectiveOperationException | RuntimeException e) {
             return null;
@@ -107,20 +93,26 @@ final class IoThreadLoop extends AbstractExecutorService implements ScheduledExe
         }
     }
 
+    /**
+     * Runs {@code command} on this loop after {@code delay}: the wait is kept by {@link #closer()}, which then hands
+     * the task to the I/O thread (delayed tasks are rare: a deferred flush, a strike's close), so cancelling the
+     * returned future before the delay ends keeps the task from running.
+     */
     @Override
     public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
         if (stopped) {
             throw new RejectedExecutionException("send loop stopped");
         }
-        Later<Void> task = new Later<>(command, null, System.nanoTime() + unit.toNanos(delay));
-        try {
-            executeAfter.invokeExact(thread, (Runnable) task, delay, unit);
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable e) {
-            throw new RejectedExecutionException(e);
-        }
-        return task;
+        return closer.schedule(
+                () -> {
+                    try {
+                        execute(command);
+                    } catch (RejectedExecutionException e) {
+                        // stopped while waiting: undeploy drops the loop's work, as shutdownNow does
+                    }
+                },
+                delay,
+                unit);
     }
 
     @Override
@@ -162,25 +154,5 @@ final class IoThreadLoop extends AbstractExecutorService implements ScheduledExe
     @Override
     public boolean awaitTermination(long timeout, TimeUnit unit) {
         return stopped;
-    }
-
-    /** A task run after a delay; cancelling it keeps it from running. */
-    private static final class Later<V> extends FutureTask<V> implements ScheduledFuture<V> {
-        private final long dueNanos;
-
-        Later(Runnable task, V result, long dueNanos) {
-            super(task, result);
-            this.dueNanos = dueNanos;
-        }
-
-        @Override
-        public long getDelay(TimeUnit unit) {
-            return unit.convert(dueNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
-        }
-
-        @Override
-        public int compareTo(java.util.concurrent.Delayed other) {
-            return Long.compare(getDelay(TimeUnit.NANOSECONDS), other.getDelay(TimeUnit.NANOSECONDS));
-        }
     }
 }
