@@ -1,12 +1,10 @@
 package io.switchboard.websocket;
 
 import jakarta.websocket.Session;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.util.List;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -23,37 +21,28 @@ import java.util.concurrent.TimeUnit;
  */
 final class IoThreadLoop extends AbstractExecutorService implements ScheduledExecutorService {
 
-    /** For an I/O thread class: its {@code execute(Runnable)}, as {@code (Object, Runnable)void}. */
-    private static final ClassValue<MethodHandle[]> EXECUTE = Reflection.perClass(type -> new MethodHandle[] {
-        MethodHandles.publicLookup()
-                .findVirtual(
-                        Class.forName("org.xnio.XnioIoThread", false, type.getClassLoader()),
-                        "execute",
-                        MethodType.methodType(void.class, Runnable.class))
-                .asType(MethodType.methodType(void.class, Object.class, Runnable.class))
-    });
-
-    private final Object thread;
+    private final Executor thread;
     private final ScheduledExecutorService closer;
-    private final MethodHandle execute;
     private volatile boolean stopped;
 
-    private IoThreadLoop(Object thread, ScheduledExecutorService closer) {
+    private IoThreadLoop(Executor thread, ScheduledExecutorService closer) {
         this.thread = thread;
         this.closer = closer;
-        this.execute = EXECUTE.get(thread.getClass())[0];
     }
 
-    /** The I/O thread of the Undertow channel under {@code session}; null when there is none to reach. */
-    static Object ioThreadOf(Session session) {
+    /**
+     * The I/O thread of the Undertow channel under {@code session} (an {@code org.xnio.XnioIoThread}, which is an
+     * {@link Executor} of tasks on that thread); null when there is none to reach.
+     */
+    static Executor ioThreadOf(Session session) {
         if (!session.getClass().getName().startsWith("io.undertow.")) {
             return null;
         }
         try {
             Object channel = session.getClass().getMethod("getWebSocketChannel").invoke(session);
-            Object thread = channel.getClass().getMethod("getIoThread").invoke(channel);
-            EXECUTE.get(thread.getClass());
-            return thread;
+            return channel.getClass().getMethod("getIoThread").invoke(channel) instanceof Executor thread
+                    ? thread
+                    : null;
         } catch (ReflectiveOperationException | RuntimeException e) {
             return null;
         }
@@ -63,7 +52,7 @@ final class IoThreadLoop extends AbstractExecutorService implements ScheduledExe
      * A loop on {@code thread}, an I/O thread found by {@link #ioThreadOf}; its connections' sessions are closed on
      * {@code closer}, one of Switchboard's own threads ({@link #closer()}).
      */
-    static IoThreadLoop on(Object thread, ScheduledExecutorService closer) {
+    static IoThreadLoop on(Executor thread, ScheduledExecutorService closer) {
         return new IoThreadLoop(thread, closer);
     }
 
@@ -84,13 +73,7 @@ final class IoThreadLoop extends AbstractExecutorService implements ScheduledExe
         if (stopped) {
             throw new RejectedExecutionException("send loop stopped");
         }
-        try {
-            execute.invokeExact(thread, task);
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable e) {
-            throw new RejectedExecutionException(e);
-        }
+        thread.execute(task);
     }
 
     /**

@@ -12,6 +12,7 @@ import jakarta.inject.Inject;
 import jakarta.websocket.Session;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -40,7 +41,7 @@ public class Workers {
     private ScheduledExecutorService[] sendLoops;
     private final AtomicInteger nextLoop = new AtomicInteger();
     /** The send loops on the server's I/O threads (WildFly), one per thread. */
-    private final Map<Object, IoThreadLoop> ioLoops = new ConcurrentHashMap<>();
+    private final Map<Executor, IoThreadLoop> ioLoops = new ConcurrentHashMap<>();
 
     private ExecutorService handlers;
 
@@ -67,7 +68,7 @@ public class Workers {
      * hand-over per frame, {@link IoThreadLoop}), else the next of Switchboard's own send loops.
      */
     public ScheduledExecutorService sendLoopFor(Session session) {
-        Object ioThread = config.sendOnIoThreads() ? IoThreadLoop.ioThreadOf(session) : null;
+        Executor ioThread = config.sendOnIoThreads() ? IoThreadLoop.ioThreadOf(session) : null;
         if (ioThread == null) {
             return nextSendLoop();
         }

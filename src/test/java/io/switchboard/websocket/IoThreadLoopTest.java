@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -17,18 +18,21 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.xnio.XnioIoThread;
 
-/** The send loop on WildFly's socket threads, against a stand-in {@link XnioIoThread}. */
+/** The send loop on WildFly's socket threads, against a stand-in for the I/O thread. */
 class IoThreadLoopTest {
 
-    private final XnioIoThread ioThread = new XnioIoThread();
+    private static final String IO_THREAD = "io-thread";
+
+    /** Stands in for XNIO's I/O thread, an executor of tasks one at a time on its thread. */
+    private final ExecutorService ioThread = Executors.newSingleThreadExecutor(task -> new Thread(task, IO_THREAD));
+
     private final ScheduledExecutorService closer = Executors.newSingleThreadScheduledExecutor();
     private final IoThreadLoop loop = IoThreadLoop.on(ioThread, closer);
 
     @AfterEach
     void stop() {
-        ioThread.close();
+        ioThread.shutdownNow();
         closer.shutdownNow();
     }
 
@@ -42,7 +46,7 @@ class IoThreadLoopTest {
         List<String> expected = new ArrayList<>();
         List<String> actual = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
-            expected.add(i + "@" + XnioIoThread.NAME);
+            expected.add(i + "@" + IO_THREAD);
             actual.add(ran.poll(5, TimeUnit.SECONDS));
         }
         assertEquals(expected, actual);
@@ -54,7 +58,7 @@ class IoThreadLoopTest {
         long start = System.nanoTime();
         ScheduledFuture<?> later =
                 loop.schedule(() -> record(ran, Thread.currentThread().getName()), 50, TimeUnit.MILLISECONDS);
-        assertEquals(XnioIoThread.NAME, ran.poll(5, TimeUnit.SECONDS));
+        assertEquals(IO_THREAD, ran.poll(5, TimeUnit.SECONDS));
         assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(50), "ran before its delay");
         later.get(5, TimeUnit.SECONDS);
     }
