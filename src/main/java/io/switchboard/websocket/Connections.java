@@ -192,6 +192,7 @@ public class Connections {
         }
         InvalidMessage invalid = cause(error, InvalidMessage.class);
         if ((invalid != null || error instanceof DecodeException) && connection.isPresent()) {
+            connection.get().touch(); // a refused message is still a sign of life
             connection.get().traffic().in();
         }
         if (invalid != null && connection.isPresent()) {

@@ -7,7 +7,8 @@ import java.nio.ByteBuffer;
  * Follows the frames a client sends (RFC 6455 §5.2) as their bytes arrive, before the container parses them, and
  * keeps no payload: only the current frame header (at most 14 bytes) and counts. It refuses
  * <ul>
- * <li>an unmasked frame (§5.1: a server must close the connection), with 1002, and</li>
+ * <li>an unmasked frame (§5.1: a server must close the connection), with 1002,</li>
+ * <li>a binary frame, of any size (the protocol is JSON text), with 1003, and</li>
  * <li>a data frame whose declared length, or a message whose fragments' running total, is larger than the limit,
  * with 1009, as soon as the frame header says so, before any of that payload is read.</li>
  * </ul>
@@ -87,6 +88,10 @@ final class FrameScanner {
         int opcode = header[0] & 0x0F;
         boolean control = (opcode & 0x08) != 0;
         if (control) {
+            return;
+        }
+        if (opcode == 2) {
+            refusal = Close.BINARY_NOT_ACCEPTED.reason(); // whatever its size: refused before any payload is read
             return;
         }
         if (length < 0) {

@@ -200,6 +200,46 @@ class ChatIT extends DeployedTest {
     }
 
     @Test
+    void aRefusedMessageCountsAsLifeForTheHeartbeat() throws Exception {
+        try (WsClient alice = WsClient.chat(ws, "alice")) {
+            alice.join(room);
+            try (SilentClient ghost = new SilentClient(ws, "/ws/chat?ticket=" + Servers.ticket(ws, "ghost"))) {
+                ghost.sendText("{\"type\":\"join\",\"room\":\"" + room + "\"}");
+                alice.expect(
+                        "presence", p -> "ghost".equals(p.getString("user")) && "joined".equals(p.getString("event")));
+                // it answers no ping, but sends a malformed message every 500 ms for 4 s, past the 3 s timeout of the
+                // tests' heartbeat (8 strikes, fewer than the 10 that close a connection)
+                ScheduledExecutorService talk = Executors.newSingleThreadScheduledExecutor();
+                AtomicInteger sent = new AtomicInteger();
+                CompletableFuture<Void> done = new CompletableFuture<>();
+                try {
+                    talk.scheduleAtFixedRate(
+                            () -> {
+                                try {
+                                    ghost.sendText("not json");
+                                    if (sent.incrementAndGet() == 8) {
+                                        done.complete(null);
+                                    }
+                                } catch (IOException e) {
+                                    done.completeExceptionally(e);
+                                }
+                            },
+                            500,
+                            500,
+                            TimeUnit.MILLISECONDS);
+                    done.get(20, TimeUnit.SECONDS);
+                } finally {
+                    talk.shutdownNow();
+                }
+                assertTrue(members().contains("ghost"), "removed as silent while it was sending: " + members());
+                // then silent: the heartbeat removes it
+                alice.expect(
+                        "presence", p -> "ghost".equals(p.getString("user")) && "left".equals(p.getString("event")));
+            }
+        }
+    }
+
+    @Test
     void eachServerSendsThroughItsFastPath() {
         // a Payara update that moved Grizzly's fields would fall back to Tyrus' raw frames silently, a WildFly update
         // that changed Undertow's WebSockets to the standard async remote: this notices
@@ -537,10 +577,11 @@ class ChatIT extends DeployedTest {
         }
     }
 
-    @Test
-    void aBinaryFrameIsRefusedWith1003AndAReason() {
+    @ParameterizedTest
+    @ValueSource(ints = {3, 2_000})
+    void aBinaryFrameIsRefusedWith1003AndAReasonWhateverItsSize(int size) {
         try (WsClient alice = WsClient.chat(ws, "alice")) {
-            alice.sendBinary(new byte[] {1, 2, 3});
+            alice.sendBinary(new byte[size]);
             assertEquals(1003, alice.closeCode());
             assertTrue(alice.closeReason().contains("JSON"), alice.closeReason());
         }

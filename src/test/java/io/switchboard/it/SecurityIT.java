@@ -12,6 +12,7 @@ import io.switchboard.it.probe.TestClock;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.IOException;
+import java.io.StringReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -187,6 +188,24 @@ class SecurityIT extends DeployedTest {
                 .orTimeout(WsClient.TIMEOUT.toSeconds(), TimeUnit.SECONDS)
                 .join();
         sameSite.abort();
+    }
+
+    @Test
+    void aPublicRoomCreatedOverRestShowsNoOwner() {
+        String creator = user("paula");
+        String room = "square-" + tag;
+        HttpResponse<String> created = Servers.post(
+                http, "/api/rooms", "{\"name\":\"" + room + "\",\"privateRoom\":false}", Credentials.bearer(creator));
+        assertEquals(201, created.statusCode(), created.body());
+        assertFalse(
+                Json.createReader(new StringReader(created.body())).readObject().containsKey("owner"), created.body());
+        JsonObject members = Json.createReader(new StringReader(
+                        Servers.get(http, "/api/rooms/" + room + "/members", Credentials.bearer(creator))
+                                .body()))
+                .readObject();
+        assertEquals(room, members.getString("room"));
+        assertFalse(members.containsKey("owner"), members.toString());
+        assertTrue(members.getJsonArray("members").isEmpty(), members.toString());
     }
 
     @Test

@@ -14,17 +14,22 @@ class FrameScannerTest {
 
     @Test
     void maskedFramesWithinTheLimitPassInAnyChunking() {
-        byte[] stream = concat(
-                frame(0x81, 100, true),
-                frame(0x89, 5, true),
-                frame(0x01, 60, true),
-                frame(0x80, 40, true),
-                frame(0x82, 20, true));
+        byte[] stream =
+                concat(frame(0x81, 100, true), frame(0x89, 5, true), frame(0x01, 60, true), frame(0x80, 40, true));
         FrameScanner whole = new FrameScanner(LIMIT);
         assertNull(whole.scan(ByteBuffer.wrap(stream)));
         FrameScanner byteByByte = new FrameScanner(LIMIT);
         for (byte b : stream) {
             assertNull(byteByByte.scan(ByteBuffer.wrap(new byte[] {b})));
+        }
+    }
+
+    @Test
+    void aBinaryFrameOfAnySizeIsRefusedWith1003AtItsHeader() {
+        for (int length : new int[] {3, 2_000, LIMIT + 1}) {
+            FrameScanner scanner = new FrameScanner(LIMIT);
+            assertNull(scanner.scan(ByteBuffer.wrap(frame(0x81, 10, true))));
+            assertEquals(1003, code(scanner.scan(ByteBuffer.wrap(header(0x82, length)))), length + " bytes");
         }
     }
 

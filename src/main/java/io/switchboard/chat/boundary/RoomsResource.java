@@ -131,7 +131,7 @@ public class RoomsResource {
         ChatRoom found = readable(room);
         return new MembersView(
                 room,
-                found.getOwner(),
+                owner(found),
                 rooms.members(room).stream()
                         .map(m ->
                                 new MemberView(m.getUserId(), m.getRole().name().toLowerCase(Locale.ROOT)))
@@ -199,6 +199,11 @@ public class RoomsResource {
     }
 
     private static RoomView view(ChatRoom room, int online) {
-        return new RoomView(room.getName(), room.getCreatedAt(), online, room.isPrivate(), room.getOwner());
+        return new RoomView(room.getName(), room.getCreatedAt(), online, room.isPrivate(), owner(room));
+    }
+
+    /** A private room's owner; a public room has none to show, whoever created it (docs/protocol.md). */
+    private static String owner(ChatRoom room) {
+        return room.isPrivate() ? room.getOwner() : null;
     }
 }
