@@ -187,10 +187,7 @@ class ChatIT extends DeployedTest {
     void theHeartbeatRemovesAClientThatStopsAnswering() throws Exception {
         try (WsClient alice = WsClient.chat(ws, "alice")) {
             alice.join(room);
-            try (SilentClient ghost = new SilentClient(ws, "/ws/chat?ticket=" + Servers.ticket(ws, "ghost"))) {
-                ghost.sendText("{\"type\":\"join\",\"room\":\"" + room + "\"}");
-                alice.expect(
-                        "presence", p -> "ghost".equals(p.getString("user")) && "joined".equals(p.getString("event")));
+            try (SilentClient ghost = ghostJoins(alice)) {
                 // the ghost never answers the server's pings: the heartbeat (3 s timeout in tests) must remove it
                 alice.expect(
                         "presence", p -> "ghost".equals(p.getString("user")) && "left".equals(p.getString("event")));
@@ -203,10 +200,7 @@ class ChatIT extends DeployedTest {
     void aRefusedMessageCountsAsLifeForTheHeartbeat() throws Exception {
         try (WsClient alice = WsClient.chat(ws, "alice")) {
             alice.join(room);
-            try (SilentClient ghost = new SilentClient(ws, "/ws/chat?ticket=" + Servers.ticket(ws, "ghost"))) {
-                ghost.sendText("{\"type\":\"join\",\"room\":\"" + room + "\"}");
-                alice.expect(
-                        "presence", p -> "ghost".equals(p.getString("user")) && "joined".equals(p.getString("event")));
+            try (SilentClient ghost = ghostJoins(alice)) {
                 // it answers no ping, but sends a malformed message every 500 ms for 4 s, past the 3 s timeout of the
                 // tests' heartbeat (8 strikes, fewer than the 10 that close a connection)
                 ScheduledExecutorService talk = Executors.newSingleThreadScheduledExecutor();
@@ -672,6 +666,14 @@ class ChatIT extends DeployedTest {
         assertTrue(badLimit.statusCode() == 400 || badLimit.statusCode() == 404, badLimit.body());
         assertEquals(404, unknownRoom.statusCode());
         assertEquals(404, json(unknownRoom).asJsonObject().getInt("status"));
+    }
+
+    /** A client "ghost" that joins the room (seen by {@code alice}) and then answers no ping. */
+    private SilentClient ghostJoins(WsClient alice) throws IOException {
+        SilentClient ghost = new SilentClient(ws, "/ws/chat?ticket=" + Servers.ticket(ws, "ghost"));
+        ghost.sendText("{\"type\":\"join\",\"room\":\"" + room + "\"}");
+        alice.expect("presence", p -> "ghost".equals(p.getString("user")) && "joined".equals(p.getString("event")));
+        return ghost;
     }
 
     private List<String> members() {
