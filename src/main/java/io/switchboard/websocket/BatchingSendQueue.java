@@ -56,7 +56,7 @@ final class BatchingSendQueue extends FlushingSendQueue {
             batch.add(frame);
             bytes += frame.payloadBytes();
         } while (batch.size() < BATCH_FRAMES && bytes < BATCH_BYTES && (frame = queue.poll()) != null);
-        pending.addAndGet(-batch.size());
+        addPending(-batch.size());
         try {
             if (!close.closedHere()) {
                 sender.sendBatch(batch);

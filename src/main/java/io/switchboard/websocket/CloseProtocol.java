@@ -3,11 +3,11 @@ package io.switchboard.websocket;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -21,12 +21,30 @@ import java.util.logging.Logger;
 final class CloseProtocol {
 
     private static final Logger LOG = Logger.getLogger(CloseProtocol.class.getName());
+    private static final BooleanSupplier FINISHED = () -> true;
+    private static final VarHandle CLOSING;
+    private static final VarHandle AFTER_FLUSH;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            CLOSING = lookup.findVarHandle(CloseProtocol.class, "closing", boolean.class);
+            AFTER_FLUSH = lookup.findVarHandle(CloseProtocol.class, "afterFlush", CloseReason.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final Session session;
     private final Executor loop;
-    private final BooleanSupplier upgradeFinished;
-    private final AtomicBoolean closing = new AtomicBoolean();
-    private final AtomicReference<CloseReason> afterFlush = new AtomicReference<>();
+    /** Until it has said true once: then {@link #FINISHED}, so the container's request is no longer referenced here. */
+    private volatile BooleanSupplier upgradeFinished;
+    /** Set once, through CLOSING: no frame is queued any more. */
+    private volatile boolean closing;
+    /** The reason of a close waiting for the queued frames; taken once, through AFTER_FLUSH. */
+    @SuppressWarnings("unused")
+    private volatile CloseReason afterFlush;
+
     private volatile boolean sessionClosed;
     private volatile CloseReason closedWith;
 
@@ -46,12 +64,20 @@ final class CloseProtocol {
 
     /** Whether the container has finished the HTTP request that upgraded the session ({@link UpgradeRequest}). */
     boolean upgradeFinished() {
-        return upgradeFinished.getAsBoolean();
+        BooleanSupplier finished = upgradeFinished;
+        if (finished == FINISHED) {
+            return true;
+        }
+        if (finished.getAsBoolean()) {
+            upgradeFinished = FINISHED; // once finished, it stays so
+            return true;
+        }
+        return false;
     }
 
     /** Whether the connection is closing: no frame is queued any more. */
     boolean closing() {
-        return closing.get();
+        return closing;
     }
 
     /** Whether the session was closed, or the container reports it closed: nothing is written any more. */
@@ -66,7 +92,7 @@ final class CloseProtocol {
 
     /** Closes once; later calls do nothing, except that a close waiting for queued frames is overtaken. */
     void close(CloseReason reason) {
-        if (closing.compareAndSet(false, true) || afterFlush.getAndSet(null) != null) {
+        if (CLOSING.compareAndSet(this, false, true) || AFTER_FLUSH.getAndSet(this, null) != null) {
             try {
                 loop.execute(() -> closeSession(reason));
             } catch (RejectedExecutionException e) {
@@ -80,8 +106,8 @@ final class CloseProtocol {
      * ({@link #flushed}); false when it was closing already.
      */
     boolean closeAfterFlush(CloseReason reason) {
-        if (closing.compareAndSet(false, true)) {
-            afterFlush.set(reason);
+        if (CLOSING.compareAndSet(this, false, true)) {
+            afterFlush = reason;
             return true;
         }
         return false;
@@ -89,7 +115,7 @@ final class CloseProtocol {
 
     /** The send queue has written everything: a close waiting for that happens now. */
     void flushed() {
-        CloseReason reason = afterFlush.getAndSet(null);
+        CloseReason reason = (CloseReason) AFTER_FLUSH.getAndSet(this, null);
         if (reason != null) {
             closeSession(reason);
         }
@@ -106,12 +132,13 @@ final class CloseProtocol {
         if (loop instanceof IoThreadLoop io) {
             ScheduledExecutorService closer = io.closer();
             try {
-                closer.execute(() -> UpgradeRequest.whenFinished(upgradeFinished, closer, () -> closeNow(reason)));
+                closer.execute(
+                        () -> UpgradeRequest.whenFinished(this::upgradeFinished, closer, () -> closeNow(reason)));
             } catch (RejectedExecutionException e) {
                 closeNow(reason); // shutting down
             }
         } else if (loop instanceof ScheduledExecutorService scheduled) {
-            UpgradeRequest.whenFinished(upgradeFinished, scheduled, () -> closeNow(reason));
+            UpgradeRequest.whenFinished(this::upgradeFinished, scheduled, () -> closeNow(reason));
         } else {
             closeNow(reason);
         }

@@ -49,7 +49,7 @@ final class CoalescingSendQueue extends FlushingSendQueue {
             }
             frames = batch.size();
         }
-        pending.addAndGet(-frames);
+        addPending(-frames);
         try {
             if (!close.closedHere()) {
                 sender.writeFrames(buffer, bytes);

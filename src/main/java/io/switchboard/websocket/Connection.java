@@ -9,13 +9,14 @@ import io.switchboard.protocol.Json;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -30,6 +31,10 @@ import java.util.logging.Logger;
  * </ul>
  * Beside them: its {@link Limits} (strikes, drops, inbound rate), its {@link Liveness} for the heartbeat, and
  * {@link Fanout} for one frame to many connections. Sending never blocks the caller.
+ * <p>
+ * An idle connection is kept small (bench/README.md, "Smaller connections"): the limits are shared by all
+ * connections, the strike counters are made at the first strike, and the inbound rate's bucket and the flooding flag
+ * are fields here, not objects of their own.
  */
 public final class Connection {
 
@@ -41,32 +46,50 @@ public final class Connection {
     /** The latest a flooding client is closed, paused or not. */
     static final Duration FLOOD_CLOSE_AT_THE_LATEST = Duration.ofSeconds(5);
 
+    private static final VarHandle FLOODING;
+    private static final VarHandle INBOUND_FULL_AT;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            FLOODING = lookup.findVarHandle(Connection.class, "flooding", boolean.class);
+            INBOUND_FULL_AT = lookup.findVarHandle(Connection.class, "inboundFullAt", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final String id;
     private final Session session;
     private final Identity identity;
     private final ScheduledExecutorService loop;
     private final InboundQueue inbound;
-    private final FrameSender sender;
     private final SendQueue outbound;
     private final CloseProtocol close;
     private final Limits limits;
-    private final AtomicBoolean flooding = new AtomicBoolean();
     private final Traffic traffic;
     private final Liveness liveness;
+    /** Refused messages and rate-limit drops within the strike window; made at the first of each (under this). */
+    private Strikes strikes;
+
+    private Strikes drops;
+    /** The inbound rate's bucket ({@link RateLimit}): when it is full again; changed by compare-and-set only. */
+    @SuppressWarnings("unused") // through INBOUND_FULL_AT
+    private volatile long inboundFullAt;
+    /** Whether this client flooded and is being closed; set once, through FLOODING. */
+    @SuppressWarnings("unused")
+    private volatile boolean flooding;
 
     /**
-     * What one connection may do: frames waiting for its socket, refused messages (strikes) and messages dropped by
-     * the rate limit within the strike window, and its inbound rate; all measured on {@code ticker}.
+     * What every connection may do, shared by all of them: frames waiting for its socket, refused messages (strikes)
+     * and messages dropped by the rate limit within the strike window, and its inbound rate; all measured on
+     * {@code ticker}.
      */
-    record Limits(int maxPending, Strikes strikes, Strikes drops, RateLimit rate, Ticker ticker) {
+    record Limits(
+            int maxPending, int maxStrikes, int maxDropped, Duration strikeWindow, RateLimit.Rate rate, Ticker ticker) {
 
         Limits(int maxPending, int maxStrikes, int maxDropped, Duration strikeWindow, int perSecond, Ticker ticker) {
-            this(
-                    maxPending,
-                    new Strikes(maxStrikes, strikeWindow, ticker),
-                    new Strikes(maxDropped, strikeWindow, ticker),
-                    new RateLimit(perSecond, ticker),
-                    ticker);
+            this(maxPending, maxStrikes, maxDropped, strikeWindow, new RateLimit.Rate(perSecond, ticker), ticker);
         }
     }
 
@@ -102,13 +125,13 @@ public final class Connection {
         this.liveness = new Liveness(limits.ticker());
         this.inbound = new InboundQueue(workers);
         this.close = new CloseProtocol(session, loop, UpgradeRequest.finished(session));
-        this.sender = sender;
+        this.inboundFullAt = limits.rate().full();
         this.outbound = SendQueue.of(sender, loop, close, limits.maxPending());
     }
 
     /** Whether one more client message fits this connection's rate limit. */
     boolean admit() {
-        return limits.rate().tryAcquire();
+        return limits.rate().tryAcquire(this, INBOUND_FULL_AT);
     }
 
     /**
@@ -197,7 +220,7 @@ public final class Connection {
             this, problem.code().wire(), problem.getMessage()
         });
         sendError(problem);
-        if (limits.strikes().strike()) {
+        if (strikes().strike()) {
             closeWhenFlushed(Close.POLICY_VIOLATION.reason("too many invalid messages"));
             return false;
         }
@@ -214,11 +237,25 @@ public final class Connection {
      */
     void drop(InvalidMessage problem) {
         sendError(problem);
-        if (limits.drops().strike() && flooding.compareAndSet(false, true)) {
+        if (drops().strike() && FLOODING.compareAndSet(this, false, true)) {
             CloseReason reason = Close.POLICY_VIOLATION.reason("too many messages (rate limit)");
             long decided = limits.ticker().nanos();
             process(() -> closeWhenQuiet(reason, decided));
         }
+    }
+
+    private synchronized Strikes strikes() {
+        if (strikes == null) {
+            strikes = new Strikes(limits.maxStrikes(), limits.strikeWindow(), limits.ticker());
+        }
+        return strikes;
+    }
+
+    private synchronized Strikes drops() {
+        if (drops == null) {
+            drops = new Strikes(limits.maxDropped(), limits.strikeWindow(), limits.ticker());
+        }
+        return drops;
     }
 
     /** Sends an error frame, counted by its code. */
@@ -243,7 +280,7 @@ public final class Connection {
 
     /** Whether this client flooded and is being closed: its messages are ignored. */
     boolean flooding() {
-        return flooding.get();
+        return flooding;
     }
 
     /**
@@ -319,7 +356,7 @@ public final class Connection {
 
     /** Frames waiting for the client's socket. */
     int pendingFrames() {
-        return outbound.pending.get();
+        return outbound.pending();
     }
 
     /** Whether this side has decided to close the connection (the close may not have been written yet). */
@@ -334,7 +371,7 @@ public final class Connection {
 
     /** How frames reach this client: the send strategy and the container path under it (for the log and tests). */
     public String sendPath() {
-        return outbound.getClass().getSimpleName() + ": " + sender.path()
+        return outbound.getClass().getSimpleName() + ": " + outbound.sender.path()
                 + (loop instanceof IoThreadLoop ? ", on the socket's I/O thread" : "");
     }
 

@@ -63,10 +63,19 @@ public class ConnectionLifecycle {
     Ticker ticker;
 
     private Meters meters;
+    /** The limits of every connection: one object shared by all of them. */
+    private Connection.Limits limits;
 
     @PostConstruct
     void init() {
         meters = metrics.meters();
+        limits = new Connection.Limits(
+                config.maxPendingFrames(),
+                config.maxStrikes(),
+                config.maxDropped(),
+                config.strikeWindow(),
+                config.messagesPerSecond(),
+                ticker);
     }
 
     /** The registered connection of a session, or null when it was refused or is closed. */
@@ -116,6 +125,7 @@ public class ConnectionLifecycle {
                             "too many connections for this user (limit " + config.connectionsPerUser() + ")"));
             return Optional.empty();
         }
+        TyrusUpgradeHandler.release(session); // Payara: what its upgrade handler keeps but never uses again
         FrameSender sender = FrameSender.of(session);
         if (sendPathLogged.compareAndSet(false, true)) {
             LOG.log(Level.INFO, "Switchboard sends WebSocket frames through {0}", sender.path());
@@ -127,13 +137,7 @@ public class ConnectionLifecycle {
                 sender,
                 workers.sendLoopFor(session),
                 workers.handlers(),
-                new Connection.Limits(
-                        config.maxPendingFrames(),
-                        config.maxStrikes(),
-                        config.maxDropped(),
-                        config.strikeWindow(),
-                        config.messagesPerSecond(),
-                        ticker),
+                limits,
                 new Traffic(endpoint, meters, RemoteAddress.of(session), bytesIn(session, scanner)));
         session.getUserProperties().put(KEY, connection);
         registry.add(connection);
@@ -152,7 +156,7 @@ public class ConnectionLifecycle {
     }
 
     /** Closes a session whose client broke the framing rules ({@link FrameGuard}): 1002 or 1009. */
-    private void refuseFrames(Session session, CloseReason reason) {
+    private static void refuseFrames(Session session, CloseReason reason) {
         LOG.log(Level.FINE, "Connection {0} refused: {1}", new Object[] {session.getId(), reason.getReasonPhrase()});
         Connection connection = attached(session);
         if (connection != null) {
@@ -209,7 +213,7 @@ public class ConnectionLifecycle {
         if (session instanceof PeerSession peer) {
             return peer::bytesIn;
         }
-        return scanner == null ? null : scanner::dataBytes;
+        return scanner; // null when none counts them
     }
 
     /** Which endpoint a session is on, as an index of {@link Meters#ENDPOINTS}. */

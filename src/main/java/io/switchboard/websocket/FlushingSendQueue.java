@@ -1,10 +1,11 @@
 package io.switchboard.websocket;
 
 import jakarta.websocket.CloseReason;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -15,8 +16,19 @@ import java.util.logging.Logger;
 abstract class FlushingSendQueue extends SendQueue {
 
     private static final Logger LOG = Logger.getLogger(FlushingSendQueue.class.getName());
+    private static final VarHandle FLUSH_SCHEDULED;
 
-    private final AtomicBoolean flushScheduled = new AtomicBoolean();
+    static {
+        try {
+            FLUSH_SCHEDULED =
+                    MethodHandles.lookup().findVarHandle(FlushingSendQueue.class, "flushScheduled", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Whether a flush is scheduled or running; set through FLUSH_SCHEDULED. */
+    private volatile boolean flushScheduled;
     /** Whether frames may go out: the upgrade request has finished ({@link UpgradeRequest}); on the loop only. */
     private boolean released;
     /** When the first flush found the upgrade request unfinished; 0 when it did not. */
@@ -28,7 +40,7 @@ abstract class FlushingSendQueue extends SendQueue {
 
     @Override
     final void written() {
-        if (flushScheduled.compareAndSet(false, true)) {
+        if (FLUSH_SCHEDULED.compareAndSet(this, false, true)) {
             if (!flushesLater()) {
                 flush(); // on this connection's loop: no other flush of it runs now
                 return;
@@ -36,7 +48,7 @@ abstract class FlushingSendQueue extends SendQueue {
             try {
                 loop.execute(this::flush);
             } catch (RejectedExecutionException e) {
-                flushScheduled.set(false); // shutting down
+                flushScheduled = false; // shutting down
             }
         }
     }
@@ -75,13 +87,13 @@ abstract class FlushingSendQueue extends SendQueue {
             if (heldSince == 0) {
                 heldSince = now;
             }
-            flushScheduled.set(false);
+            flushScheduled = false;
             scheduleFlush(UpgradeRequest.POLL_MILLIS);
             return true;
         }
         released = true;
         if (heldSince != 0) {
-            flushScheduled.set(false);
+            flushScheduled = false;
             scheduleFlush(UpgradeRequest.GRACE_MILLIS);
             return true;
         }
@@ -104,7 +116,7 @@ abstract class FlushingSendQueue extends SendQueue {
     protected abstract boolean write();
 
     protected final void scheduleFlush(long delayMillis) {
-        if (flushScheduled.compareAndSet(false, true)) {
+        if (FLUSH_SCHEDULED.compareAndSet(this, false, true)) {
             try {
                 if (delayMillis == 0) {
                     loop.execute(this::flush);
@@ -112,7 +124,7 @@ abstract class FlushingSendQueue extends SendQueue {
                     loop.schedule(this::flush, delayMillis, TimeUnit.MILLISECONDS);
                 }
             } catch (RejectedExecutionException e) {
-                flushScheduled.set(false); // shutting down
+                flushScheduled = false; // shutting down
             }
         }
     }
@@ -121,7 +133,7 @@ abstract class FlushingSendQueue extends SendQueue {
         try {
             flushQueued();
         } catch (RuntimeException | Error e) {
-            flushScheduled.set(false);
+            flushScheduled = false;
             LOG.log(Level.WARNING, "Sending failed", e);
             close.close(Close.INTERNAL_ERROR.reason("send failed"));
         }
@@ -133,11 +145,11 @@ abstract class FlushingSendQueue extends SendQueue {
         }
         if (close.closed()) {
             queue.clear(); // nobody will read them: a write queue that never drains must not keep us polling
-            flushScheduled.set(false);
+            flushScheduled = false;
             return;
         }
         if (!write()) {
-            flushScheduled.set(false);
+            flushScheduled = false;
             if (!woken()) {
                 scheduleFlush(1);
             } else if (!sender.writing()) {
@@ -145,7 +157,7 @@ abstract class FlushingSendQueue extends SendQueue {
             }
             return;
         }
-        flushScheduled.set(false);
+        flushScheduled = false;
         if (!queue.isEmpty()) {
             scheduleFlush(0);
         } else {

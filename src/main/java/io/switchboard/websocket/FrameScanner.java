@@ -2,6 +2,7 @@ package io.switchboard.websocket;
 
 import jakarta.websocket.CloseReason;
 import java.nio.ByteBuffer;
+import java.util.function.LongSupplier;
 
 /**
  * Follows the frames a client sends (RFC 6455 §5.2) as their bytes arrive, before the container parses them, and
@@ -13,9 +14,10 @@ import java.nio.ByteBuffer;
  * with 1009, as soon as the frame header says so, before any of that payload is read.</li>
  * </ul>
  * Everything else (reserved bits, opcodes, control frame rules, UTF-8, close codes) is left to the container.
- * Not thread-safe: one scanner per connection, fed by the thread that reads the connection.
+ * Not thread-safe: one scanner per connection, fed by the thread that reads the connection. As a
+ * {@link LongSupplier} it gives {@link #dataBytes()} (the connection's {@link Traffic} counts with it).
  */
-final class FrameScanner {
+final class FrameScanner implements LongSupplier {
 
     private static final int MAX_HEADER = 14;
 
@@ -59,6 +61,11 @@ final class FrameScanner {
 
     /** The payload bytes that the data frames seen so far declared (for the traffic log). */
     long dataBytes() {
+        return dataBytes;
+    }
+
+    @Override
+    public long getAsLong() {
         return dataBytes;
     }
 

@@ -8,14 +8,14 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class InMemoryUserLimits implements UserLimits {
 
     private final int connectionsPerUser;
-    private final int messagesPerSecond;
-    private final Ticker ticker;
+    /** The message rate, shared by the users' buckets. */
+    private final RateLimit.Rate rate;
+
     private final Map<String, RateLimit> userRates = new ConcurrentHashMap<>();
 
     public InMemoryUserLimits(int connectionsPerUser, int messagesPerSecond, Ticker ticker) {
         this.connectionsPerUser = connectionsPerUser;
-        this.messagesPerSecond = messagesPerSecond;
-        this.ticker = ticker;
+        this.rate = new RateLimit.Rate(messagesPerSecond, ticker);
     }
 
     @Override
@@ -32,8 +32,6 @@ public final class InMemoryUserLimits implements UserLimits {
 
     @Override
     public boolean tryMessage(String user) {
-        return userRates
-                .computeIfAbsent(user, u -> new RateLimit(messagesPerSecond, ticker))
-                .tryAcquire();
+        return userRates.computeIfAbsent(user, u -> new RateLimit(rate)).tryAcquire();
     }
 }

@@ -1,11 +1,11 @@
 package io.switchboard.websocket;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The client messages of one connection waiting to be handled: one at a time, in arrival order, on the message
@@ -15,11 +15,27 @@ final class InboundQueue {
 
     static final int MAX = 1_024;
     private static final int BATCH = 64;
+    private static final VarHandle SIZE;
+    private static final VarHandle SCHEDULED;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            SIZE = lookup.findVarHandle(InboundQueue.class, "size", int.class);
+            SCHEDULED = lookup.findVarHandle(InboundQueue.class, "scheduled", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final Executor workers;
     private final Queue<Runnable> waiting = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger size = new AtomicInteger();
-    private final AtomicBoolean scheduled = new AtomicBoolean();
+    /** Messages waiting; through SIZE (fields, not atomics: one object less per connection). */
+    @SuppressWarnings("unused")
+    private volatile int size;
+    /** Whether a worker has been asked to run this queue; through SCHEDULED. */
+    @SuppressWarnings("unused")
+    private volatile boolean scheduled;
 
     InboundQueue(Executor workers) {
         this.workers = workers;
@@ -27,8 +43,8 @@ final class InboundQueue {
 
     /** Queues the handling of one message after the earlier ones; false when {@value #MAX} are already waiting. */
     boolean offer(Runnable task) {
-        if (size.incrementAndGet() > MAX) {
-            size.decrementAndGet();
+        if ((int) SIZE.getAndAdd(this, 1) + 1 > MAX) {
+            SIZE.getAndAdd(this, -1);
             return false;
         }
         waiting.offer(task);
@@ -37,11 +53,11 @@ final class InboundQueue {
     }
 
     private void schedule() {
-        if (scheduled.compareAndSet(false, true)) {
+        if (SCHEDULED.compareAndSet(this, false, true)) {
             try {
                 workers.execute(this::run);
             } catch (RejectedExecutionException e) {
-                scheduled.set(false); // shutting down
+                scheduled = false; // shutting down
             }
         }
     }
@@ -51,11 +67,11 @@ final class InboundQueue {
         try {
             Runnable task;
             for (int i = 0; i < BATCH && (task = waiting.poll()) != null; i++) {
-                size.decrementAndGet();
+                SIZE.getAndAdd(this, -1);
                 task.run();
             }
         } finally {
-            scheduled.set(false); // whatever a task threw, the connection's later messages still run
+            scheduled = false; // whatever a task threw, the connection's later messages still run
             if (!waiting.isEmpty()) {
                 schedule();
             }

@@ -3,11 +3,12 @@ package io.switchboard.websocket;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.SendHandler;
 import jakarta.websocket.SendResult;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -17,18 +18,28 @@ import java.util.logging.Logger;
  * so they keep the order in which they were handed over. A client with more than {@code maxPending} frames waiting
  * for its socket is closed as a slow consumer (4001) instead of holding back others.
  */
-abstract class SendQueue {
+abstract class SendQueue implements SendHandler {
 
     private static final Logger LOG = Logger.getLogger(SendQueue.class.getName());
+    private static final VarHandle PENDING;
+
+    static {
+        try {
+            PENDING = MethodHandles.lookup().findVarHandle(SendQueue.class, "pending", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     protected final FrameSender sender;
     protected final ScheduledExecutorService loop;
     protected final CloseProtocol close;
     protected final Queue<OutboundFrame> queue = new ConcurrentLinkedQueue<>();
-    protected final AtomicInteger pending = new AtomicInteger();
+    /** Frames queued and not yet written or handed to the container; through PENDING ({@link #addPending}). */
+    @SuppressWarnings("unused")
+    private volatile int pending;
+
     private final int maxPending;
-    /** The completion of every frame handed to the container: one object per connection, not one per frame. */
-    private final SendHandler handler = this::sent;
 
     SendQueue(FrameSender sender, ScheduledExecutorService loop, CloseProtocol close, int maxPending) {
         this.sender = sender;
@@ -63,8 +74,8 @@ abstract class SendQueue {
         if (close.closing()) {
             return false;
         }
-        if (pending.incrementAndGet() > maxPending) {
-            pending.decrementAndGet();
+        if (addPending(1) > maxPending) {
+            addPending(-1);
             close.close(Close.SLOW_CONSUMER.reason());
             return false;
         }
@@ -73,23 +84,39 @@ abstract class SendQueue {
         return true;
     }
 
+    /** Adds {@code frames} (may be negative) to the frames pending; returns the new count. */
+    protected final int addPending(int frames) {
+        return (int) PENDING.getAndAdd(this, frames) + frames;
+    }
+
+    /** Frames queued and not yet written or handed to the container. */
+    final int pending() {
+        return pending;
+    }
+
     /** Writes what is queued, as far as the strategy allows now. */
     abstract void written();
 
     /** Closes once the frames handed over before are written (or handed to the container). */
     abstract void closeWhenFlushed(CloseReason reason);
 
-    /** Hands one frame to the container's queue; its completion counts it off. */
+    /** Hands one frame to the container's queue; its completion ({@link #onResult}) counts it off. */
     protected final void dispatch(OutboundFrame frame) {
         try {
-            sender.send(frame, handler);
+            sender.send(frame, this);
         } catch (RuntimeException e) {
             sent(new SendResult(e));
         }
     }
 
+    /** The completion of every frame handed to the container: the queue itself, not one object per frame. */
+    @Override
+    public final void onResult(SendResult result) {
+        sent(result);
+    }
+
     protected void sent(SendResult result) {
-        pending.decrementAndGet();
+        addPending(-1);
         if (!result.isOK()) {
             LOG.log(Level.FINE, "Send failed: {0}", result.getException());
             close.close(Close.INTERNAL_ERROR.reason("send failed"));

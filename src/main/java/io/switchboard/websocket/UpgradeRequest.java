@@ -96,14 +96,10 @@ final class UpgradeRequest {
             return () -> true;
         }
         try {
-            Object webSocket = Reflection.field(session.getAsyncRemote(), "webSocket");
-            Object writer = Reflection.field(Reflection.field(webSocket, "protocolHandler"), "writer");
-            if (writer == null || !SERVLET_WRITER.equals(writer.getClass().getName())) {
+            Object request = servletRequest(session);
+            if (request == null) {
                 return () -> true;
             }
-            Object upgradeHandler =
-                    Reflection.field(writer, "tyrusHttpUpgradeHandler"); // may be a proxy of the real one
-            Object request = Reflection.field(Reflection.call(upgradeHandler, "getWebConnection"), "request");
             Reflection.field(request, "afterService");
             AtomicBoolean seen = new AtomicBoolean();
             return () -> {
@@ -127,5 +123,19 @@ final class UpgradeRequest {
                     new Object[] {session.getId(), e.toString()});
             return () -> true;
         }
+    }
+
+    /**
+     * The container's request (Catalina's {@code Request}) under Tyrus' servlet upgrade of a Tyrus session, or null
+     * when the session is not on a servlet upgrade.
+     */
+    static Object servletRequest(Session session) throws ReflectiveOperationException {
+        Object webSocket = Reflection.field(session.getAsyncRemote(), "webSocket");
+        Object writer = Reflection.field(Reflection.field(webSocket, "protocolHandler"), "writer");
+        if (writer == null || !SERVLET_WRITER.equals(writer.getClass().getName())) {
+            return null;
+        }
+        Object upgradeHandler = Reflection.field(writer, "tyrusHttpUpgradeHandler"); // may be a proxy of the real one
+        return Reflection.field(Reflection.call(upgradeHandler, "getWebConnection"), "request");
     }
 }

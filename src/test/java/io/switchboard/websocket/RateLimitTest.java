@@ -35,4 +35,28 @@ class RateLimitTest {
         }
         assertFalse(limit.tryAcquire(), "a long pause does not buy more than twice the rate");
     }
+
+    @Test
+    void bucketsOfOneSharedRateDrainIndependently() {
+        RateLimit.Rate rate = new RateLimit.Rate(5, clock);
+        RateLimit busy = new RateLimit(rate);
+        RateLimit quiet = new RateLimit(rate);
+        for (int i = 0; i < 10; i++) {
+            assertTrue(busy.tryAcquire(), "message " + i + " of the burst");
+        }
+        assertFalse(busy.tryAcquire(), "the busy bucket is empty");
+        assertFalse(busy.full());
+        assertTrue(quiet.full(), "the other bucket is untouched");
+        assertTrue(quiet.tryAcquire());
+        clock.advance(Duration.ofSeconds(2));
+        assertTrue(busy.full(), "2 s refill 10 tokens at 5 a second");
+    }
+
+    @Test
+    void aRateOfZeroLetsOneMessageThrough() {
+        RateLimit limit = new RateLimit(0, clock);
+        assertTrue(limit.tryAcquire(), "a bucket of one token");
+        clock.advance(Duration.ofHours(1));
+        assertFalse(limit.tryAcquire(), "that never refills");
+    }
 }
