@@ -22,18 +22,9 @@ final class CloseProtocol {
 
     private static final Logger LOG = Logger.getLogger(CloseProtocol.class.getName());
     private static final BooleanSupplier FINISHED = () -> true;
-    private static final VarHandle CLOSING;
-    private static final VarHandle AFTER_FLUSH;
-
-    static {
-        try {
-            MethodHandles.Lookup lookup = MethodHandles.lookup();
-            CLOSING = lookup.findVarHandle(CloseProtocol.class, "closing", boolean.class);
-            AFTER_FLUSH = lookup.findVarHandle(CloseProtocol.class, "afterFlush", CloseReason.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final VarHandle CLOSING = Reflection.varHandle(MethodHandles.lookup(), "closing", boolean.class);
+    private static final VarHandle AFTER_FLUSH =
+            Reflection.varHandle(MethodHandles.lookup(), "afterFlush", CloseReason.class);
 
     private final Session session;
     private final Executor loop;

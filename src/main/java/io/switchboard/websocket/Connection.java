@@ -46,18 +46,9 @@ public final class Connection {
     /** The latest a flooding client is closed, paused or not. */
     static final Duration FLOOD_CLOSE_AT_THE_LATEST = Duration.ofSeconds(5);
 
-    private static final VarHandle FLOODING;
-    private static final VarHandle INBOUND_FULL_AT;
-
-    static {
-        try {
-            MethodHandles.Lookup lookup = MethodHandles.lookup();
-            FLOODING = lookup.findVarHandle(Connection.class, "flooding", boolean.class);
-            INBOUND_FULL_AT = lookup.findVarHandle(Connection.class, "inboundFullAt", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final VarHandle FLOODING = Reflection.varHandle(MethodHandles.lookup(), "flooding", boolean.class);
+    private static final VarHandle INBOUND_FULL_AT =
+            Reflection.varHandle(MethodHandles.lookup(), "inboundFullAt", long.class);
 
     private final String id;
     private final Session session;

@@ -15,18 +15,8 @@ final class InboundQueue {
 
     static final int MAX = 1_024;
     private static final int BATCH = 64;
-    private static final VarHandle SIZE;
-    private static final VarHandle SCHEDULED;
-
-    static {
-        try {
-            MethodHandles.Lookup lookup = MethodHandles.lookup();
-            SIZE = lookup.findVarHandle(InboundQueue.class, "size", int.class);
-            SCHEDULED = lookup.findVarHandle(InboundQueue.class, "scheduled", boolean.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final VarHandle SIZE = Reflection.varHandle(MethodHandles.lookup(), "size", int.class);
+    private static final VarHandle SCHEDULED = Reflection.varHandle(MethodHandles.lookup(), "scheduled", boolean.class);
 
     private final Executor workers;
     private final Queue<Runnable> waiting = new ConcurrentLinkedQueue<>();

@@ -15,15 +15,7 @@ import java.lang.invoke.VarHandle;
  */
 final class RateLimit {
 
-    private static final VarHandle FULL_AT;
-
-    static {
-        try {
-            FULL_AT = MethodHandles.lookup().findVarHandle(RateLimit.class, "fullAt", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final VarHandle FULL_AT = Reflection.varHandle(MethodHandles.lookup(), "fullAt", long.class);
 
     private final Rate rate;
     /** When the bucket is full again ({@link Rate}); changed by compare-and-set only. */

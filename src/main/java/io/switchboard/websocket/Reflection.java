@@ -1,6 +1,8 @@
 package io.switchboard.websocket;
 
 import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.lang.reflect.AccessibleObject;
 
 /** Reaching into a container's objects where it offers no API: declared members of a class or its superclasses. */
@@ -9,6 +11,18 @@ final class Reflection {
     private Reflection() {}
 
     /** The value of a declared field of {@code target}'s class or a superclass. */
+    /**
+     * The {@link VarHandle} of field {@code name} of the class {@code lookup} was made in (a class's own
+     * {@code MethodHandles.lookup()}, so private fields are reached), for a static initializer.
+     */
+    static VarHandle varHandle(MethodHandles.Lookup lookup, String name, Class<?> type) {
+        try {
+            return lookup.findVarHandle(lookup.lookupClass(), name, type);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     static Object field(Object target, String name) throws ReflectiveOperationException {
         return declared(target, name, type -> type.getDeclaredField(name)).get(target);
     }

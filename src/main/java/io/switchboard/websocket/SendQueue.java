@@ -21,15 +21,7 @@ import java.util.logging.Logger;
 abstract class SendQueue implements SendHandler {
 
     private static final Logger LOG = Logger.getLogger(SendQueue.class.getName());
-    private static final VarHandle PENDING;
-
-    static {
-        try {
-            PENDING = MethodHandles.lookup().findVarHandle(SendQueue.class, "pending", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final VarHandle PENDING = Reflection.varHandle(MethodHandles.lookup(), "pending", int.class);
 
     protected final FrameSender sender;
     protected final ScheduledExecutorService loop;
