@@ -16,16 +16,8 @@ import java.util.logging.Logger;
 abstract class FlushingSendQueue extends SendQueue {
 
     private static final Logger LOG = Logger.getLogger(FlushingSendQueue.class.getName());
-    private static final VarHandle FLUSH_SCHEDULED;
-
-    static {
-        try {
-            FLUSH_SCHEDULED =
-                    MethodHandles.lookup().findVarHandle(FlushingSendQueue.class, "flushScheduled", boolean.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final VarHandle FLUSH_SCHEDULED =
+            Reflection.varHandle(MethodHandles.lookup(), "flushScheduled", boolean.class);
 
     /** Whether a flush is scheduled or running; set through FLUSH_SCHEDULED. */
     private volatile boolean flushScheduled;
