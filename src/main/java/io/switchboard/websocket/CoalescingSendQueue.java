@@ -20,6 +20,20 @@ final class CoalescingSendQueue extends FlushingSendQueue {
         super(sender, loop, close, maxPending);
     }
 
+    /**
+     * The common case of a client that keeps up: nothing queued and the container's write queue empty, so the frame
+     * is written as a flush would write it, with no queue node and no flush task.
+     */
+    @Override
+    protected boolean writeAtOnce(OutboundFrame frame) {
+        if (sender.writing()) {
+            return false;
+        }
+        byte[] wire = frame.wire();
+        writeFrames(wire, wire.length);
+        return true;
+    }
+
     @Override
     protected boolean write() {
         if (sender.writing()) {
@@ -50,6 +64,11 @@ final class CoalescingSendQueue extends FlushingSendQueue {
             frames = batch.size();
         }
         addPending(-frames);
+        writeFrames(buffer, bytes);
+        return true;
+    }
+
+    private void writeFrames(byte[] buffer, int bytes) {
         try {
             if (!close.closedHere()) {
                 sender.writeFrames(buffer, bytes);
@@ -58,6 +77,5 @@ final class CoalescingSendQueue extends FlushingSendQueue {
             LOG.log(Level.FINE, "Write failed: {0}", e.toString());
             close.close(Close.INTERNAL_ERROR.reason("send failed"));
         }
-        return true;
     }
 }

@@ -178,6 +178,18 @@ public final class Connection {
     }
 
     /**
+     * On the send loop: queues one frame of a broadcast ({@link Fanout}), which adds it to the meters with the rest
+     * of the broadcast ({@link Traffic#metered}); whether it was queued.
+     */
+    boolean enqueueOfBroadcast(OutboundFrame frame) {
+        if (outbound.enqueue(frame)) {
+            traffic.counted(frame, id);
+            return true;
+        }
+        return false;
+    }
+
+    /**
      * Queues one frame for each of {@code receivers} but those of user {@code exceptUser} (may be null): one task per
      * send loop for all of its connections, so a broadcast costs the publisher a few hand-overs, not one per receiver.
      */

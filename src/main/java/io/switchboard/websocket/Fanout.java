@@ -42,9 +42,7 @@ final class Fanout {
             List<Connection> connections = groups.get(group);
             try {
                 loops.get(group).execute(() -> {
-                    for (Connection c : connections) {
-                        c.enqueue(frame);
-                    }
+                    queue(connections, frame);
                     if (groupsLeft != null && groupsLeft.decrementAndGet() == 0) {
                         meters.fanout(System.nanoTime() - started);
                     }
@@ -52,6 +50,30 @@ final class Fanout {
             } catch (RejectedExecutionException e) {
                 // shutting down
             }
+        }
+    }
+
+    /**
+     * On their send loop: queues the frame for each connection, and counts it in the meters once per run of
+     * connections with the same meters (all of them, as a rule), not once per connection.
+     */
+    private static void queue(List<Connection> connections, OutboundFrame frame) {
+        Traffic metered = null;
+        int queued = 0;
+        for (Connection connection : connections) {
+            if (!connection.enqueueOfBroadcast(frame)) {
+                continue;
+            }
+            Traffic traffic = connection.traffic();
+            if (metered != null && !metered.metersLike(traffic)) {
+                metered.metered(frame, queued);
+                queued = 0;
+            }
+            metered = traffic;
+            queued++;
+        }
+        if (queued > 0) {
+            metered.metered(frame, queued);
         }
     }
 }

@@ -46,6 +46,20 @@ abstract class FlushingSendQueue extends SendQueue {
     }
 
     /**
+     * With nothing queued, no flush scheduled or running and the first frames released: the frame goes to the socket
+     * now ({@link #writeAtOnce}), without a trip through the queue, when the strategy can write it without waiting.
+     */
+    @Override
+    protected final boolean writtenAtOnce(OutboundFrame frame) {
+        return released && !flushScheduled && queue.isEmpty() && !close.closed() && writeAtOnce(frame);
+    }
+
+    /** Writes {@code frame} now if the sender takes it without waiting (nothing is queued); false to queue it. */
+    protected boolean writeAtOnce(OutboundFrame frame) {
+        return false;
+    }
+
+    /**
      * Whether a queued frame is written by a flush that runs after the tasks already waiting on the loop (the rest of
      * the broadcast that queued it, and any broadcasts queued behind it), rather than at once: when the loop falls
      * behind, the frames of all those broadcasts then go out in one write.

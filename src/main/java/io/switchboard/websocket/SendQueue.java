@@ -66,6 +66,9 @@ abstract class SendQueue implements SendHandler {
         if (close.closing()) {
             return false;
         }
+        if (writtenAtOnce(frame)) {
+            return true;
+        }
         if (addPending(1) > maxPending) {
             addPending(-1);
             close.close(Close.SLOW_CONSUMER.reason());
@@ -84,6 +87,14 @@ abstract class SendQueue implements SendHandler {
     /** Frames queued and not yet written or handed to the container. */
     final int pending() {
         return pending;
+    }
+
+    /**
+     * On the send loop, before {@code frame} is queued: whether the strategy wrote it at once instead, which it may
+     * only do when nothing is queued or being flushed (so the order holds).
+     */
+    protected boolean writtenAtOnce(OutboundFrame frame) {
+        return false;
     }
 
     /** Writes what is queued, as far as the strategy allows now. */

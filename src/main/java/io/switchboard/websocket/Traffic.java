@@ -35,15 +35,32 @@ final class Traffic {
     }
 
     /** On the send loop: one frame queued for the client. */
-    @SuppressWarnings("NonAtomicOperationOnVolatileField") // one writer: the connection's send loop
     void out(OutboundFrame frame, String connection) {
-        int bytes = frame.payloadBytes();
+        counted(frame, connection);
+        meters.frameOut(endpoint, frame.type(), frame.payloadBytes());
+    }
+
+    /**
+     * On the send loop: one frame of a broadcast queued for the client, counted here but not yet in the meters, which
+     * take the broadcast's frames at once ({@link #metered}).
+     */
+    @SuppressWarnings("NonAtomicOperationOnVolatileField") // one writer: the connection's send loop
+    void counted(OutboundFrame frame, String connection) {
         framesOut++;
-        bytesOut += bytes;
-        meters.frameOut(endpoint, frame.type(), bytes);
+        bytesOut += frame.payloadBytes();
         if (TrafficLog.contents()) {
             TrafficLog.content(connection, "out", frame.text());
         }
+    }
+
+    /** Whether this connection's frames go to the same meters as {@code other}'s. */
+    boolean metersLike(Traffic other) {
+        return meters == other.meters && endpoint == other.endpoint;
+    }
+
+    /** Adds {@code count} frames of a broadcast ({@link #counted}) to the meters of this connection's endpoint. */
+    void metered(OutboundFrame frame, int count) {
+        meters.framesOut(endpoint, frame.type(), frame.payloadBytes(), count);
     }
 
     /** One message received (decoded or not). */

@@ -403,6 +403,74 @@ class ConnectionTest {
         assertNull(closed.get());
     }
 
+    /** A sender that takes pre-encoded frames several per write (Payara's Grizzly path) and records each write. */
+    private static final class CoalescingSender implements FrameSender {
+        final List<List<String>> writes = Collections.synchronizedList(new ArrayList<>());
+        final AtomicBoolean writing = new AtomicBoolean();
+
+        @Override
+        public void send(String text, SendHandler done) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public boolean pipelined() {
+            return true;
+        }
+
+        @Override
+        public boolean coalesces() {
+            return true;
+        }
+
+        /** The texts of the unmasked, unfragmented short text frames in one write. */
+        @Override
+        public void writeFrames(byte[] frames, int length) {
+            List<String> texts = new ArrayList<>();
+            for (int at = 0; at < length; ) {
+                int size = frames[at + 1] & 0x7f; // the tests' texts are shorter than 126 bytes
+                texts.add(new String(frames, at + 2, size, java.nio.charset.StandardCharsets.UTF_8));
+                at += 2 + size;
+            }
+            writes.add(texts);
+        }
+
+        @Override
+        public boolean writing() {
+            return writing.get();
+        }
+    }
+
+    @Test
+    void aClientThatKeepsUpGetsEachFrameAtOnceAndALaggingOneGetsTheQueuedFramesInOneWriteInOrder() throws Exception {
+        CoalescingSender sender = new CoalescingSender();
+        AtomicReference<CloseReason> closed = new AtomicReference<>();
+        Connection connection = connection(sender, 100, closed);
+        connection.send("a");
+        connection.send("b");
+        settle();
+        settle();
+        assertEquals(List.of(List.of("a"), List.of("b")), sender.writes, "a client that keeps up: one write each");
+        sender.writing.set(true); // the container still writes for it: the client reads slowly
+        connection.send("c");
+        connection.send("d");
+        settle();
+        Awaitility.await("nothing more is written while the container still writes")
+                .during(Duration.ofMillis(50))
+                .atMost(Duration.ofSeconds(2))
+                .until(() -> sender.writes.size() == 2);
+        sender.writing.set(false);
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> sender.writes.size() == 3);
+        connection.send("e");
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> sender.writes.size() == 4);
+        assertEquals(
+                List.of(List.of("a"), List.of("b"), List.of("c", "d"), List.of("e")),
+                sender.writes,
+                "the frames queued meanwhile go out together, and later ones after them");
+        assertEquals(0, connection.pendingFrames());
+        assertNull(closed.get());
+    }
+
     @Test
     void aCloseOvertakesAFlushThatWaitsForAClientThatNeverReads() {
         AtomicReference<CloseReason> closed = new AtomicReference<>();

@@ -56,6 +56,8 @@ public final class FanOutBench {
     private static final long ORIGIN = System.nanoTime();
     /** Latencies are recorded in microseconds up to this value; larger ones are clamped to it. */
     private static final long MAX_LATENCY_MICROS = TimeUnit.SECONDS.toMicros(120);
+    /** Posts whose first and last receivers are tracked (sequence numbers below this; 45 min at 100 msg/s). */
+    private static final int POST_SLOTS = 1 << 18;
     /** Longest chat text the server accepts (Fields.MAX_TEXT). */
     private static final int MAX_TEXT = 4_000;
 
@@ -248,6 +250,36 @@ public final class FanOutBench {
         return Kind.OTHER;
     }
 
+    /**
+     * Over the window's posts: when each post's first receiver got it and how long until its last one did. A high
+     * "first" is a delay before the fan-out (the post's handling, a pause); a high "spread" is the fan-out itself.
+     */
+    private static void printPostSpans(Run run) {
+        Histogram first = new Histogram(MAX_LATENCY_MICROS, 2);
+        Histogram last = new Histogram(MAX_LATENCY_MICROS, 2);
+        Histogram spread = new Histogram(MAX_LATENCY_MICROS, 2);
+        for (int slot = 0; slot < POST_SLOTS; slot++) {
+            long firstNanos = run.firstReceiver.get(slot);
+            if (firstNanos != 0) {
+                long lastNanos = run.lastReceiver.get(slot);
+                first.recordValue(Math.min((firstNanos - 1) / 1_000, MAX_LATENCY_MICROS));
+                last.recordValue(Math.min((lastNanos - 1) / 1_000, MAX_LATENCY_MICROS));
+                spread.recordValue(Math.min((lastNanos - firstNanos) / 1_000, MAX_LATENCY_MICROS));
+            }
+        }
+        System.out.printf(
+                Locale.ROOT,
+                "per post (ms)    first receiver p50 %.2f p99 %.2f, last p50 %.2f p99 %.2f, spread p50 %.2f p99 %.2f"
+                        + " (%d posts)%n",
+                ms(first, 50),
+                ms(first, 99),
+                ms(last, 50),
+                ms(last, 99),
+                ms(spread, 50),
+                ms(spread, 99),
+                first.getTotalCount());
+    }
+
     /** Message text: {@code t<sendNanos>s<seq> xxxx...}, padded to the size. */
     static String text(long sendNanos, long seq, int size) {
         StringBuilder text = new StringBuilder(Math.max(size, 48))
@@ -281,6 +313,13 @@ public final class FanOutBench {
         final AtomicLong rateLimited = new AtomicLong();
         /** Time from asking for a member's token to holding its ticket, in microseconds; guarded by itself. */
         final Histogram signInMicros = new Histogram(MAX_LATENCY_MICROS, 2);
+        /**
+         * Per post of the window (by its sequence number), the latency of its first and of its last receiver, in
+         * nanoseconds: tells a delay before the fan-out starts (first) from the time the fan-out takes (last - first).
+         */
+        final AtomicLongArray firstReceiver = new AtomicLongArray(POST_SLOTS);
+
+        final AtomicLongArray lastReceiver = new AtomicLongArray(POST_SLOTS);
 
         final List<String> notes = new ArrayList<>();
 
@@ -288,6 +327,24 @@ public final class FanOutBench {
             this.room = room;
             this.publishers = publishers;
             this.joinFrame = "{\"type\":\"join\",\"room\":\"" + room + "\"}";
+        }
+
+        /** One receiver got post {@code seq} of the window {@code latency} ns after it was due (allocates nothing). */
+        void receivedPost(long seq, long latency) {
+            if (seq >= POST_SLOTS) {
+                return;
+            }
+            int slot = (int) seq;
+            long first;
+            while (((first = firstReceiver.get(slot)) == 0 || latency + 1 < first)
+                    && !firstReceiver.compareAndSet(slot, first, latency + 1)) {
+                // another receiver of the same post: try again
+            }
+            long last;
+            while (latency + 1 > (last = lastReceiver.get(slot))
+                    && !lastReceiver.compareAndSet(slot, last, latency + 1)) {
+                // as above
+            }
         }
 
         void note(String note) {
@@ -453,6 +510,7 @@ public final class FanOutBench {
                     }
                     long micros = Math.min(latency / 1_000, MAX_LATENCY_MICROS);
                     latencyMicros.recordValue(micros);
+                    run.receivedPost(seq, latency);
                     if (sent >= windowStart + (windowEnd - windowStart) / 2) {
                         lateLatencyMicros.recordValue(micros);
                     }
@@ -1086,6 +1144,7 @@ public final class FanOutBench {
                 ms(ack, 50),
                 ms(ack, 99),
                 ack.getTotalCount() == 0 ? Double.NaN : ack.getMaxValue() / 1_000.0);
+        printPostSpans(run);
         System.out.printf(
                 Locale.ROOT,
                 "integrity        %d out-of-order/duplicate, %d error frames, %d member(s) disconnected%n",

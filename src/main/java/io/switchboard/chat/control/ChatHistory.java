@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /** Chat messages and rooms in the database. Each method is one transaction: when it returns, it is durable. */
 @ApplicationScoped
@@ -38,12 +39,18 @@ public class ChatHistory {
      * Stores a message once per sender and client id. A room message takes the room's next sequence number under
      * the room row's lock ({@code SELECT ... FOR UPDATE}), held until this transaction commits: posts to one room
      * from any number of nodes get 1, 2, 3, ... in commit order, without gap or duplicate, and a retry of the same
-     * client id is recognised even when it arrives on another node at the same moment.
+     * client id is recognised even when it arrives on another node at the same moment. {@code allowed} sees the locked
+     * room row first (not called for a direct message) and throws to refuse the message: the poster's access is
+     * decided on the row this transaction holds, with no read of its own.
      */
-    public Stored store(String room, String recipient, String senderId, String clientId, String text) {
+    public Stored store(
+            String room, String recipient, String senderId, String clientId, String text, Consumer<ChatRoom> allowed) {
         ChatRoom locked = room == null ? null : em.find(ChatRoom.class, room, LockModeType.PESSIMISTIC_WRITE);
         if (room != null && locked == null) {
             throw new IllegalStateException("room '" + room + "' is not stored"); // joining a room stores it
+        }
+        if (locked != null) {
+            allowed.accept(locked);
         }
         List<ChatMessage> existing = em.createNamedQuery(ChatMessage.BY_CLIENT_ID, ChatMessage.class)
                 .setParameter("sender", senderId)

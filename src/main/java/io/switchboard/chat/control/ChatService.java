@@ -133,9 +133,15 @@ public class ChatService {
         if (!subscriptions.isSubscribed(new Topic.Room(room), connection)) {
             throw notJoined(room).withRef(clientId);
         }
-        requirePoster(connection, room, clientId);
+        String user = connection.userId();
         ChatHistory.Stored stored = inRoom(room, () -> {
-            ChatHistory.Stored result = history.store(room, null, connection.userId(), clientId, text);
+            ChatHistory.Stored result = history.store(
+                    room,
+                    null,
+                    user,
+                    clientId,
+                    text,
+                    locked -> requirePoster(rooms.access(locked, user), room, clientId));
             if (!result.duplicate()) {
                 ChatMessage m = result.message();
                 broker.publish(new Publication(new Topic.RoomMessage(room, m.getSeq()), Json.write(view(m))));
@@ -150,7 +156,7 @@ public class ChatService {
         String from = connection.userId();
         String conversation = "@" + (from.compareTo(to) < 0 ? from + "|" + to : to + "|" + from);
         ChatHistory.Stored stored = inRoom(conversation, () -> {
-            ChatHistory.Stored result = history.store(null, to, from, clientId, text);
+            ChatHistory.Stored result = history.store(null, to, from, clientId, text, locked -> {});
             if (!result.duplicate()) {
                 ChatMessage m = result.message();
                 String frame = Json.write(
@@ -196,7 +202,11 @@ public class ChatService {
      * ({@link Rooms}, the one place that decides), so a role changed on any node applies at once.
      */
     private void requirePoster(Connection connection, String room, String clientId) {
-        if (!rooms.access(room, connection.userId()).post()) {
+        requirePoster(rooms.access(room, connection.userId()), room, clientId);
+    }
+
+    private static void requirePoster(Rooms.Access access, String room, String clientId) {
+        if (!access.post()) {
             throw new InvalidMessage(
                     ErrorCode.FORBIDDEN, "you may read room '" + room + "' but not post there", clientId);
         }

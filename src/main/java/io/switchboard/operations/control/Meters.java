@@ -167,6 +167,11 @@ public final class Meters {
 
     /** One frame queued for a client of {@code endpoint}: {@code type} from {@link #frameType}, payload bytes. */
     public void frameOut(int endpoint, int type, int bytes) {
+        framesOut(endpoint, type, bytes, 1);
+    }
+
+    /** {@code count} frames of one broadcast, each of {@code bytes} payload bytes, queued for clients of {@code endpoint}. */
+    public void framesOut(int endpoint, int type, int bytes, int count) {
         Counter frames = framesOut[endpoint][type];
         if (frames == null) {
             frames = tagged("switchboard.frames.out", "Frames queued for clients", endpoint, type, null);
@@ -182,8 +187,8 @@ public final class Meters {
                     "bytes");
             bytesOut[endpoint][type] = payload;
         }
-        frames.increment();
-        payload.increment(bytes);
+        frames.increment(count);
+        payload.increment((double) bytes * count);
     }
 
     private Counter tagged(String name, String description, int endpoint, int type, String unit) {
