@@ -25,10 +25,11 @@ final class CoalescingSendQueue extends FlushingSendQueue {
      * is written as a flush would write it, with no queue node and no flush task.
      */
     @Override
-    protected boolean writeAtOnce(OutboundFrame frame) {
+    protected boolean sendNow(OutboundFrame frame) {
         if (sender.writing()) {
             return false;
         }
+        addPending(-1);
         byte[] wire = frame.wire();
         writeFrames(wire, wire.length);
         return true;

@@ -46,16 +46,19 @@ abstract class FlushingSendQueue extends SendQueue {
     }
 
     /**
-     * With nothing queued, no flush scheduled or running and the first frames released: the frame goes to the socket
-     * now ({@link #writeAtOnce}), without a trip through the queue, when the strategy can write it without waiting.
+     * With nothing queued, no flush scheduled or running and the first frames released, the frame goes to the sender
+     * now ({@link #sendNow}) instead of through the queue and a flush: the common case of a client that keeps up.
      */
     @Override
-    protected final boolean writtenAtOnce(OutboundFrame frame) {
-        return released && !flushScheduled && queue.isEmpty() && !close.closed() && writeAtOnce(frame);
+    protected final boolean sentAtOnce(OutboundFrame frame) {
+        return released && !flushScheduled && queue.isEmpty() && !close.closed() && sendNow(frame);
     }
 
-    /** Writes {@code frame} now if the sender takes it without waiting (nothing is queued); false to queue it. */
-    protected boolean writeAtOnce(OutboundFrame frame) {
+    /**
+     * Sends {@code frame}, counted as pending, now as a flush would, if the strategy can without waiting for the
+     * container; false to queue it.
+     */
+    protected boolean sendNow(OutboundFrame frame) {
         return false;
     }
 

@@ -14,6 +14,13 @@ final class PipelinedSendQueue extends FlushingSendQueue {
         super(sender, loop, close, maxPending);
     }
 
+    /** Nothing queued: the frame goes to the container's queue at once; its completion counts it off. */
+    @Override
+    protected boolean sendNow(OutboundFrame frame) {
+        dispatch(frame);
+        return true;
+    }
+
     @Override
     protected boolean write() {
         OutboundFrame frame;

@@ -66,16 +66,15 @@ abstract class SendQueue implements SendHandler {
         if (close.closing()) {
             return false;
         }
-        if (writtenAtOnce(frame)) {
-            return true;
-        }
         if (addPending(1) > maxPending) {
             addPending(-1);
             close.close(Close.SLOW_CONSUMER.reason());
             return false;
         }
-        queue.offer(frame);
-        written();
+        if (!sentAtOnce(frame)) {
+            queue.offer(frame);
+            written();
+        }
         return true;
     }
 
@@ -90,10 +89,11 @@ abstract class SendQueue implements SendHandler {
     }
 
     /**
-     * On the send loop, before {@code frame} is queued: whether the strategy wrote it at once instead, which it may
-     * only do when nothing is queued or being flushed (so the order holds).
+     * On the send loop, for a frame counted as pending and about to be queued: whether the strategy sent it at once
+     * instead (it then counts it off as it would have from the queue), which it may only do when nothing is queued or
+     * being flushed, so the order holds.
      */
-    protected boolean writtenAtOnce(OutboundFrame frame) {
+    protected boolean sentAtOnce(OutboundFrame frame) {
         return false;
     }
 
