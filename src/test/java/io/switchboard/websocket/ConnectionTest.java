@@ -320,12 +320,12 @@ class ConnectionTest {
         }
     }
 
-    /** A sender that takes frames a batch at a time (an event stream) and records the batches. */
-    private static final class BatchSender implements FrameSender {
-        final List<List<String>> batches = Collections.synchronizedList(new ArrayList<>());
+    /**
+     * A sender that takes several frames per write and says while the container still writes the earlier ones
+     * ({@link #writing}), as the flushing strategies' senders do; it takes no single frames.
+     */
+    private abstract static class WritingSender implements FrameSender {
         final AtomicBoolean writing = new AtomicBoolean();
-        final AtomicInteger looked = new AtomicInteger();
-        volatile Runnable wake;
 
         @Override
         public void send(String text, SendHandler done) {
@@ -336,6 +336,18 @@ class ConnectionTest {
         public boolean pipelined() {
             return true;
         }
+
+        @Override
+        public boolean writing() {
+            return writing.get();
+        }
+    }
+
+    /** A sender that takes frames a batch at a time (an event stream) and records the batches. */
+    private static final class BatchSender extends WritingSender {
+        final List<List<String>> batches = Collections.synchronizedList(new ArrayList<>());
+        final AtomicInteger looked = new AtomicInteger();
+        volatile Runnable wake;
 
         @Override
         public boolean batches() {
@@ -350,7 +362,7 @@ class ConnectionTest {
         @Override
         public boolean writing() {
             looked.incrementAndGet();
-            return writing.get();
+            return super.writing();
         }
 
         @Override
@@ -404,19 +416,8 @@ class ConnectionTest {
     }
 
     /** A sender that takes pre-encoded frames several per write (Payara's Grizzly path) and records each write. */
-    private static final class CoalescingSender implements FrameSender {
+    private static final class CoalescingSender extends WritingSender {
         final List<List<String>> writes = Collections.synchronizedList(new ArrayList<>());
-        final AtomicBoolean writing = new AtomicBoolean();
-
-        @Override
-        public void send(String text, SendHandler done) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public boolean pipelined() {
-            return true;
-        }
 
         @Override
         public boolean coalesces() {
@@ -433,11 +434,6 @@ class ConnectionTest {
                 at += 2 + size;
             }
             writes.add(texts);
-        }
-
-        @Override
-        public boolean writing() {
-            return writing.get();
         }
     }
 
@@ -474,30 +470,8 @@ class ConnectionTest {
     @Test
     void aCloseOvertakesAFlushThatWaitsForAClientThatNeverReads() {
         AtomicReference<CloseReason> closed = new AtomicReference<>();
-        FrameSender stuck = new FrameSender() { // its first write never leaves the container
-                    @Override
-                    public void send(String text, SendHandler done) {
-                        throw new UnsupportedOperationException();
-                    }
-
-                    @Override
-                    public boolean pipelined() {
-                        return true;
-                    }
-
-                    @Override
-                    public boolean coalesces() {
-                        return true;
-                    }
-
-                    @Override
-                    public void writeFrames(byte[] frames, int length) {}
-
-                    @Override
-                    public boolean writing() {
-                        return true;
-                    }
-                };
+        CoalescingSender stuck = new CoalescingSender();
+        stuck.writing.set(true); // the container never finishes its earlier writes
         try {
             Connection connection = connection(stuck, 100, closed);
             connection.closeWhenFlushed(Close.POLICY_VIOLATION.reason("too many invalid messages"));
