@@ -172,8 +172,8 @@ public final class Connection {
 
     /** On the send loop: queues the frame and counts it. */
     void enqueue(OutboundFrame frame) {
-        if (outbound.enqueue(frame)) {
-            traffic.out(frame, id);
+        if (enqueueOfBroadcast(frame)) {
+            traffic.metered(frame, 1);
         }
     }
 

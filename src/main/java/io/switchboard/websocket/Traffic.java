@@ -34,15 +34,9 @@ final class Traffic {
         return new Traffic(Meters.CHAT, Meters.none(), null, null);
     }
 
-    /** On the send loop: one frame queued for the client. */
-    void out(OutboundFrame frame, String connection) {
-        counted(frame, connection);
-        meters.frameOut(endpoint, frame.type(), frame.payloadBytes());
-    }
-
     /**
-     * On the send loop: one frame of a broadcast queued for the client, counted here but not yet in the meters, which
-     * take the broadcast's frames at once ({@link #metered}).
+     * On the send loop: one frame queued for the client, counted here; the meters take it through {@link #metered},
+     * a broadcast's frames at once.
      */
     @SuppressWarnings("NonAtomicOperationOnVolatileField") // one writer: the connection's send loop
     void counted(OutboundFrame frame, String connection) {
@@ -58,7 +52,7 @@ final class Traffic {
         return meters == other.meters && endpoint == other.endpoint;
     }
 
-    /** Adds {@code count} frames of a broadcast ({@link #counted}) to the meters of this connection's endpoint. */
+    /** Adds {@code count} frames ({@link #counted}, one or a broadcast's) to the meters of this connection's endpoint. */
     void metered(OutboundFrame frame, int count) {
         meters.framesOut(endpoint, frame.type(), frame.payloadBytes(), count);
     }
