@@ -3,8 +3,6 @@ package io.switchboard.websocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * Frames handed to the sender a batch at a time, on the connection's send loop, for a sender that writes without
@@ -16,7 +14,6 @@ import java.util.logging.Logger;
  */
 final class BatchingSendQueue extends FlushingSendQueue {
 
-    private static final Logger LOG = Logger.getLogger(BatchingSendQueue.class.getName());
     private static final int BATCH_FRAMES = 256;
     /**
      * At most about this many payload bytes per batch: what a batch hands over no longer counts as pending, so a
@@ -62,8 +59,7 @@ final class BatchingSendQueue extends FlushingSendQueue {
                 sender.sendBatch(batch);
             }
         } catch (RuntimeException e) {
-            LOG.log(Level.FINE, "Write failed: {0}", e.toString());
-            close.close(Close.INTERNAL_ERROR.reason("send failed"));
+            close.sendFailed(e);
         }
         return true;
     }

@@ -38,6 +38,7 @@ final class CloseProtocol {
 
     private volatile boolean sessionClosed;
     private volatile CloseReason closedWith;
+    private volatile boolean sendFailed;
 
     CloseProtocol(Session session, Executor loop) {
         this(session, loop, () -> true);
@@ -90,6 +91,22 @@ final class CloseProtocol {
                 closeSession(reason); // shutting down
             }
         }
+    }
+
+    /**
+     * A write to the client failed: closes with 1011. The failure may be the consequence of a close the container
+     * took in meanwhile (the client's Close frame, a broken connection); {@link #sendFailed()} lets the close's
+     * report tell the two apart.
+     */
+    void sendFailed(Object cause) {
+        LOG.log(Level.FINE, "A send to {0} failed: {1}", new Object[] {session.getId(), cause});
+        sendFailed = true;
+        close(Close.INTERNAL_ERROR.reason("send failed"));
+    }
+
+    /** Whether this side closed, or is closing, because a write failed ({@link #sendFailed(Object)}). */
+    boolean sendFailed() {
+        return sendFailed;
     }
 
     /**

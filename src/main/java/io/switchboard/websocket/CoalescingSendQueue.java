@@ -3,8 +3,6 @@ package io.switchboard.websocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * Pre-encoded frames, several per raw write (Tyrus on Payara: the Grizzly connection's write queue, or Tyrus' raw
@@ -13,7 +11,6 @@ import java.util.logging.Logger;
  */
 final class CoalescingSendQueue extends FlushingSendQueue {
 
-    private static final Logger LOG = Logger.getLogger(CoalescingSendQueue.class.getName());
     private static final int BATCH_BYTES = 65_536;
 
     CoalescingSendQueue(FrameSender sender, ScheduledExecutorService loop, CloseProtocol close, int maxPending) {
@@ -75,8 +72,7 @@ final class CoalescingSendQueue extends FlushingSendQueue {
                 sender.writeFrames(buffer, bytes);
             }
         } catch (RuntimeException e) {
-            LOG.log(Level.FINE, "Write failed: {0}", e.toString());
-            close.close(Close.INTERNAL_ERROR.reason("send failed"));
+            close.sendFailed(e);
         }
     }
 }

@@ -182,11 +182,14 @@ public final class Connection {
      * of the broadcast ({@link Traffic#metered}); whether it was queued.
      */
     boolean enqueueOfBroadcast(OutboundFrame frame) {
-        if (outbound.enqueue(frame)) {
-            traffic.counted(frame, id);
-            return true;
+        if (!outbound.admit()) {
+            return false;
         }
-        return false;
+        // counted before the write: the client may read the frame and close before the writing call returns, and
+        // the close line must count it
+        traffic.counted(frame, id);
+        outbound.write(frame);
+        return true;
     }
 
     /**
@@ -370,6 +373,20 @@ public final class Connection {
     /** The reason this side closed the connection with, or null when it did not (the client closed, or it broke). */
     CloseReason closedHereWith() {
         return close.closedWith();
+    }
+
+    /**
+     * Whether a close the container reports ({@code reported}, null when it has none) came first and this side only
+     * followed it: a write failed because the client's Close frame had arrived, or the connection broke, meanwhile.
+     * This side's 1011 "send failed" is then a consequence, not its decision.
+     */
+    boolean closedByPeerFirst(CloseReason reported) {
+        CloseReason here = close.closedWith();
+        return close.sendFailed()
+                && reported != null
+                && (here == null
+                        || here.getCloseCode().getCode()
+                                != reported.getCloseCode().getCode());
     }
 
     /** How frames reach this client: the send strategy and the container path under it (for the log and tests). */

@@ -92,12 +92,14 @@ public class Connections {
     /**
      * Deregisters the session's connection, once, and tells observers. The close counts as the server's when this side
      * had decided to close, with the code it closed with; otherwise as the client's, with the client's code (1006 when
-     * the connection broke without a Close frame).
+     * the connection broke without a Close frame). A write that failed because the client's close had come first does
+     * not make the close the server's ({@link Connection#closedByPeerFirst}).
      */
     public void closed(Session session, CloseReason reason) {
         Connection connection = ConnectionLifecycle.detach(session);
         if (connection != null) {
-            CloseReason here = connection.closedHereWith();
+            boolean peerFirst = connection.closedByPeerFirst(reason);
+            CloseReason here = peerFirst ? null : connection.closedHereWith();
             CloseReason used = here != null ? here : reason;
             int code = used == null
                     ? CloseReason.CloseCodes.CLOSED_ABNORMALLY.getCode()
@@ -106,7 +108,7 @@ public class Connections {
                     connection,
                     code,
                     used == null ? "" : used.getReasonPhrase(),
-                    connection.closingHere() ? Meters.Initiator.SERVER : Meters.Initiator.CLIENT);
+                    connection.closingHere() && !peerFirst ? Meters.Initiator.SERVER : Meters.Initiator.CLIENT);
         }
     }
 

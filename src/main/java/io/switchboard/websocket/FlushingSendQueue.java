@@ -144,7 +144,7 @@ abstract class FlushingSendQueue extends SendQueue {
         } catch (RuntimeException | Error e) {
             flushScheduled = false;
             LOG.log(Level.WARNING, "Sending failed", e);
-            close.close(Close.INTERNAL_ERROR.reason("send failed"));
+            close.sendFailed(e);
         }
     }
 

@@ -9,8 +9,6 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * The frames waiting for one client, and how they reach its socket: one strategy per container path, chosen by the
@@ -20,7 +18,6 @@ import java.util.logging.Logger;
  */
 abstract class SendQueue implements SendHandler {
 
-    private static final Logger LOG = Logger.getLogger(SendQueue.class.getName());
     private static final VarHandle PENDING = Reflection.varHandle(MethodHandles.lookup(), "pending", int.class);
 
     protected final FrameSender sender;
@@ -58,11 +55,12 @@ abstract class SendQueue implements SendHandler {
     }
 
     /**
-     * On the send loop: queues one frame and starts writing; closes the connection (4001) when too many wait.
+     * On the send loop: takes one more frame (the caller then hands it to {@link #write}); closes the connection
+     * (4001) when too many wait.
      *
-     * @return whether the frame was queued
+     * @return whether the frame may be queued; when false the caller drops it
      */
-    final boolean enqueue(OutboundFrame frame) {
+    final boolean admit() {
         if (close.closing()) {
             return false;
         }
@@ -71,11 +69,15 @@ abstract class SendQueue implements SendHandler {
             close.close(Close.SLOW_CONSUMER.reason());
             return false;
         }
+        return true;
+    }
+
+    /** On the send loop, for a frame {@link #admit admitted}: queues it and starts writing, or writes it at once. */
+    final void write(OutboundFrame frame) {
         if (!sentAtOnce(frame)) {
             queue.offer(frame);
             written();
         }
-        return true;
     }
 
     /** Adds {@code frames} (may be negative) to the frames pending; returns the new count. */
@@ -121,8 +123,7 @@ abstract class SendQueue implements SendHandler {
     protected void sent(SendResult result) {
         addPending(-1);
         if (!result.isOK()) {
-            LOG.log(Level.FINE, "Send failed: {0}", result.getException());
-            close.close(Close.INTERNAL_ERROR.reason("send failed"));
+            close.sendFailed(result.getException());
         }
     }
 

@@ -180,6 +180,112 @@ class ConnectionTest {
         assertNull(closed.get());
     }
 
+    /**
+     * The traffic log's close line counts every frame the client could have read: a client may read a frame, answer
+     * with a close and have it handled before the writing call returns, so each strategy counts a frame before it
+     * hands it to the container.
+     */
+    @Test
+    void aFrameIsCountedForTheTrafficLogBeforeTheContainerGetsIt() throws Exception {
+        AtomicReference<Connection> of = new AtomicReference<>();
+        List<Long> countedAtWrite = Collections.synchronizedList(new ArrayList<>());
+        for (boolean pipelined : new boolean[] {true, false}) {
+            FrameSender sender = new FrameSender() {
+                @Override
+                public void send(String text, SendHandler done) {
+                    countedAtWrite.add(of.get().traffic().framesOut());
+                    done.onResult(new SendResult());
+                }
+
+                @Override
+                public boolean pipelined() {
+                    return pipelined;
+                }
+            };
+            of.set(connection(sender, 100, new AtomicReference<>()));
+            of.get().send("a");
+            of.get().send("b");
+            settle();
+        }
+        CoalescingSender coalescing = new CoalescingSender() {
+            @Override
+            public void writeFrames(byte[] frames, int length) {
+                countedAtWrite.add(of.get().traffic().framesOut());
+            }
+        };
+        of.set(connection(coalescing, 100, new AtomicReference<>()));
+        of.get().send("a");
+        of.get().send("b");
+        settle();
+        assertEquals(List.of(1L, 2L, 1L, 2L, 1L, 2L), countedAtWrite, "pipelined, one in flight, coalescing");
+    }
+
+    /**
+     * A write that fails because the client's Close frame got there first closes this side with 1011, but the close
+     * stays the client's (its code, for the meters and the traffic log); a write that fails on an open connection,
+     * and a close this side decided, stay the server's.
+     */
+    @Test
+    void aSendThatFailsAfterTheClientClosedLeavesTheCloseTheClients() throws Exception {
+        FrameSender failing = new FrameSender() {
+            @Override
+            public void send(String text, SendHandler done) {
+                done.onResult(new SendResult(new java.io.IOException("the channel is closed")));
+            }
+
+            @Override
+            public boolean pipelined() {
+                return true;
+            }
+        };
+        CloseReason bye = new CloseReason(CloseReason.CloseCodes.NORMAL_CLOSURE, "bye");
+        AtomicReference<CloseReason> closed = new AtomicReference<>();
+        Connection afterClient = connection(failing, 100, closed);
+        afterClient.send("left");
+        settle();
+        settle(); // the close runs on the loop after the task that decided it
+        assertEquals(1011, closed.get().getCloseCode().getCode(), "this side closes");
+        assertTrue(afterClient.closedByPeerFirst(bye), "the client's close came first");
+        assertFalse(afterClient.closedByPeerFirst(null), "nothing reported: the server's close");
+        assertFalse(afterClient.closedByPeerFirst(closed.get()), "the container reports this side's close");
+
+        AtomicReference<CloseReason> notYet = new AtomicReference<>();
+        Connection reportedFirst = connection(failing, 100, notYet);
+        CountDownLatch go = new CountDownLatch(1);
+        CountDownLatch sendFailed = new CountDownLatch(1);
+        CountDownLatch reported = new CountDownLatch(1);
+        loop.execute(() -> await(go));
+        reportedFirst.send("left");
+        loop.execute(
+                () -> { // after the failed send, before the close it queued
+                    sendFailed.countDown();
+                    await(reported);
+                });
+        go.countDown();
+        assertTrue(sendFailed.await(5, TimeUnit.SECONDS));
+        assertNull(notYet.get(), "this side has not closed yet");
+        assertTrue(reportedFirst.closedByPeerFirst(bye), "the container reports the client's close first");
+        reported.countDown();
+
+        HeldSender held = new HeldSender(true);
+        AtomicReference<CloseReason> slow = new AtomicReference<>();
+        Connection slowConsumer = connection(held, 1, slow);
+        slowConsumer.send("a");
+        slowConsumer.send("b");
+        settle();
+        settle();
+        assertEquals(4001, slow.get().getCloseCode().getCode());
+        assertFalse(slowConsumer.closedByPeerFirst(bye), "a close this side decided stays the server's");
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Test
     void tooManyInvalidMessagesCloseWith1008() throws Exception {
         AtomicReference<CloseReason> closed = new AtomicReference<>();
@@ -377,13 +483,7 @@ class ConnectionTest {
         BatchSender sender = new BatchSender();
         Connection connection = connection(sender, 100, new AtomicReference<>());
         CountDownLatch busy = new CountDownLatch(1);
-        loop.execute(() -> {
-            try {
-                busy.await(5, TimeUnit.SECONDS); // the loop is busy with other connections' work
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
+        loop.execute(() -> await(busy)); // the loop is busy with other connections' work
         for (int i = 1; i <= 5; i++) {
             connection.send("{\"n\":" + i + "}");
         }
@@ -416,7 +516,7 @@ class ConnectionTest {
     }
 
     /** A sender that takes pre-encoded frames several per write (Payara's Grizzly path) and records each write. */
-    private static final class CoalescingSender extends WritingSender {
+    private static class CoalescingSender extends WritingSender {
         final List<List<String>> writes = Collections.synchronizedList(new ArrayList<>());
 
         @Override
